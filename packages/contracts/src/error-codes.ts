@@ -1,0 +1,36 @@
+/**
+ * Every machine-readable error code the service can answer with, and the HTTP status it maps to.
+ * One table so the server, the SDK and the docs can never disagree about what a code means.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, title: 'Bad request' },
+  validation_error: { status: 400, title: 'Request validation failed' },
+  invalid_json: { status: 400, title: 'Malformed JSON body' },
+  invalid_schema: { status: 400, title: 'Invalid JSON Schema' },
+  suspicious_input: { status: 400, title: 'Input blocked by policy' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  budget_exceeded: { status: 402, title: 'Monthly budget exhausted' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  output_validation_failed: { status: 422, title: 'Output did not validate against the schema' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  provider_error: { status: 502, title: 'Upstream provider failed' },
+  service_unavailable: { status: 503, title: 'Service unavailable' },
+  provider_timeout: { status: 504, title: 'Upstream provider timed out' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCodes, value);
+}
+
+/** The `type` member of a problem document: a stable URN per code (RFC 9457 §3.1.1). */
+export function problemType(code: ErrorCode): string {
+  return `urn:structured-prompt:problem:${code}`;
+}

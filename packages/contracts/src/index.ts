@@ -1,0 +1,3 @@
+export * from './error-codes.ts';
+export * from './health.ts';
+export * from './problem.ts';

@@ -1,0 +1,93 @@
+import { type Static, Type } from 'typebox';
+import { ProvidersSection, RouterSection } from './providers-section.ts';
+
+/**
+ * Every setting of the service. Defaults here are the embedded, zero-setup defaults; descriptions
+ * are what the README's configuration table says. Environment variables map onto these paths in
+ * `env-mapping.ts`; structured settings (providers, prices) come from the optional config file.
+ */
+const Section = <T extends Record<string, Type.TSchema>>(properties: T) =>
+  Type.Object(properties, { default: {}, additionalProperties: false });
+
+export const ConfigSchema = Type.Object(
+  {
+    environment: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+      default: 'development',
+    }),
+    server: Section({
+      host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+      port: Type.Integer({ default: 8000, minimum: 0, maximum: 65535 }),
+      publicUrl: Type.Optional(Type.String({ format: 'uri' })),
+      bodyLimitBytes: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+      requestTimeoutMs: Type.Integer({ default: 120_000, minimum: 1000 }),
+      shutdownTimeoutMs: Type.Integer({ default: 10_000, minimum: 100 }),
+      trustProxy: Type.Union([Type.Boolean(), Type.String()], { default: false }),
+      corsOrigins: Type.Array(Type.String(), { default: [] }),
+    }),
+    log: Section({
+      level: Type.Union(
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+        { default: 'info' },
+      ),
+    }),
+    database: Section({
+      url: Type.String({ default: 'sqlite:./data/sps.db', pattern: '^(sqlite:|postgres://|postgresql://)' }),
+      poolMax: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
+      connectionTimeoutMs: Type.Integer({ default: 5000, minimum: 100 }),
+      statementTimeoutMs: Type.Integer({ default: 30_000, minimum: 100 }),
+      migrateOnBoot: Type.Boolean({ default: true }),
+    }),
+    redis: Section({
+      url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+      commandTimeoutMs: Type.Integer({ default: 500, minimum: 10 }),
+    }),
+    health: Section({
+      checkTimeoutMs: Type.Integer({ default: 1000, minimum: 10, maximum: 30_000 }),
+    }),
+    auth: Section({
+      adminKey: Type.Optional(Type.String({ pattern: '^sp_[0-9a-f]{64}$' })),
+      keyCacheTtlMs: Type.Integer({ default: 3000, minimum: 0, maximum: 5000 }),
+      defaultRateLimitPerHour: Type.Integer({ default: 1000, minimum: 1 }),
+      ipRequestsPerMinute: Type.Integer({ default: 120, minimum: 1 }),
+      authFailuresPerMinute: Type.Integer({ default: 10, minimum: 1 }),
+      authLockoutSeconds: Type.Integer({ default: 300, minimum: 1 }),
+      metricsToken: Type.Optional(Type.String({ minLength: 16 })),
+      suspiciousInputPolicy: Type.Union([Type.Literal('flag'), Type.Literal('block')], { default: 'flag' }),
+    }),
+    limits: Section({
+      maxPromptChars: Type.Integer({ default: 10_000, minimum: 1 }),
+      maxSchemaBytes: Type.Integer({ default: 51_200, minimum: 64 }),
+      maxSchemaDepth: Type.Integer({ default: 10, minimum: 1 }),
+      maxBatchItems: Type.Integer({ default: 100, minimum: 1 }),
+    }),
+    requestLogs: Section({
+      retentionDays: Type.Integer({ default: 30, minimum: 1 }),
+      batchSize: Type.Integer({ default: 200, minimum: 1 }),
+      flushIntervalMs: Type.Integer({ default: 500, minimum: 10 }),
+      bufferLimit: Type.Integer({ default: 50_000, minimum: 100 }),
+      purgeIntervalMs: Type.Integer({ default: 3_600_000, minimum: 1000 }),
+    }),
+    cache: Section({
+      enabled: Type.Boolean({ default: true }),
+      ttlSeconds: Type.Integer({ default: 3600, minimum: 1 }),
+      l1MaxEntries: Type.Integer({ default: 10_000, minimum: 1 }),
+      l1MaxBytes: Type.Integer({ default: 64 * 1024 * 1024, minimum: 1024 }),
+      compressThresholdBytes: Type.Integer({ default: 1024, minimum: 0 }),
+      lowercasePrompts: Type.Boolean({ default: false }),
+    }),
+    analyze: Section({
+      maxRepairAttempts: Type.Integer({ default: 2, minimum: 0, maximum: 10 }),
+      requestDeadlineMs: Type.Integer({ default: 60_000, minimum: 100 }),
+      validatorCacheSize: Type.Integer({ default: 500, minimum: 1 }),
+    }),
+    telemetry: Section({
+      otlpEndpoint: Type.Optional(Type.String({ format: 'uri' })),
+      serviceName: Type.String({ default: 'structured-prompt-service' }),
+    }),
+    providers: ProvidersSection,
+    router: RouterSection,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
