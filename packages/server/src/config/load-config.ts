@@ -46,10 +46,12 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     else Object.assign(raw, loaded);
   }
 
+  const fromEnv = new Set<string>();
   for (const setting of envSettings) {
     const value = env[setting.env];
     if (value === undefined || value === '' || setting.path === '') continue;
     setPath(raw, setting.path, setting.list ? splitList(value) : coerceLoose(setting.path, value));
+    fromEnv.add(setting.path);
   }
 
   if (issues.length === 0 && !validate(raw)) {
@@ -58,7 +60,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
     const unionPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
     for (const error of errors) {
       if (unionPaths.has(error.instancePath) && error.keyword !== 'anyOf') continue;
-      issues.push(describe(error, raw));
+      issues.push(describe(error, raw, fromEnv));
     }
   }
   if (issues.length > 0) throw new ConfigError([...new Set(issues)]);
@@ -126,9 +128,9 @@ function getPath(source: unknown, pointer: string): unknown {
   return node;
 }
 
-function describe(error: ErrorObject, raw: unknown): string {
+function describe(error: ErrorObject, raw: unknown, fromEnv: ReadonlySet<string>): string {
   const path = error.instancePath.split('/').slice(1).join('.');
-  const setting = envSettings.find((candidate) => candidate.path === path);
+  const setting = fromEnv.has(path) ? envSettings.find((candidate) => candidate.path === path) : undefined;
   const where = setting ? `${setting.env} (${path})` : `config file ${path || '(top level)'}`;
   let expectation = error.message ?? 'is invalid';
   if (error.keyword === 'additionalProperties') {
@@ -141,7 +143,9 @@ function describe(error: ErrorObject, raw: unknown): string {
     if (allowed.length > 0) expectation = `must be one of: ${allowed.join(', ')}`;
   }
   const value = getPath(raw, error.instancePath);
-  const shown = setting?.secret || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  const secret = envSettings.some((candidate) => candidate.path === path && candidate.secret);
+  const scalar = value === null || typeof value !== 'object';
+  const shown = secret || value === undefined || !scalar ? '' : ` (got ${JSON.stringify(value)})`;
   return `${where}: ${expectation}${shown}`;
 }
 

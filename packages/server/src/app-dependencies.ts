@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import type { HealthCheck } from './modules/health/health-check.ts';
+
+/**
+ * Everything the app needs, built in one place at boot (`dependencies.ts`) or by the test helper.
+ * No module keeps its own singleton: a test can swap any part for an in-memory one.
+ */
+export interface AppDependencies {
+  config: Readonly<Config>;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  version: string;
+  healthChecks: HealthCheck[];
+}
