@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './modules/health/health-check.ts';
+import type { Services } from './services.ts';
 
 /**
  * Everything the app needs, built in one place at boot (`dependencies.ts`) or by the test helper.
@@ -13,4 +14,5 @@ export interface AppDependencies {
   lifecycle: Lifecycle;
   version: string;
   healthChecks: HealthCheck[];
+  services: Services;
 }

@@ -6,11 +6,28 @@ import type { AppInstance } from './app-instance.ts';
 import { AppError } from './errors/app-error.ts';
 import { HealthService } from './modules/health/health.service.ts';
 import { apiDocsPlugin } from './plugins/api-docs.ts';
+import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { generateRequestId, requestIdHeader } from './plugins/request-id.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { strictJsonPlugin } from './plugins/strict-json.ts';
 import { rootRoute } from './routes/root.route.ts';
+import { apiKeysRoutes } from './routes/v1/api-keys/api-keys.routes.ts';
+import { auditLogsRoutes } from './routes/v1/audit-logs/audit-logs.routes.ts';
 import { healthRoutes } from './routes/v1/health/health.routes.ts';
+
+export interface RouteCatalogEntry {
+  method: string;
+  url: string;
+  /** Undefined: the default (`user`), or public for the docs pages; see `authLevelOf`. */
+  auth: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: RouteCatalogEntry[];
+  }
+}
 
 /**
  * Builds the Fastify app from its dependencies. Never listens: the process entry (`server.ts`) does,
@@ -34,9 +51,18 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Every route with its auth level, so the shared security test can walk all of them.
+  const routeCatalog: RouteCatalogEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routeCatalog.push({ method, url: route.url, auth: route.config?.auth });
+  });
+  app.decorate('routeCatalog', routeCatalog);
+
   app.addSchema({ ...Problem, $id: 'Problem' });
   // The API speaks JSON only; any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
+  await app.register(strictJsonPlugin);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
@@ -60,8 +86,19 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
     logger: deps.logger,
   });
 
+  const { services } = deps;
+  await app.register(authPlugin, {
+    verifier: services.verifier,
+    limits: services.limits,
+    audit: services.audit,
+    keys: services.apiKeysRepository,
+    metricsToken: config.auth.metricsToken,
+  });
+
   rootRoute(app, deps.version);
   healthRoutes(app, health);
+  apiKeysRoutes(app, services.apiKeys);
+  auditLogsRoutes(app, services.audit);
 
   return app;
 }

@@ -2,11 +2,26 @@ import type { Logger } from 'pino';
 import type { AppDependencies } from './app-dependencies.ts';
 import type { Config } from './config/index.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { createMemoryBudgetLedger, createRedisBudgetLedger } from './limits/budget-ledger.ts';
+import { createMemoryRateLimitStore, createRedisRateLimitStore } from './limits/rate-limit-store.ts';
+import {
+  createLocalInvalidationBus,
+  createRedisInvalidationBus,
+} from './modules/api-keys/key-invalidation-bus.ts';
+import type { HealthCheck } from './modules/health/health-check.ts';
+import { createRedisClient, waitForRedis } from './redis/redis-client.ts';
+import { buildServices, type Infrastructure } from './services.ts';
+import { createDatabase } from './storage/database.ts';
+import { createDatabaseHealthCheck } from './storage/database-health-check.ts';
+import { migrateToLatest, refuseNewerDatabase } from './storage/migrator.ts';
+import { purgeExpired } from './storage/retention.ts';
 import { serviceVersion } from './version.ts';
 
 /** The app's dependencies plus how to release them, in reverse order of creation. */
 export interface Runtime {
   deps: AppDependencies;
+  /** Text to print once after listening (the bootstrap admin key), if any. */
+  banner: string[];
   close(): Promise<void>;
 }
 
@@ -15,24 +30,99 @@ export interface Runtime {
  * parts instead (test/support/build-app.ts).
  */
 export async function createRuntime(config: Readonly<Config>, logger: Logger): Promise<Runtime> {
-  const closers: Array<() => Promise<void>> = [];
-  const deps: AppDependencies = {
-    config,
-    logger,
-    lifecycle: new Lifecycle(),
-    version: serviceVersion,
-    healthChecks: [],
-  };
-  return {
-    deps,
-    async close() {
-      for (const close of closers.reverse()) {
-        try {
-          await close();
-        } catch (error) {
-          logger.error({ err: error }, 'error while releasing a dependency');
-        }
+  const closers: Array<() => Promise<unknown>> = [];
+  const healthChecks: HealthCheck[] = [];
+  const banner: string[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        logger.error({ err: error }, 'error while releasing a dependency');
       }
-    },
+    }
   };
+
+  try {
+    const database = createDatabase(config.database, { logger });
+    closers.push(() => database.close());
+    if (config.database.migrateOnBoot) {
+      const applied = await migrateToLatest(database);
+      if (applied.length > 0)
+        logger.info({ migrations: applied, dialect: database.dialect }, 'database migrated');
+    } else {
+      await refuseNewerDatabase(database);
+    }
+    healthChecks.push(createDatabaseHealthCheck(database));
+
+    const redis = config.redis.url
+      ? createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger })
+      : undefined;
+    if (redis) {
+      closers.push(async () => redis.disconnect());
+      if (!(await waitForRedis(redis, 3000)))
+        logger.warn('redis is not reachable yet; limits count per replica until it is');
+    }
+    const keyBus = redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus();
+    closers.push(() => keyBus.close());
+
+    const infra: Infrastructure = {
+      database,
+      redis,
+      keyBus,
+      rateLimits: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(),
+      budgets: redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger(),
+    };
+    const services = buildServices(infra, config, logger);
+    closers.push(() => services.audit.drain());
+
+    const bootstrap = await services.apiKeys.bootstrapAdmin(config.auth.adminKey);
+    if (bootstrap.created && !bootstrap.fromConfig) {
+      banner.push(
+        '  First start: created an admin API key. It is shown only this once; store it now:',
+        `    ${bootstrap.key}`,
+        '  Create more keys with the API (POST /v1/api-keys) or `npm run keys -- create --name <name>`.',
+      );
+    } else if (bootstrap.created) {
+      banner.push('  First start: created the admin API key given in SPS_ADMIN_KEY.');
+    }
+
+    startRetention(config, database, logger, closers);
+
+    return {
+      deps: { config, logger, lifecycle: new Lifecycle(), version: serviceVersion, healthChecks, services },
+      banner,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Purges expired logs and jobs on a timer; safe on many replicas at once (see retention.ts). */
+function startRetention(
+  config: Readonly<Config>,
+  database: Parameters<typeof purgeExpired>[0],
+  logger: Logger,
+  closers: Array<() => Promise<unknown>>,
+) {
+  let running: Promise<unknown> | undefined;
+  const run = () => {
+    if (running) return;
+    running = purgeExpired(database, { retentionDays: config.requestLogs.retentionDays })
+      .then((result) => {
+        if (result.requestLogs + result.jobs > 0) logger.info(result, 'purged expired rows');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'retention purge failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(run, config.requestLogs.purgeIntervalMs);
+  timer.unref();
+  closers.push(async () => {
+    clearInterval(timer);
+    await running;
+  });
 }

@@ -22,7 +22,14 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config);
-  const runtime = await createRuntime(config, logger);
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   const app = await buildApp(runtime.deps);
 
   closeWithGrace(
@@ -63,6 +70,7 @@ async function main(): Promise<void> {
       `Structured Prompt Service ${runtime.deps.version} is listening on ${base}`,
       `  API docs:  ${base}/docs  (ReDoc: ${base}/redoc, spec: ${base}/openapi.json)`,
       `  Health:    ${base}/v1/health`,
+      ...runtime.banner,
       '',
     ].join('\n'),
   );

@@ -41,6 +41,11 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
         tags: [
           { name: 'service', description: 'Service information' },
           { name: 'health', description: 'Liveness, readiness and dependency health' },
+          { name: 'analyze', description: 'Prompt in, validated structured JSON out' },
+          { name: 'api-keys', description: 'Issue, revoke and rotate API keys (admin)' },
+          { name: 'audit-logs', description: 'Security events (admin)' },
+          { name: 'cache', description: 'Response cache statistics, invalidation and warming' },
+          { name: 'operations', description: 'Metrics for Prometheus' },
         ],
         components: {
           securitySchemes: {

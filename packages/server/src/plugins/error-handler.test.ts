@@ -9,6 +9,7 @@ async function appWithProbeRoutes(env: Record<string, string> = {}, captureLogs?
   app.post(
     '/test/echo',
     {
+      config: { auth: 'public' },
       schema: {
         body: Type.Object(
           { prompt: Type.String({ minLength: 1 }), count: Type.Integer({ maximum: 5 }) },
@@ -18,12 +19,12 @@ async function appWithProbeRoutes(env: Record<string, string> = {}, captureLogs?
     },
     async (request) => request.body,
   );
-  app.get('/test/crash', async () => {
+  app.get('/test/crash', { config: { auth: 'public' } }, async () => {
     throw new Error(
       'connection to db-internal.example:5432 failed: password authentication failed for user "sps"',
     );
   });
-  app.get('/test/conflict', async () => {
+  app.get('/test/conflict', { config: { auth: 'public' } }, async () => {
     throw new AppError('conflict', 'A schema with that name and version already exists.', {
       context: { secretish: 'x' },
     });
@@ -87,6 +88,50 @@ describe('problem+json error handling', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('refuses a body that is not valid UTF-8', async () => {
+    const app = await appWithProbeRoutes();
+    const payload = Buffer.concat([
+      Buffer.from('{"prompt":"caf'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('","count":1}'),
+    ]);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    const body = expectProblem(response, 400, 'invalid_json');
+    expect(body.detail).toContain('UTF-8');
+  });
+
+  it.each([
+    ['an escaped NUL', '{"prompt":"a\\u0000b","count":1}'],
+    ['a raw NUL', '{"prompt":"a\u0000b","count":1}'],
+  ])('refuses %s in the body', async (_label, payload) => {
+    const app = await appWithProbeRoutes();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    const body = expectProblem(response, 400, 'bad_request');
+    expect(body.detail).toContain('NUL');
+  });
+
+  it('accepts vendor JSON media types such as application/merge-patch+json', async () => {
+    const app = await appWithProbeRoutes();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      payload: '{"prompt":"ok","count":2}',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ prompt: 'ok', count: 2 });
   });
 
   it('answers a body over the configured limit with 413', async () => {

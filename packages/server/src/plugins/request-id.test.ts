@@ -47,7 +47,7 @@ describe('request ids', () => {
     const logs = new LogCapture();
     const { app } = await buildTestApp({ captureLogs: logs });
     // A careless handler that logs all headers: the logger itself must censor the secrets.
-    app.get('/test/log-headers', async (request) => {
+    app.get('/test/log-headers', { config: { auth: 'public' } }, async (request) => {
       request.log.info({ headers: request.headers }, 'headers seen');
       return { ok: true };
     });

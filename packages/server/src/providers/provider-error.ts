@@ -7,7 +7,9 @@ export type ProviderFailureKind =
   | 'bad_request'
   | 'authentication'
   | 'malformed_response'
-  | 'aborted';
+  | 'aborted'
+  /** The router's circuit breaker for this provider is open: the call was not made. */
+  | 'circuit_open';
 
 /**
  * A failed provider call. `isRetryable` tells the router whether the same provider may be tried again

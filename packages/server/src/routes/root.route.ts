@@ -17,6 +17,7 @@ export function rootRoute(app: AppInstance, version: string): void {
   app.get(
     '/',
     {
+      config: { auth: 'public' },
       schema: {
         summary: 'Service information',
         description: 'Name, version and links to the API documentation and health endpoints. Public.',

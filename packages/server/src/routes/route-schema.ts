@@ -36,4 +36,4 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
 }
 
 /** Security requirement for routes that need an API key (either header form). */
-export const apiKeySecurity = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
+export const apiKeySecurity: Array<Record<string, string[]>> = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];

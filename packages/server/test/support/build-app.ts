@@ -1,12 +1,18 @@
 import { Writable } from 'node:stream';
+import type { CreateApiKeyRequest } from '@structured-prompt/contracts';
 import { onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { AppDependencies } from '../../src/app-dependencies.ts';
 import type { AppInstance } from '../../src/app-instance.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import { Lifecycle } from '../../src/lifecycle.ts';
+import { createMemoryBudgetLedger } from '../../src/limits/budget-ledger.ts';
+import { createMemoryRateLimitStore } from '../../src/limits/rate-limit-store.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createLocalInvalidationBus } from '../../src/modules/api-keys/key-invalidation-bus.ts';
 import type { HealthCheck } from '../../src/modules/health/health-check.ts';
+import { buildServices, type Infrastructure } from '../../src/services.ts';
+import { createTestDatabase } from '../../src/storage/testing/test-databases.ts';
 import { serviceVersion } from '../../src/version.ts';
 
 /** Collects every log line of an app so tests can assert what was (and was not) logged. */
@@ -32,6 +38,8 @@ export interface TestAppOptions {
   captureLogs?: LogCapture;
   /** Leave the lifecycle in `starting` (for readiness tests). */
   notReady?: boolean;
+  /** Infrastructure to use instead of a fresh SQLite file and in-memory stores (e.g. shared Redis). */
+  infra?: Partial<Infrastructure>;
   /** Parts to replace after the defaults are built. */
   overrides?: Partial<AppDependencies>;
 }
@@ -40,6 +48,9 @@ export interface TestApp {
   app: AppInstance;
   deps: AppDependencies;
   config: Readonly<Config>;
+  infra: Infrastructure;
+  /** Issues a key through the real service and returns its raw secret and id. */
+  createKey(input?: Partial<CreateApiKeyRequest>): Promise<{ key: string; id: string }>;
 }
 
 /** Builds an app with the chosen parts and closes it when the current test finishes. */
@@ -51,17 +62,37 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(config, options.captureLogs);
   const lifecycle = new Lifecycle();
   if (!options.notReady) lifecycle.markReady();
+  const ownDatabase = options.infra?.database ? undefined : await createTestDatabase('sqlite');
+  const infra: Infrastructure = {
+    database: options.infra?.database ?? ownDatabase!.database,
+    rateLimits: options.infra?.rateLimits ?? createMemoryRateLimitStore(),
+    budgets: options.infra?.budgets ?? createMemoryBudgetLedger(),
+    keyBus: options.infra?.keyBus ?? createLocalInvalidationBus(),
+    redis: options.infra?.redis,
+  };
+  const services = buildServices(infra, config, logger);
   const deps: AppDependencies = {
     config,
     logger,
     lifecycle,
     version: serviceVersion,
     healthChecks: options.healthChecks ?? [],
+    services,
     ...options.overrides,
   };
   const app = await buildApp(deps);
   onTestFinished(async () => {
     await app.close();
+    await services.audit.drain();
+    await ownDatabase?.destroy();
   });
-  return { app, deps, config };
+  const actor = { keyId: null, ip: '127.0.0.1', requestId: null };
+  const createKey = async (input: Partial<CreateApiKeyRequest> = {}) => {
+    const { record, key } = await services.apiKeys.create(
+      { name: 'test', scopes: ['user'], ...input },
+      actor,
+    );
+    return { key, id: record.id };
+  };
+  return { app, deps, config, infra, createKey };
 }

@@ -9,6 +9,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health',
     {
+      config: { auth: 'public' },
       schema: {
         summary: 'Dependency health',
         description:
@@ -29,6 +30,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health/live',
     {
+      config: { auth: 'public' },
       schema: {
         summary: 'Liveness probe',
         description:
@@ -43,6 +45,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health/ready',
     {
+      config: { auth: 'public' },
       schema: {
         summary: 'Readiness probe',
         description:

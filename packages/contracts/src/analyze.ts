@@ -1,0 +1,222 @@
+import { type Static, Type } from 'typebox';
+import { FieldError } from './problem.ts';
+
+/** How strictly the model's output is held to the schema (docs/analyze.md, "Validation modes"). */
+export const ValidationMode = Type.Union(
+  [Type.Literal('strict'), Type.Literal('relaxed'), Type.Literal('off')],
+  {
+    description:
+      '`strict`: the output must validate or the request fails with 422. `relaxed`: after all re-asks, ' +
+      'missing required fields and extra properties are tolerated (`passed_relaxed`). `off`: the output is ' +
+      'parsed but not validated.',
+    default: 'strict',
+  },
+);
+export type ValidationMode = Static<typeof ValidationMode>;
+
+export const PiiMode = Type.Union([Type.Literal('off'), Type.Literal('detect'), Type.Literal('redact')], {
+  description:
+    '`detect` reports personal data found in the prompt as warnings; `redact` replaces it with ' +
+    'placeholders before the prompt leaves the service.',
+  default: 'off',
+});
+export type PiiMode = Static<typeof PiiMode>;
+
+export const AnalyzeOptions = Type.Object(
+  {
+    bypass_cache: Type.Optional(
+      Type.Boolean({
+        description: 'Skip the cache lookup (the fresh answer is still stored)',
+        default: false,
+      }),
+    ),
+    cache_ttl: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_592_000,
+        description: 'Seconds to keep the answer; 0 = do not store',
+      }),
+    ),
+    validation: Type.Optional(ValidationMode),
+    max_repair_attempts: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 10,
+        description: 'Re-asks allowed after an invalid answer (server default 2)',
+      }),
+    ),
+    confidence_threshold: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1, description: 'Answers scoring below this carry a warning' }),
+    ),
+    max_cost_usd: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: 'No re-ask is made when its estimated cost would push the total over this amount',
+      }),
+    ),
+    language: Type.Optional(
+      Type.String({
+        pattern: '^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$',
+        description: '`auto` (detect) or the ISO 639 code of the prompt language',
+        default: 'auto',
+        examples: ['auto', 'fr'],
+      }),
+    ),
+    pii: Type.Optional(PiiMode),
+  },
+  { additionalProperties: false },
+);
+export type AnalyzeOptions = Static<typeof AnalyzeOptions>;
+
+export const AnalyzeRequest = Type.Object(
+  {
+    prompt: Type.String({
+      minLength: 1,
+      maxLength: 10_000,
+      description: 'The natural-language request to turn into structured JSON',
+      examples: ['Translate Hello World to French'],
+    }),
+    schema: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description:
+            'Inline JSON Schema (draft-07 or 2020-12 by `$schema`, default 2020-12) the output must satisfy. ' +
+            'At most 50 KB and 10 levels deep; only local `$ref`s (starting with `#`). Omit for the default ' +
+            'prompt-analysis schema.',
+        },
+      ),
+    ),
+    provider: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Provider name from the configuration, or `auto` (default) to let the router choose',
+        examples: ['auto', 'openai', 'heuristic'],
+      }),
+    ),
+    llm_provider: Type.Optional(
+      Type.String({ minLength: 1, description: 'Alias of `provider`; `provider` wins when both are given' }),
+    ),
+    model: Type.Optional(
+      Type.String({ minLength: 1, description: "Model to use; the provider's default otherwise" }),
+    ),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 200_000 })),
+    options: Type.Optional(AnalyzeOptions),
+  },
+  {
+    $id: 'AnalyzeRequest',
+    additionalProperties: false,
+    description: 'A prompt to analyze, optionally with the JSON Schema the answer must satisfy',
+    examples: [
+      { prompt: 'Translate Hello World to French' },
+      {
+        prompt: 'Book a table for 4 at Chez Paul tomorrow at 8pm',
+        schema: {
+          type: 'object',
+          required: ['restaurant', 'party_size'],
+          properties: {
+            restaurant: { type: 'string' },
+            party_size: { type: 'integer', minimum: 1 },
+            time: { type: 'string' },
+          },
+        },
+        options: { validation: 'strict', max_repair_attempts: 2 },
+      },
+    ],
+  },
+);
+export type AnalyzeRequest = Static<typeof AnalyzeRequest>;
+
+/** The provider a request asked for: `provider`, else its alias `llm_provider`, else `auto`. */
+export function requestedProvider(request: Pick<AnalyzeRequest, 'provider' | 'llm_provider'>): string {
+  return request.provider ?? request.llm_provider ?? 'auto';
+}
+
+export const ValidationStatus = Type.Union(
+  [Type.Literal('passed'), Type.Literal('passed_relaxed'), Type.Literal('failed'), Type.Literal('skipped')],
+  {
+    description:
+      '`passed`: valid against the schema. `passed_relaxed`: valid only once required fields and extra ' +
+      'properties were tolerated (`errors` lists what was waived). `failed`: relaxed mode, still invalid. ' +
+      '`skipped`: validation off.',
+  },
+);
+export type ValidationStatus = Static<typeof ValidationStatus>;
+
+export const AnalyzeUsage = Type.Object({
+  prompt_tokens: Type.Integer({ minimum: 0, description: 'Summed over every attempt, re-asks included' }),
+  completion_tokens: Type.Integer({ minimum: 0 }),
+  total_tokens: Type.Integer({ minimum: 0 }),
+  cost_usd: Type.Number({ minimum: 0, description: 'Every attempt, failed provider calls included' }),
+});
+export type AnalyzeUsage = Static<typeof AnalyzeUsage>;
+
+export const AnalyzeResponse = Type.Object(
+  {
+    request_id: Type.String(),
+    data: Type.Unknown({ description: 'The structured answer' }),
+    validation: Type.Object({
+      status: ValidationStatus,
+      errors: Type.Array(FieldError),
+      attempts: Type.Integer({ minimum: 1, description: 'Model calls made, the first one included' }),
+    }),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    language: Type.String({ description: 'ISO 639 code of the prompt language' }),
+    provider: Type.String({ description: 'Provider that produced the answer' }),
+    model: Type.String(),
+    cached: Type.Boolean(),
+    usage: AnalyzeUsage,
+    timing: Type.Object({
+      total_ms: Type.Number({ minimum: 0 }),
+      llm_ms: Type.Number({ minimum: 0, description: 'Time spent waiting for providers' }),
+    }),
+    warnings: Type.Array(Type.String()),
+  },
+  {
+    $id: 'AnalyzeResponse',
+    description: 'A structured answer and an honest account of how it was obtained',
+    examples: [
+      {
+        request_id: '9f1c2e7a-4d1b-4b8e-a1c3-6f0e2d9b7c55',
+        data: {
+          intent: 'translate',
+          subject: 'Hello World',
+          entities: [{ type: 'language', value: 'French' }],
+          output_format: 'text',
+          original_language: 'en',
+        },
+        validation: { status: 'passed', errors: [], attempts: 1 },
+        confidence: 0.5,
+        language: 'en',
+        provider: 'heuristic',
+        model: 'heuristic-v1',
+        cached: false,
+        usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
+        timing: { total_ms: 4.2, llm_ms: 1.3 },
+        warnings: [],
+      },
+    ],
+  },
+);
+export type AnalyzeResponse = Static<typeof AnalyzeResponse>;
+
+/** The 422 problem document of strict validation that still fails after every attempt. */
+export const OutputValidationProblem = Type.Object(
+  {
+    type: Type.String({ examples: ['urn:structured-prompt:problem:output_validation_failed'] }),
+    title: Type.String(),
+    status: Type.Literal(422),
+    detail: Type.String(),
+    code: Type.Literal('output_validation_failed'),
+    request_id: Type.String(),
+    errors: Type.Array(FieldError, { description: 'Validation errors of the last answer, by JSON Pointer' }),
+    last_output: Type.String({ description: "The model's last raw answer (truncated to 20,000 characters)" }),
+    attempts: Type.Integer({ minimum: 1 }),
+    usage: AnalyzeUsage,
+    warnings: Type.Optional(Type.Array(Type.String())),
+  },
+  { $id: 'OutputValidationProblem', additionalProperties: true },
+);
+export type OutputValidationProblem = Static<typeof OutputValidationProblem>;

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { CacheKeyInput } from './cache-key.ts';
+import { buildCacheKey, canonicalJson, namespacePatternToKeyPattern, normalizePrompt } from './cache-key.ts';
+
+const base: CacheKeyInput = {
+  prompt: 'Extract the invoice total',
+  schema: { kind: 'inline', schema: { type: 'object', properties: { total: { type: 'number' } } } },
+};
+const keyOf = (changes: Partial<CacheKeyInput>) => buildCacheKey({ ...base, ...changes }).text;
+
+describe('normalizePrompt', () => {
+  it('applies NFC, trims and collapses whitespace, keeps case unless asked', () => {
+    expect(normalizePrompt('  Cafe\u0301 \t\n  au   lait \u00a0')).toBe('Café au lait');
+    expect(normalizePrompt('Café', { lowercase: true })).toBe('café');
+    expect(normalizePrompt('Café')).toBe('Café');
+  });
+});
+
+describe('buildCacheKey', () => {
+  it('has the documented shape and is deterministic', () => {
+    const key = buildCacheKey({ ...base, schemaName: 'invoice_v2' });
+    expect(key.text).toMatch(/^sps:resp:invoice_v2:[0-9a-f]{64}$/);
+    expect(key).toEqual(buildCacheKey({ ...base, schemaName: 'invoice_v2' }));
+    expect(buildCacheKey(base).namespace).toBe('default');
+  });
+
+  it('ignores differences normalization removes', () => {
+    expect(keyOf({ prompt: '  Extract   the invoice\ntotal ' })).toBe(keyOf({}));
+    expect(keyOf({ prompt: 'Cafe\u0301' })).toBe(keyOf({ prompt: 'Café' }));
+  });
+
+  it('is case-sensitive unless lower-casing is enabled', () => {
+    expect(keyOf({ prompt: 'EXTRACT the invoice total' })).not.toBe(keyOf({}));
+    expect(keyOf({ prompt: 'EXTRACT the invoice total', lowercase: true })).toBe(
+      keyOf({ prompt: 'extract the invoice total', lowercase: true }),
+    );
+    // An all-lowercase prompt must not share a key between the two modes.
+    expect(keyOf({ prompt: 'abc', lowercase: true })).not.toBe(keyOf({ prompt: 'abc' }));
+  });
+
+  it('hashes schemas independently of key order but not of content', () => {
+    const reordered = { properties: { total: { type: 'number' } }, type: 'object' };
+    expect(keyOf({ schema: { kind: 'inline', schema: reordered } })).toBe(keyOf({}));
+    const changed = { type: 'object', properties: { total: { type: 'string' } } };
+    expect(keyOf({ schema: { kind: 'inline', schema: changed } })).not.toBe(keyOf({}));
+    expect(keyOf({ schema: { kind: 'registry', id: 'invoice', version: 1 } })).not.toBe(
+      keyOf({ schema: { kind: 'registry', id: 'invoice', version: 2 } }),
+    );
+  });
+
+  it('changes with every answer-changing option', () => {
+    const variants: Array<Partial<CacheKeyInput>> = [
+      { temperature: 0 },
+      { temperature: 0.7 },
+      { maxTokens: 256 },
+      { model: 'gpt-4o-mini' },
+      { provider: 'openai' },
+      { validationMode: 'relaxed' },
+      { template: { id: 'tpl', version: 1 } },
+      { template: { id: 'tpl', version: 2 } },
+      { extra: { language: 'de' } },
+    ];
+    const keys = new Set([keyOf({}), ...variants.map(keyOf)]);
+    expect(keys.size).toBe(variants.length + 1);
+  });
+
+  it('treats an unpinned (`auto`) provider like no provider', () => {
+    expect(keyOf({ provider: 'auto' })).toBe(keyOf({}));
+  });
+
+  it('keeps namespaces to a safe alphabet', () => {
+    expect(buildCacheKey({ ...base, schemaName: 'a:b*c d' }).namespace).toBe('a_b_c_d');
+    expect(buildCacheKey({ ...base, schemaName: '' }).namespace).toBe('default');
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every level, keeps array order, drops undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: undefined } })).toBe('{"a":{"d":[2,1]},"b":1}');
+  });
+});
+
+describe('namespacePatternToKeyPattern', () => {
+  it('turns a namespace glob into a key glob', () => {
+    expect(namespacePatternToKeyPattern('invoice_*')).toBe('sps:resp:invoice_*:*');
+    expect(namespacePatternToKeyPattern('*')).toBe('sps:resp:*:*');
+  });
+
+  it('rejects patterns that could reach other keys or use other glob syntax', () => {
+    for (const pattern of ['', 'a:b', '[a]*', 'x\\*', 'a b', 'x'.repeat(101)]) {
+      expect(() => namespacePatternToKeyPattern(pattern)).toThrow(/pattern may contain only/);
+    }
+  });
+});

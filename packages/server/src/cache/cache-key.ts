@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors/app-error.ts';
+import type { JsonSchema } from '../lib/json-schema-types.ts';
+
+/** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
+export const CACHE_KEY_ROOT = 'sps:resp:';
+
+/**
+ * Bumped whenever the hashed material or the cached entry format changes, so old entries simply stop
+ * matching instead of being misread.
+ */
+const KEY_FORMAT_VERSION = 1;
+
+/** The schema the answer had to satisfy: a registry reference when there is one, else the document. */
+export type CacheKeySchema =
+  | { kind: 'registry'; id: string; version: string | number }
+  | { kind: 'inline'; schema: JsonSchema };
+
+/** Everything that can change the answer. Anything left out here would serve one request's answer to another. */
+export interface CacheKeyInput {
+  prompt: string;
+  /** Lower-case the prompt before hashing; off by default because case can change answers. */
+  lowercase?: boolean;
+  schema: CacheKeySchema;
+  /** Namespace for invalidation (`invoice_*`): the schema's name, `default` when absent. */
+  schemaName?: string;
+  template?: { id: string; version: string | number };
+  /** Only when the caller pinned them: an `auto` route may answer from any provider. */
+  provider?: string;
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** `strict`, `relaxed`, …: a relaxed answer must never satisfy a strict request. */
+  validationMode?: string;
+  /** Further answer-changing options (system prompt version, language hint, …). */
+  extra?: Record<string, unknown>;
+}
+
+export interface CacheKey {
+  namespace: string;
+  /** SHA-256 hex of the canonical key material. */
+  hash: string;
+  /** `sps:resp:<namespace>:<hash>`: the key in every store. */
+  text: string;
+}
+
+/** Unicode NFC, trimmed, runs of whitespace collapsed to one space; lower-cased only when asked. */
+export function normalizePrompt(prompt: string, options: { lowercase?: boolean } = {}): string {
+  const normalized = prompt.normalize('NFC').trim().replace(/\s+/gu, ' ');
+  return options.lowercase ? normalized.toLowerCase() : normalized;
+}
+
+/**
+ * JSON with object keys sorted at every level, so `{a,b}` and `{b,a}` hash alike. Arrays keep their
+ * order (it is meaningful in JSON Schema, e.g. `enum`, `prefixItems`); `undefined` members vanish as
+ * in JSON.stringify.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  }
+  const members = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${members.join(',')}}`;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Hash of a schema document independent of key order and formatting. */
+export function schemaHash(schema: JsonSchema): string {
+  return sha256Hex(canonicalJson(schema));
+}
+
+/**
+ * Namespaces end up inside keys and glob patterns: keep them to a safe alphabet (no `:`, which
+ * separates key parts, and no glob characters).
+ */
+export function toNamespace(schemaName: string | undefined): string {
+  const cleaned = (schemaName ?? '').replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 100);
+  return cleaned === '' ? 'default' : cleaned;
+}
+
+export function buildCacheKey(input: CacheKeyInput): CacheKey {
+  const schema =
+    input.schema.kind === 'registry'
+      ? { registry: `${input.schema.id}@${input.schema.version}` }
+      : { hash: schemaHash(input.schema.schema) };
+  const pinnedProvider = input.provider && input.provider !== 'auto' ? input.provider : undefined;
+  const material = {
+    v: KEY_FORMAT_VERSION,
+    prompt: normalizePrompt(input.prompt, { lowercase: input.lowercase }),
+    // Recorded so a lower-cased key never equals a case-sensitive one for an all-lowercase prompt.
+    lowercase: input.lowercase === true,
+    schema,
+    template: input.template ? `${input.template.id}@${input.template.version}` : undefined,
+    provider: pinnedProvider,
+    model: input.model,
+    temperature: input.temperature,
+    maxTokens: input.maxTokens,
+    validationMode: input.validationMode,
+    extra: input.extra,
+  };
+  const namespace = toNamespace(input.schemaName);
+  const hash = sha256Hex(canonicalJson(material));
+  return { namespace, hash, text: `${CACHE_KEY_ROOT}${namespace}:${hash}` };
+}
+
+const NAMESPACE_PATTERN = /^[A-Za-z0-9_.@*?-]{1,100}$/;
+
+/**
+ * `invoice_*` (a glob over namespaces, `*` and `?` only) → the glob over keys the stores delete.
+ * Rejects anything else so a pattern cannot reach outside the response keys.
+ */
+export function namespacePatternToKeyPattern(pattern: string): string {
+  if (!NAMESPACE_PATTERN.test(pattern)) {
+    throw new AppError(
+      'validation_error',
+      'pattern may contain only letters, digits, "_", ".", "@", "-" and the wildcards "*" and "?"',
+      { context: { pattern } },
+    );
+  }
+  return `${CACHE_KEY_ROOT}${pattern}:*`;
+}

@@ -1,0 +1,65 @@
+/**
+ * One level of the response cache. Values are opaque strings (serialized cache entries); the store
+ * only knows keys, values and expiry. Two implementations: the in-process LRU (`memory-cache-store.ts`)
+ * and Redis (`redis-cache-store.ts`), both checked by one conformance suite.
+ */
+
+/** A value read back together with how long it has left, so an upper level can back-fill a lower one. */
+export interface StoredValue {
+  value: string;
+  /** Milliseconds until expiry; undefined when the entry never expires. */
+  ttlMs: number | undefined;
+}
+
+export interface StoreLevelStats {
+  entries: number;
+  /** Bytes held for the values (compressed size for Redis). */
+  bytes: number;
+}
+
+/** Integer counters kept by the store; Redis keeps them in one hash so every replica sees the sums. */
+export type CounterDeltas = Record<string, number>;
+
+export interface StoredCounters {
+  values: Record<string, number>;
+  /** ISO time the counters started (first increment ever for Redis, construction for memory). */
+  since: string;
+}
+
+export interface CacheStore {
+  /** `memory` or `redis`: for stats and logs. */
+  readonly kind: string;
+  get(key: string): Promise<StoredValue | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /**
+   * Deletes every key matching a glob where only `*` and `?` are wildcards; returns how many were
+   * removed. Never blocks the store (Redis: SCAN + UNLINK in batches, never KEYS).
+   */
+  deletePattern(pattern: string): Promise<number>;
+  incrementCounters(deltas: CounterDeltas): Promise<void>;
+  counters(): Promise<StoredCounters>;
+  stats(): Promise<StoreLevelStats>;
+  /** Resolves when the store answers (health probe); rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Glob → RegExp with the same meaning Redis MATCH gives `*` and `?`. Every other character is
+ * literal, so both stores agree on what a pattern removes.
+ */
+export function globToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (const char of pattern) {
+    if (char === '*') source += '[\\s\\S]*';
+    else if (char === '?') source += '[\\s\\S]';
+    else source += char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Escapes the characters Redis MATCH treats specially other than `*` and `?` (`[`, `]`, `\`). */
+export function escapeRedisGlob(pattern: string): string {
+  return pattern.replace(/[[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { BudgetLedger } from './budget-ledger.ts';
+
+/** Behaviour every BudgetLedger must have; run against each implementation. */
+export function budgetLedgerConformance(
+  label: string,
+  makeLedger: () => BudgetLedger,
+  uniqueKey: (name: string) => string,
+) {
+  describe(`BudgetLedger conformance: ${label}`, () => {
+    it('seeds once: a second seed does not overwrite the first', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('seed');
+      expect(await ledger.isSeeded(key)).toBe(false);
+      await ledger.seed(key, 500, 60);
+      await ledger.seed(key, 9_999, 60);
+      expect(await ledger.isSeeded(key)).toBe(true);
+      expect(await ledger.spent(key)).toBe(500);
+    });
+
+    it('reserves while under the limit and refuses what would pass it', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('reserve');
+      await ledger.seed(key, 0, 60);
+      expect(await ledger.reserve(key, 600, 1000, 60)).toEqual({ allowed: true, spentMicros: 600 });
+      expect(await ledger.reserve(key, 500, 1000, 60)).toEqual({ allowed: false, spentMicros: 600 });
+      expect(await ledger.reserve(key, 400, 1000, 60)).toEqual({ allowed: true, spentMicros: 1000 });
+    });
+
+    it('never lets concurrent reservations pass the limit', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('concurrent');
+      await ledger.seed(key, 0, 60);
+      const results = await Promise.all(Array.from({ length: 50 }, () => ledger.reserve(key, 30, 1000, 60)));
+      expect(results.filter((entry) => entry.allowed)).toHaveLength(33);
+      expect(await ledger.spent(key)).toBe(990);
+    });
+
+    it('adjusts an existing counter both ways and ignores a missing one', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('adjust');
+      await ledger.seed(key, 100, 60);
+      await ledger.adjust(key, 50);
+      await ledger.adjust(key, -30);
+      expect(await ledger.spent(key)).toBe(120);
+      const missing = uniqueKey('missing');
+      await ledger.adjust(missing, 40);
+      expect(await ledger.isSeeded(missing)).toBe(false);
+    });
+  });
+}

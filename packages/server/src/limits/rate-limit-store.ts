@@ -1,0 +1,161 @@
+import type { Redis } from 'ioredis';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+
+/** A fixed-window budget of `points` per `windowSeconds`, e.g. 1000 requests per hour for one key. */
+export interface LimitPolicy {
+  /** Namespace of the counters (`key-hourly`, `ip`, `auth-failures`, `key-tokens`). */
+  name: string;
+  points: number;
+  windowSeconds: number;
+  /** Once exhausted, refuse for this long instead of until the window ends (brute-force lockout). */
+  blockSeconds?: number;
+}
+
+export interface LimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the window resets (or the block ends). */
+  resetMs: number;
+}
+
+/**
+ * Counters behind every limit. The memory store counts per process; the Redis store counts once for
+ * all replicas (atomic increments in Redis), so N replicas together admit N requests per limit, not
+ * N × limit.
+ */
+export interface RateLimitStore {
+  readonly kind: 'memory' | 'redis';
+  /** Takes `points` from the window; refused (allowed: false) when that would exceed the limit. */
+  consume(policy: LimitPolicy, key: string, points?: number): Promise<LimitDecision>;
+  /** Adds points without refusing (reconciling an estimate that was too low). */
+  penalty(policy: LimitPolicy, key: string, points: number): Promise<void>;
+  /** Gives points back (reconciling an estimate that was too high). */
+  reward(policy: LimitPolicy, key: string, points: number): Promise<void>;
+  /** The current state without consuming. */
+  peek(policy: LimitPolicy, key: string): Promise<LimitDecision>;
+  reset(policy: LimitPolicy, key: string): Promise<void>;
+  /** Refuses the key for the policy's `blockSeconds` from now (starts a lockout at once). */
+  block(policy: LimitPolicy, key: string): Promise<void>;
+}
+
+type LimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+  blockDuration: number;
+}) => RateLimiterAbstract;
+
+class FlexibleRateLimitStore implements RateLimitStore {
+  readonly kind: 'memory' | 'redis';
+  readonly #create: LimiterFactory;
+  readonly #limiters = new Map<string, RateLimiterAbstract>();
+  readonly #prefix: string;
+
+  constructor(kind: 'memory' | 'redis', prefix: string, create: LimiterFactory) {
+    this.kind = kind;
+    this.#prefix = prefix;
+    this.#create = create;
+  }
+
+  async consume(policy: LimitPolicy, key: string, points = 1): Promise<LimitDecision> {
+    try {
+      const result = await this.#limiter(policy).consume(key, points);
+      return decision(policy, result, true);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      // The library counts refused attempts too; give them back so a refused reservation costs
+      // nothing. Lockout policies keep them: there, every failed attempt must count.
+      if (!policy.blockSeconds) {
+        await this.#limiter(policy).reward(key, points);
+        return decision(
+          policy,
+          new RateLimiterRes(0, rejection.msBeforeNext, rejection.consumedPoints - points),
+          false,
+        );
+      }
+      return decision(policy, rejection, false);
+    }
+  }
+
+  async penalty(policy: LimitPolicy, key: string, points: number): Promise<void> {
+    if (points > 0) await this.#limiter(policy).penalty(key, points);
+  }
+
+  async reward(policy: LimitPolicy, key: string, points: number): Promise<void> {
+    if (points > 0) await this.#limiter(policy).reward(key, points);
+  }
+
+  async peek(policy: LimitPolicy, key: string): Promise<LimitDecision> {
+    const result = await this.#limiter(policy).get(key);
+    if (!result)
+      return {
+        allowed: true,
+        limit: policy.points,
+        remaining: policy.points,
+        resetMs: policy.windowSeconds * 1000,
+      };
+    return decision(policy, result, result.consumedPoints <= policy.points);
+  }
+
+  async reset(policy: LimitPolicy, key: string): Promise<void> {
+    await this.#limiter(policy).delete(key);
+  }
+
+  async block(policy: LimitPolicy, key: string): Promise<void> {
+    if (policy.blockSeconds) await this.#limiter(policy).block(key, policy.blockSeconds);
+  }
+
+  /** One limiter per policy shape. The key prefix leaves out `points`, so raising a key's limit keeps its count. */
+  #limiter(policy: LimitPolicy): RateLimiterAbstract {
+    const id = `${policy.name}|${policy.points}|${policy.windowSeconds}|${policy.blockSeconds ?? 0}`;
+    let limiter = this.#limiters.get(id);
+    if (!limiter) {
+      limiter = this.#create({
+        keyPrefix: `${this.#prefix}:${policy.name}:${policy.windowSeconds}`,
+        points: policy.points,
+        duration: policy.windowSeconds,
+        blockDuration: policy.blockSeconds ?? 0,
+      });
+      this.#limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+}
+
+function decision(policy: LimitPolicy, result: RateLimiterRes, allowed: boolean): LimitDecision {
+  return {
+    allowed,
+    limit: policy.points,
+    remaining: Math.max(0, policy.points - result.consumedPoints),
+    resetMs: Math.max(0, result.msBeforeNext),
+  };
+}
+
+export function createMemoryRateLimitStore(prefix = 'sps:rl'): RateLimitStore {
+  return new FlexibleRateLimitStore('memory', prefix, (options) => new RateLimiterMemory(options));
+}
+
+/**
+ * Counters in Redis. If Redis fails, each limiter falls back to an in-process one (the library's
+ * insurance limiter): limits then hold per replica instead of globally, rather than failing open or
+ * refusing everything.
+ */
+export function createRedisRateLimitStore(client: Redis, prefix = 'sps:rl'): RateLimitStore {
+  return new FlexibleRateLimitStore(
+    'redis',
+    prefix,
+    (options) =>
+      new RateLimiterRedis({
+        ...options,
+        storeClient: client,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ ...options, keyPrefix: `${options.keyPrefix}:insurance` }),
+      }),
+  );
+}

@@ -1,0 +1,55 @@
+import { LRUCache } from 'lru-cache';
+import { extractKey, hashApiKey, isWellFormedKey } from './api-key-secret.ts';
+import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository.ts';
+import type { KeyInvalidationBus } from './key-invalidation-bus.ts';
+
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
+
+export type Verification =
+  | { ok: true; key: ApiKeyRecord; hash: string }
+  | { ok: false; reason: AuthFailureReason };
+
+/**
+ * Verifies presented keys. Valid keys are cached by hash for a few seconds so a busy key costs one
+ * database lookup per TTL, not one per request; revocations clear the cache entry on every replica
+ * through the invalidation bus, and the TTL bounds staleness if a message is lost.
+ */
+export class KeyVerifier {
+  readonly #repository: Pick<ApiKeysRepository, 'findByHash'>;
+  readonly #cache: LRUCache<string, ApiKeyRecord> | undefined;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    repository: Pick<ApiKeysRepository, 'findByHash'>;
+    bus: KeyInvalidationBus;
+    cacheTtlMs: number;
+    now?: () => Date;
+  }) {
+    this.#repository = options.repository;
+    this.#now = options.now ?? (() => new Date());
+    this.#cache = options.cacheTtlMs > 0 ? new LRUCache({ max: 10_000, ttl: options.cacheTtlMs }) : undefined;
+    options.bus.subscribe((keyHash) => this.#cache?.delete(keyHash));
+  }
+
+  async verify(headers: Record<string, string | string[] | undefined>): Promise<Verification> {
+    const raw = extractKey(headers);
+    if (raw === undefined) return { ok: false, reason: 'missing' };
+    if (!isWellFormedKey(raw)) return { ok: false, reason: 'malformed' };
+    const hash = hashApiKey(raw);
+    let key = this.#cache?.get(hash);
+    if (!key) {
+      key = (await this.#repository.findByHash(hash)) ?? undefined;
+      if (!key) return { ok: false, reason: 'unknown' };
+      this.#cache?.set(hash, key);
+    }
+    if (!key.isActive || key.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    if (key.expiresAt !== null && key.expiresAt.getTime() <= this.#now().getTime())
+      return { ok: false, reason: 'expired' };
+    return { ok: true, key, hash };
+  }
+
+  /** Drops a hash locally (the bus does it for the other replicas). */
+  forget(keyHash: string): void {
+    this.#cache?.delete(keyHash);
+  }
+}

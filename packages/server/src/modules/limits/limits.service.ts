@@ -1,0 +1,160 @@
+import type { Config } from '../../config/index.ts';
+import { type BudgetLedger, toMicros, toUsd } from '../../limits/budget-ledger.ts';
+import type { LimitDecision, LimitPolicy, RateLimitStore } from '../../limits/rate-limit-store.ts';
+import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
+
+export interface BudgetReservation {
+  allowed: boolean;
+  /** Micro-dollars reserved; pass back to `settleBudget`. */
+  reservedMicros: number;
+  spentUsd: number;
+  limitUsd: number;
+  /** True when this reservation took spend across 80% of the budget (audit once). */
+  crossedWarning: boolean;
+}
+
+export interface LimitsServiceOptions {
+  store: RateLimitStore;
+  ledger: BudgetLedger;
+  auth: Config['auth'];
+  /** Spend of a key so far this month, from the request logs: seeds the ledger after a restart. */
+  monthSpendUsd(keyId: string): Promise<number>;
+  now?: () => Date;
+}
+
+const monthTtlSeconds = 35 * 86_400;
+
+/**
+ * Every per-key and per-IP limit in one place. Counters live in the RateLimitStore / BudgetLedger
+ * (Redis when configured), so they hold across replicas.
+ */
+export class LimitsService {
+  readonly #options: LimitsServiceOptions;
+  readonly #ipPolicy: LimitPolicy;
+  readonly #authFailurePolicy: LimitPolicy;
+
+  constructor(options: LimitsServiceOptions) {
+    this.#options = options;
+    this.#ipPolicy = { name: 'ip', points: options.auth.ipRequestsPerMinute, windowSeconds: 60 };
+    this.#authFailurePolicy = {
+      name: 'auth-failures',
+      points: options.auth.authFailuresPerMinute,
+      windowSeconds: 60,
+      blockSeconds: options.auth.authLockoutSeconds,
+    };
+  }
+
+  /** Unauthenticated traffic per client IP. */
+  consumeIp(ip: string): Promise<LimitDecision> {
+    return this.#options.store.consume(this.#ipPolicy, ip);
+  }
+
+  /** Whether this IP is locked out after too many failed authentications. */
+  async lockout(ip: string): Promise<LimitDecision | undefined> {
+    const state = await this.#options.store.peek(this.#authFailurePolicy, ip);
+    return state.remaining === 0 && state.resetMs > 0 ? { ...state, allowed: false } : undefined;
+  }
+
+  /** Counts a failed authentication; the one that uses up the allowance starts the lockout. */
+  async recordAuthFailure(ip: string): Promise<LimitDecision> {
+    const decision = await this.#options.store.consume(this.#authFailurePolicy, ip);
+    if (decision.remaining === 0) await this.#options.store.block(this.#authFailurePolicy, ip);
+    return decision;
+  }
+
+  /** One request against the key's hourly limit. */
+  consumeKeyRequest(key: ApiKeyRecord): Promise<LimitDecision> {
+    return this.#options.store.consume(hourlyPolicy(key), key.id);
+  }
+
+  /** Reserves estimated tokens against the key's per-minute token limit, if it has one. */
+  async reserveTokens(key: ApiKeyRecord, tokens: number): Promise<LimitDecision | undefined> {
+    if (!key.tokensPerMinute) return undefined;
+    return this.#options.store.consume(tokensPolicy(key), key.id, Math.max(1, Math.ceil(tokens)));
+  }
+
+  /** Corrects a token reservation with the real count once the provider has answered. */
+  async settleTokens(key: ApiKeyRecord, reserved: number, actual: number): Promise<void> {
+    if (!key.tokensPerMinute) return;
+    const delta = Math.ceil(actual) - Math.max(1, Math.ceil(reserved));
+    if (delta > 0) await this.#options.store.penalty(tokensPolicy(key), key.id, delta);
+    else if (delta < 0) await this.#options.store.reward(tokensPolicy(key), key.id, -delta);
+  }
+
+  /**
+   * Reserves an estimated cost against the key's monthly budget before the provider is called.
+   * The check-and-add is atomic, so concurrent requests overspend by at most one estimate.
+   */
+  async reserveBudget(key: ApiKeyRecord, estimateUsd: number): Promise<BudgetReservation | undefined> {
+    if (key.monthlyBudgetUsd === null || key.monthlyBudgetUsd === undefined) return undefined;
+    const ledgerKey = this.#ledgerKey(key.id);
+    const { ledger } = this.#options;
+    if (!(await ledger.isSeeded(ledgerKey))) {
+      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(key.id)), monthTtlSeconds);
+    }
+    const limitMicros = toMicros(key.monthlyBudgetUsd);
+    const reservedMicros = toMicros(estimateUsd);
+    const result = await ledger.reserve(ledgerKey, reservedMicros, limitMicros, monthTtlSeconds);
+    const before = result.allowed ? result.spentMicros - reservedMicros : result.spentMicros;
+    const warningLine = limitMicros * 0.8;
+    return {
+      allowed: result.allowed,
+      reservedMicros: result.allowed ? reservedMicros : 0,
+      spentUsd: toUsd(result.spentMicros),
+      limitUsd: key.monthlyBudgetUsd,
+      crossedWarning: result.allowed && before < warningLine && result.spentMicros >= warningLine,
+    };
+  }
+
+  /** Replaces the reservation with the real cost (which may be higher or lower). */
+  async settleBudget(
+    key: ApiKeyRecord,
+    reservation: BudgetReservation | undefined,
+    actualUsd: number,
+  ): Promise<void> {
+    if (!reservation) return;
+    await this.#options.ledger.adjust(
+      this.#ledgerKey(key.id),
+      toMicros(actualUsd) - reservation.reservedMicros,
+    );
+  }
+
+  async budgetSpentUsd(keyId: string): Promise<number> {
+    return toUsd(await this.#options.ledger.spent(this.#ledgerKey(keyId)));
+  }
+
+  #ledgerKey(keyId: string): string {
+    const now = (this.#options.now ?? (() => new Date()))();
+    return `${keyId}:${now.toISOString().slice(0, 7)}`;
+  }
+}
+
+const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => ({
+  name: 'key-hourly',
+  points: key.rateLimitPerHour,
+  windowSeconds: 3600,
+});
+const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => ({
+  name: 'key-tokens',
+  points: key.tokensPerMinute ?? 1,
+  windowSeconds: 60,
+});
+
+/** X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for one decision. */
+export function rateLimitHeaders(
+  policyName: string,
+  windowSeconds: number,
+  decision: LimitDecision,
+  now = Date.now(),
+): Record<string, string> {
+  const resetSeconds = Math.ceil(decision.resetMs / 1000);
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit': String(decision.limit),
+    'x-ratelimit-remaining': String(decision.remaining),
+    'x-ratelimit-reset': String(Math.ceil((now + decision.resetMs) / 1000)),
+    'ratelimit-policy': `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
+    ratelimit: `"${policyName}";r=${decision.remaining};t=${resetSeconds}`,
+  };
+  if (!decision.allowed) headers['retry-after'] = String(Math.max(1, resetSeconds));
+  return headers;
+}

@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors/app-error.ts';
+import { secretsEqual } from '../modules/api-keys/api-key-secret.ts';
+import type { ApiKeyRecord, ApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
+import type { KeyVerifier } from '../modules/api-keys/key-verifier.ts';
+import type { AuditService } from '../modules/audit-logs/audit.service.ts';
+import { type LimitsService, rateLimitHeaders } from '../modules/limits/limits.service.ts';
+
+/** Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter. */
+export type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
+
+export interface AuthContext {
+  key: ApiKeyRecord;
+  isAdmin: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthLevel;
+  }
+  interface FastifyRequest {
+    auth?: AuthContext;
+  }
+}
+
+export interface AuthPluginOptions {
+  verifier: KeyVerifier;
+  limits: LimitsService;
+  audit: AuditService;
+  keys: Pick<ApiKeysRepository, 'touchLastUsed'>;
+  metricsToken?: string;
+}
+
+/** The docs pages are registered by plugins without our route config; they are public by design. */
+const publicPrefixes = ['/docs', '/redoc', '/openapi.json'];
+const genericDetail = 'A valid API key is required (X-API-Key header or Authorization: Bearer).';
+const wwwAuthenticate = 'Bearer realm="structured-prompt"';
+
+export function authLevelOf(request: FastifyRequest): AuthLevel {
+  const url = request.routeOptions.url;
+  if (url === undefined) return 'public'; // no route matched: the 404 handler answers
+  const configured = request.routeOptions.config.auth;
+  if (configured) return configured;
+  return publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`)) ? 'public' : 'user';
+}
+
+export function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth)
+    throw new AppError('unauthorized', genericDetail, { headers: { 'www-authenticate': wwwAuthenticate } });
+  return request.auth;
+}
+
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app: FastifyInstance, options) => {
+    const { verifier, limits, audit } = options;
+    const lastTouched = new Map<string, number>();
+    const lastRateAudit = new Map<string, number>();
+
+    app.addHook('onRequest', async (request, reply) => {
+      const level = authLevelOf(request);
+      const ip = request.ip;
+
+      if (level === 'public') {
+        const decision = await limits.consumeIp(ip);
+        if (!decision.allowed) {
+          reply.headers(rateLimitHeaders('ip', 60, decision));
+          throw new AppError('rate_limited', 'Too many requests from this address; slow down.', {
+            headers: rateLimitHeaders('ip', 60, decision),
+          });
+        }
+        return;
+      }
+
+      if (level === 'metrics') {
+        if (!options.metricsToken) return;
+        const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+        if (!secretsEqual(presented, options.metricsToken)) {
+          throw new AppError('unauthorized', 'The metrics token is missing or wrong.', {
+            headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+          });
+        }
+        return;
+      }
+
+      const locked = await limits.lockout(ip);
+      if (locked) {
+        throw new AppError(
+          'rate_limited',
+          'Too many failed authentications from this address; try again later.',
+          {
+            headers: rateLimitHeaders('auth-failures', 60, locked),
+          },
+        );
+      }
+
+      const verification = await verifier.verify(request.headers);
+      if (!verification.ok) {
+        await limits.recordAuthFailure(ip);
+        audit.record({
+          eventType: 'auth.failed',
+          result: 'denied',
+          ip,
+          requestId: request.id,
+          resource: `${request.method} ${request.routeOptions.url}`,
+          details: { reason: verification.reason },
+        });
+        throw new AppError('unauthorized', genericDetail, {
+          headers: { 'www-authenticate': wwwAuthenticate },
+          context: { reason: verification.reason },
+        });
+      }
+
+      const { key } = verification;
+      const isAdmin = key.scopes.includes('admin');
+      if (level === 'admin' && !isAdmin) {
+        audit.record({
+          eventType: 'auth.forbidden',
+          result: 'denied',
+          actorKeyId: key.id,
+          ip,
+          requestId: request.id,
+          resource: `${request.method} ${request.routeOptions.url}`,
+          details: { required_scope: 'admin' },
+        });
+        throw new AppError('forbidden', 'This route needs a key with the admin scope.');
+      }
+
+      const decision = await limits.consumeKeyRequest(key);
+      const headers = rateLimitHeaders('hourly', 3600, decision);
+      reply.headers(headers);
+      if (!decision.allowed) {
+        // One audit row per key per minute is enough to see abuse without flooding the table.
+        const now = Date.now();
+        if ((lastRateAudit.get(key.id) ?? 0) < now - 60_000) {
+          lastRateAudit.set(key.id, now);
+          audit.record({
+            eventType: 'rate_limit.exceeded',
+            result: 'denied',
+            actorKeyId: key.id,
+            ip,
+            requestId: request.id,
+            details: { limit: decision.limit, window_seconds: 3600 },
+          });
+        }
+        throw new AppError(
+          'rate_limited',
+          `The key's limit of ${decision.limit} requests per hour is used up.`,
+          { headers },
+        );
+      }
+
+      request.auth = { key, isAdmin };
+      const now = Date.now();
+      if ((lastTouched.get(key.id) ?? 0) < now - 60_000) {
+        lastTouched.set(key.id, now);
+        options.keys
+          .touchLastUsed(key.id)
+          .catch((error: unknown) => request.log.warn({ err: error }, 'could not record key use'));
+      }
+    });
+  },
+  { name: 'auth' },
+);

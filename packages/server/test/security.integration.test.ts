@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './support/build-app.ts';
+
+/**
+ * The shared security suite: walks the app's whole route table, so a new route is covered the moment
+ * it exists. Public routes are only the ones the design lists.
+ */
+const publicRoutes = [/^\/$/, /^\/v1\/health(\/|$)/, /^\/docs(\/|$)/, /^\/redoc(\/|$)/, /^\/openapi\.json$/];
+const isPublic = (url: string) => publicRoutes.some((pattern) => pattern.test(url));
+const sampleId = '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f';
+const concrete = (url: string) => url.replace(/:[A-Za-z_]+/g, sampleId).replace(/\*$/, 'x');
+
+async function protectedRoutes(testApp: TestApp) {
+  await testApp.app.ready();
+  return testApp.app.routeCatalog
+    .filter((route) => route.method !== 'HEAD' && route.method !== 'OPTIONS')
+    .filter((route) => route.auth !== 'public' && route.auth !== 'metrics' && !isPublic(route.url));
+}
+
+async function expectRejected(
+  testApp: TestApp,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  status: number,
+) {
+  const response = await testApp.app.inject({ method: method as 'GET', url: concrete(url), headers });
+  expect(response.statusCode, `${method} ${url} with ${JSON.stringify(Object.keys(headers))}`).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return response;
+}
+
+describe('every non-public route requires a valid key', () => {
+  it('has protected routes to check, and only the documented public ones are public', async () => {
+    const testApp = await buildTestApp();
+    const routes = await protectedRoutes(testApp);
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    const declaredPublic = testApp.app.routeCatalog
+      .filter((route) => route.auth === 'public')
+      .map((route) => route.url);
+    expect(declaredPublic.every(isPublic)).toBe(true);
+  });
+
+  it('rejects a missing, malformed, unknown, revoked and expired key alike, with the same detail', async () => {
+    const testApp = await buildTestApp({
+      env: { AUTH_FAILURES_PER_MINUTE: '100000', KEY_CACHE_TTL_MS: '0' },
+    });
+    const revoked = await testApp.createKey({ name: 'revoked' });
+    await testApp.deps.services.apiKeys.revoke(revoked.id, { keyId: null, ip: null, requestId: null });
+    const expired = await testApp.createKey({ name: 'expired' });
+    await testApp.deps.services.apiKeysRepository.update(expired.id, {
+      expiresAt: new Date(Date.now() - 1000),
+    });
+
+    const cases: Array<[string, Record<string, string>]> = [
+      ['missing', {}],
+      ['malformed', { 'x-api-key': 'sp_not-hex' }],
+      ['unknown', { authorization: `Bearer sp_${'0'.repeat(64)}` }],
+      ['revoked', { 'x-api-key': revoked.key }],
+      ['expired', { authorization: `Bearer ${expired.key}` }],
+    ];
+    for (const route of await protectedRoutes(testApp)) {
+      const details = new Set<string>();
+      for (const [, headers] of cases) {
+        const response = await expectRejected(testApp, route.method, route.url, headers, 401);
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="structured-prompt"');
+        details.add(response.json().detail);
+      }
+      expect(details.size, `${route.method} ${route.url} gives one detail for every case`).toBe(1);
+    }
+
+    await testApp.deps.services.audit.drain();
+    const audit = await testApp.deps.services.audit.list({ eventType: 'auth.failed' }, { limit: 200 });
+    const reasons = new Set(audit.items.map((item) => item.details.reason));
+    expect(reasons).toEqual(new Set(['missing', 'malformed', 'unknown', 'revoked', 'expired']));
+  });
+
+  it('rejects a user key on every admin route with 403', async () => {
+    const testApp = await buildTestApp();
+    const user = await testApp.createKey({ scopes: ['user'] });
+    const adminRoutes = (await protectedRoutes(testApp)).filter((route) => route.auth === 'admin');
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(6);
+    for (const route of adminRoutes) {
+      const response = await expectRejected(testApp, route.method, route.url, { 'x-api-key': user.key }, 403);
+      expect(response.json().code).toBe('forbidden');
+    }
+  });
+
+  it('does not let a user key read another key', async () => {
+    const testApp = await buildTestApp();
+    const alice = await testApp.createKey({ name: 'alice' });
+    const bob = await testApp.createKey({ name: 'bob' });
+    const other = await testApp.app.inject({
+      method: 'GET',
+      url: `/v1/api-keys/${bob.id}`,
+      headers: { 'x-api-key': alice.key },
+    });
+    expect(other.statusCode).toBe(403);
+    const own = await testApp.app.inject({
+      method: 'GET',
+      url: '/v1/api-keys/me',
+      headers: { 'x-api-key': alice.key },
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toMatchObject({ id: alice.id, name: 'alice' });
+    expect(own.body).not.toContain(bob.id);
+  });
+
+  it('locks out an address after too many failed authentications, even for a valid key', async () => {
+    const testApp = await buildTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3' } });
+    const valid = await testApp.createKey();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await expectRejected(testApp, 'GET', '/v1/api-keys/me', { 'x-api-key': `sp_${'1'.repeat(64)}` }, 401);
+    }
+    const locked = await expectRejected(testApp, 'GET', '/v1/api-keys/me', { 'x-api-key': valid.key }, 429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(60);
+    // Another address is not affected.
+    const elsewhere = await testApp.app.inject({
+      method: 'GET',
+      url: '/v1/api-keys/me',
+      headers: { 'x-api-key': valid.key },
+      remoteAddress: '192.0.2.10',
+    });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+});
