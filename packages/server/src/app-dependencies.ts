@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './modules/health/health-check.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { Tracer } from './observability/tracing.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -15,4 +17,6 @@ export interface AppDependencies {
   version: string;
   healthChecks: HealthCheck[];
   services: Services;
+  metrics: Metrics;
+  tracer: Tracer;
 }

@@ -5,16 +5,23 @@ import type { AppDependencies } from './app-dependencies.ts';
 import type { AppInstance } from './app-instance.ts';
 import { AppError } from './errors/app-error.ts';
 import { HealthService } from './modules/health/health.service.ts';
+import { httpMetricsPlugin } from './observability/http-metrics.plugin.ts';
+import { httpTracingPlugin } from './observability/http-tracing.plugin.ts';
 import { apiDocsPlugin } from './plugins/api-docs.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { generateRequestId, requestIdHeader } from './plugins/request-id.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { strictJsonPlugin } from './plugins/strict-json.ts';
+import { createValidatorCompiler } from './plugins/validator-compiler.ts';
 import { rootRoute } from './routes/root.route.ts';
+import { analyzeRoutes } from './routes/v1/analyze/analyze.routes.ts';
+import { providersRoutes } from './routes/v1/analyze/providers.routes.ts';
 import { apiKeysRoutes } from './routes/v1/api-keys/api-keys.routes.ts';
 import { auditLogsRoutes } from './routes/v1/audit-logs/audit-logs.routes.ts';
+import { cacheRoutes } from './routes/v1/cache/cache.routes.ts';
 import { healthRoutes } from './routes/v1/health/health.routes.ts';
+import { metricsRoutes } from './routes/v1/metrics/metrics.routes.ts';
 
 export interface RouteCatalogEntry {
   method: string;
@@ -59,6 +66,7 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
   });
   app.decorate('routeCatalog', routeCatalog);
 
+  app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema({ ...Problem, $id: 'Problem' });
   // The API speaks JSON only; any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
@@ -74,6 +82,8 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
     }
   });
 
+  await app.register(httpTracingPlugin, { tracer: deps.tracer });
+  await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin, { corsOrigins: config.server.corsOrigins });
   await app.register(apiDocsPlugin, { version: deps.version, publicUrl: config.server.publicUrl });
@@ -93,12 +103,23 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
     audit: services.audit,
     keys: services.apiKeysRepository,
     metricsToken: config.auth.metricsToken,
+    metrics: deps.metrics,
+    tracer: deps.tracer,
   });
 
   rootRoute(app, deps.version);
   healthRoutes(app, health);
+  analyzeRoutes(app, services.analyze);
+  providersRoutes(app, services.gateway, config.router.strategy);
+  cacheRoutes(app, {
+    cache: services.cache,
+    analyze: services.analyze,
+    audit: services.audit,
+    maxBatchItems: config.limits.maxBatchItems,
+  });
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
+  metricsRoutes(app, deps.metrics);
 
   return app;
 }

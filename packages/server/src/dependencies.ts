@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppDependencies } from './app-dependencies.ts';
+import { createResponseCache } from './cache/create-response-cache.ts';
 import type { Config } from './config/index.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createMemoryBudgetLedger, createRedisBudgetLedger } from './limits/budget-ledger.ts';
@@ -9,6 +10,8 @@ import {
   createRedisInvalidationBus,
 } from './modules/api-keys/key-invalidation-bus.ts';
 import type { HealthCheck } from './modules/health/health-check.ts';
+import { createObservability } from './observability/create-observability.ts';
+import { createProviderGateway } from './providers/index.ts';
 import { createRedisClient, waitForRedis } from './redis/redis-client.ts';
 import { buildServices, type Infrastructure } from './services.ts';
 import { createDatabase } from './storage/database.ts';
@@ -66,14 +69,35 @@ export async function createRuntime(config: Readonly<Config>, logger: Logger): P
     const keyBus = redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus();
     closers.push(() => keyBus.close());
 
+    const responseCache = createResponseCache(config, { logger });
+    closers.push(() => responseCache.close());
+    if (responseCache.healthCheck) {
+      healthChecks.push(responseCache.healthCheck);
+      await responseCache.ready(2000);
+    }
+    const observability = createObservability(config, serviceVersion);
+    closers.push(() => observability.tracer.shutdown());
+    const gateway = createProviderGateway(
+      { providers: config.providers, router: config.router },
+      { events: observability.routerEvents },
+    );
+    closers.push(() => gateway.close());
+
     const infra: Infrastructure = {
       database,
       redis,
       keyBus,
+      gateway,
+      responseCache,
       rateLimits: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(),
       budgets: redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger(),
     };
-    const services = buildServices(infra, config, logger);
+    const services = buildServices(infra, config, logger, {
+      analyzeObserver: observability.analyzeObserver,
+      tracer: observability.tracer,
+    });
+    observability.connect(services);
+    closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     closers.push(() => services.audit.drain());
 
     const bootstrap = await services.apiKeys.bootstrapAdmin(config.auth.adminKey);
@@ -90,7 +114,16 @@ export async function createRuntime(config: Readonly<Config>, logger: Logger): P
     startRetention(config, database, logger, closers);
 
     return {
-      deps: { config, logger, lifecycle: new Lifecycle(), version: serviceVersion, healthChecks, services },
+      deps: {
+        config,
+        logger,
+        lifecycle: new Lifecycle(),
+        version: serviceVersion,
+        healthChecks,
+        services,
+        metrics: observability.metrics,
+        tracer: observability.tracer,
+      },
       banner,
       close,
     };

@@ -1,8 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ResponseCache } from './cache/create-response-cache.ts';
+import type { ResponseCacheService } from './cache/response-cache.service.ts';
 import type { Config } from './config/index.ts';
 import type { BudgetLedger } from './limits/budget-ledger.ts';
 import type { RateLimitStore } from './limits/rate-limit-store.ts';
+import { AnalyzeService } from './modules/analyze/analyze.service.ts';
+import type { AnalyzeObserver } from './modules/analyze/analyze-observer.ts';
+import { SchemaGuard } from './modules/analyze/schema-guard.ts';
+import { ValidatorCache } from './modules/analyze/validator-cache.ts';
 import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.ts';
 import { ApiKeysService } from './modules/api-keys/api-keys.service.ts';
 import type { KeyInvalidationBus } from './modules/api-keys/key-invalidation-bus.ts';
@@ -10,7 +16,19 @@ import { KeyVerifier } from './modules/api-keys/key-verifier.ts';
 import { AuditService } from './modules/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './modules/audit-logs/audit-logs.repository.ts';
 import { LimitsService } from './modules/limits/limits.service.ts';
+import { RequestLogWriter } from './modules/request-logs/request-log-writer.ts';
+import { RequestLogsRepository } from './modules/request-logs/request-logs.repository.ts';
+import { traceValidators } from './observability/traced-validators.ts';
+import type { Tracer } from './observability/tracing.ts';
+import type { ProviderGateway } from './providers/gateway.ts';
+import type { ProviderStatus } from './providers/router/provider-status.ts';
 import type { Database } from './storage/database.ts';
+
+/** The router as the app sees it: the pipeline's gateway plus status for the providers route. */
+export interface GatewayPort extends ProviderGateway {
+  listProviderStatus(): ProviderStatus[];
+  close(): Promise<void>;
+}
 
 /** The infrastructure parts: real ones at boot, real or in-memory ones in tests. */
 export interface Infrastructure {
@@ -18,6 +36,10 @@ export interface Infrastructure {
   rateLimits: RateLimitStore;
   budgets: BudgetLedger;
   keyBus: KeyInvalidationBus;
+  /** The provider router (real providers, fake-server-backed ones, or the heuristic alone). */
+  gateway: GatewayPort;
+  /** L1 memory + optional L2 Redis response cache. */
+  responseCache: ResponseCache;
   /** Shared Redis client when `REDIS_URL` is set. */
   redis?: Redis;
 }
@@ -29,9 +51,23 @@ export interface Services {
   audit: AuditService;
   limits: LimitsService;
   verifier: KeyVerifier;
+  analyze: AnalyzeService;
+  cache: ResponseCacheService;
+  gateway: GatewayPort;
+  logWriter: RequestLogWriter;
 }
 
-export function buildServices(infra: Infrastructure, config: Readonly<Config>, logger: Logger): Services {
+export interface ServiceHooks {
+  analyzeObserver?: AnalyzeObserver;
+  tracer?: Tracer;
+}
+
+export function buildServices(
+  infra: Infrastructure,
+  config: Readonly<Config>,
+  logger: Logger,
+  hooks: ServiceHooks = {},
+): Services {
   const apiKeysRepository = new ApiKeysRepository(infra.database);
   const audit = new AuditService(new AuditLogsRepository(infra.database), logger);
   const verifier = new KeyVerifier({
@@ -51,5 +87,41 @@ export function buildServices(infra: Infrastructure, config: Readonly<Config>, l
     bus: infra.keyBus,
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
-  return { apiKeysRepository, apiKeys, audit, limits, verifier };
+  const logsRepository = new RequestLogsRepository(infra.database);
+  const { tracer } = hooks;
+  const logWriter = new RequestLogWriter({
+    sink: tracer
+      ? { insertMany: (entries) => tracer.dbWrite('request_logs', () => logsRepository.insertMany(entries)) }
+      : logsRepository,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
+  });
+  const analyze = new AnalyzeService({
+    config,
+    gateway: infra.gateway,
+    validators: tracer?.enabled
+      ? traceValidators(new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }), tracer)
+      : new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }),
+    schemaGuard: new SchemaGuard(config.limits),
+    cache: infra.responseCache.service,
+    limits,
+    audit,
+    logWriter,
+    logger,
+    observer: hooks.analyzeObserver,
+    tracer,
+  });
+  return {
+    apiKeysRepository,
+    apiKeys,
+    audit,
+    limits,
+    verifier,
+    analyze,
+    cache: infra.responseCache.service,
+    gateway: infra.gateway,
+    logWriter,
+  };
 }

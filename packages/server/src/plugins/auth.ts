@@ -6,6 +6,8 @@ import type { ApiKeyRecord, ApiKeysRepository } from '../modules/api-keys/api-ke
 import type { KeyVerifier } from '../modules/api-keys/key-verifier.ts';
 import type { AuditService } from '../modules/audit-logs/audit.service.ts';
 import { type LimitsService, rateLimitHeaders } from '../modules/limits/limits.service.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Tracer } from '../observability/tracing.ts';
 
 /** Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter. */
 export type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
@@ -30,6 +32,8 @@ export interface AuthPluginOptions {
   audit: AuditService;
   keys: Pick<ApiKeysRepository, 'touchLastUsed'>;
   metricsToken?: string;
+  metrics?: Metrics;
+  tracer?: Tracer;
 }
 
 /** The docs pages are registered by plugins without our route config; they are public by design. */
@@ -53,7 +57,10 @@ export function requireAuth(request: FastifyRequest): AuthContext {
 
 export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, options) => {
-    const { verifier, limits, audit } = options;
+    const { verifier, limits, audit, metrics, tracer } = options;
+    // Spans only when tracing is on; otherwise call straight through (no closure per request).
+    const traced = <T>(kind: 'auth' | 'rateLimit', fn: () => Promise<T>): Promise<T> =>
+      tracer?.enabled ? tracer[kind](fn) : fn();
     const lastTouched = new Map<string, number>();
     const lastRateAudit = new Map<string, number>();
 
@@ -62,8 +69,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       const ip = request.ip;
 
       if (level === 'public') {
-        const decision = await limits.consumeIp(ip);
+        const decision = await traced('rateLimit', () => limits.consumeIp(ip));
         if (!decision.allowed) {
+          metrics?.recordLimitRejection('ip');
           reply.headers(rateLimitHeaders('ip', 60, decision));
           throw new AppError('rate_limited', 'Too many requests from this address; slow down.', {
             headers: rateLimitHeaders('ip', 60, decision),
@@ -76,6 +84,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         if (!options.metricsToken) return;
         const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
         if (!secretsEqual(presented, options.metricsToken)) {
+          metrics?.recordAuthFailure('metrics_token');
           throw new AppError('unauthorized', 'The metrics token is missing or wrong.', {
             headers: { 'www-authenticate': 'Bearer realm="metrics"' },
           });
@@ -83,8 +92,9 @@ export const authPlugin = fp<AuthPluginOptions>(
         return;
       }
 
-      const locked = await limits.lockout(ip);
+      const locked = await traced('rateLimit', () => limits.lockout(ip));
       if (locked) {
+        metrics?.recordLimitRejection('auth_lockout');
         throw new AppError(
           'rate_limited',
           'Too many failed authentications from this address; try again later.',
@@ -94,8 +104,9 @@ export const authPlugin = fp<AuthPluginOptions>(
         );
       }
 
-      const verification = await verifier.verify(request.headers);
+      const verification = await traced('auth', () => verifier.verify(request.headers));
       if (!verification.ok) {
+        metrics?.recordAuthFailure(verification.reason);
         await limits.recordAuthFailure(ip);
         audit.record({
           eventType: 'auth.failed',
@@ -126,10 +137,11 @@ export const authPlugin = fp<AuthPluginOptions>(
         throw new AppError('forbidden', 'This route needs a key with the admin scope.');
       }
 
-      const decision = await limits.consumeKeyRequest(key);
+      const decision = await traced('rateLimit', () => limits.consumeKeyRequest(key));
       const headers = rateLimitHeaders('hourly', 3600, decision);
       reply.headers(headers);
       if (!decision.allowed) {
+        metrics?.recordLimitRejection('hourly');
         // One audit row per key per minute is enough to see abuse without flooding the table.
         const now = Date.now();
         if ((lastRateAudit.get(key.id) ?? 0) < now - 60_000) {

@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CreateApiKeyRequest } from '@structured-prompt/contracts';
 import { onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { AppDependencies } from '../../src/app-dependencies.ts';
 import type { AppInstance } from '../../src/app-instance.ts';
+import { createResponseCache } from '../../src/cache/create-response-cache.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
 import { Lifecycle } from '../../src/lifecycle.ts';
 import { createMemoryBudgetLedger } from '../../src/limits/budget-ledger.ts';
@@ -11,6 +13,8 @@ import { createMemoryRateLimitStore } from '../../src/limits/rate-limit-store.ts
 import { createLogger } from '../../src/logger.ts';
 import { createLocalInvalidationBus } from '../../src/modules/api-keys/key-invalidation-bus.ts';
 import type { HealthCheck } from '../../src/modules/health/health-check.ts';
+import { createObservability } from '../../src/observability/create-observability.ts';
+import { createProviderGateway } from '../../src/providers/index.ts';
 import { buildServices, type Infrastructure } from '../../src/services.ts';
 import { createTestDatabase } from '../../src/storage/testing/test-databases.ts';
 import { serviceVersion } from '../../src/version.ts';
@@ -40,6 +44,8 @@ export interface TestAppOptions {
   notReady?: boolean;
   /** Infrastructure to use instead of a fresh SQLite file and in-memory stores (e.g. shared Redis). */
   infra?: Partial<Infrastructure>;
+  /** Receives finished spans (tracing is on when given, or when the config sets an OTLP endpoint). */
+  spanExporter?: SpanExporter;
   /** Parts to replace after the defaults are built. */
   overrides?: Partial<AppDependencies>;
 }
@@ -62,15 +68,31 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(config, options.captureLogs);
   const lifecycle = new Lifecycle();
   if (!options.notReady) lifecycle.markReady();
+  const observability = createObservability(config, serviceVersion, {
+    defaultMetrics: true,
+    exporter: options.spanExporter,
+    exportImmediately: true,
+  });
   const ownDatabase = options.infra?.database ? undefined : await createTestDatabase('sqlite');
   const infra: Infrastructure = {
     database: options.infra?.database ?? ownDatabase!.database,
     rateLimits: options.infra?.rateLimits ?? createMemoryRateLimitStore(),
     budgets: options.infra?.budgets ?? createMemoryBudgetLedger(),
     keyBus: options.infra?.keyBus ?? createLocalInvalidationBus(),
+    gateway:
+      options.infra?.gateway ??
+      createProviderGateway(
+        { providers: config.providers, router: config.router },
+        { events: observability.routerEvents },
+      ),
+    responseCache: options.infra?.responseCache ?? createResponseCache(config),
     redis: options.infra?.redis,
   };
-  const services = buildServices(infra, config, logger);
+  const services = buildServices(infra, config, logger, {
+    analyzeObserver: observability.analyzeObserver,
+    tracer: observability.tracer,
+  });
+  observability.connect(services);
   const deps: AppDependencies = {
     config,
     logger,
@@ -78,13 +100,19 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     version: serviceVersion,
     healthChecks: options.healthChecks ?? [],
     services,
+    metrics: observability.metrics,
+    tracer: observability.tracer,
     ...options.overrides,
   };
   const app = await buildApp(deps);
   onTestFinished(async () => {
     await app.close();
+    await services.logWriter.close();
     await services.audit.drain();
+    if (!options.infra?.gateway) await infra.gateway.close();
+    if (!options.infra?.responseCache) await infra.responseCache.close();
     await ownDatabase?.destroy();
+    await observability.tracer.shutdown();
   });
   const actor = { keyId: null, ip: '127.0.0.1', requestId: null };
   const createKey = async (input: Partial<CreateApiKeyRequest> = {}) => {

@@ -32,7 +32,7 @@ export interface AnalyzePipelineInput {
 
 export interface AnalyzePipelineDeps {
   gateway: ProviderGateway;
-  validators: ValidatorCache;
+  validators: Pick<ValidatorCache, 'get'>;
   /**
    * Called after every model answer, before it is judged. Lets the caller account budget as money is
    * spent: when a later attempt throws (every provider down, deadline), the thrown error cannot carry
@@ -251,7 +251,7 @@ interface Outcome {
 function decideOutcome(
   input: AnalyzePipelineInput,
   last: Attempt,
-  validators: ValidatorCache,
+  validators: Pick<ValidatorCache, 'get'>,
   warnings: Set<string>,
 ): Outcome | undefined {
   // Nothing parseable is a failure in every mode: there is no data to return.

@@ -1,0 +1,147 @@
+import type { BatchResult, LoadRow, SoakResult } from './scenarios.ts';
+
+/** The printed table, the target checks and the shape of bench/results/latest.json. */
+
+export interface BenchResults {
+  startedAt: string;
+  environment: Record<string, string | number>;
+  options: Record<string, unknown>;
+  rows: LoadRow[];
+  batch?: BatchResult;
+  memory: { idleRssMb: number; peakRssDuringCacheMissMb?: number; soak?: SoakResult };
+  targets: TargetCheck[];
+  profile?: unknown;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const fixed = (value: number | undefined, digits = 1): string =>
+  value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+
+export function formatTable(rows: LoadRow[], baselineRps: number): string {
+  const header = [
+    'scenario',
+    'conns',
+    'req/s',
+    'x base',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'CPU ms/req',
+    'CPU cores',
+  ];
+  const lines = rows.map((row) => [
+    row.scenario,
+    String(row.connections),
+    row.requestsPerSecond.toFixed(0),
+    baselineRps > 0 ? (row.requestsPerSecond / baselineRps).toFixed(2) : '-',
+    fixed(row.p50Ms),
+    fixed(row.p99Ms),
+    String(row.non2xx),
+    String(row.errors + row.timeouts),
+    fixed(row.cpuMsPerRequest, 3),
+    fixed(row.cpuCores, 2),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  );
+  const render = (cells: string[]): string =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
+  return [
+    render(header),
+    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+    ...lines.map(render),
+  ].join('\n');
+}
+
+function row(rows: LoadRow[], prefix: string): LoadRow | undefined {
+  return rows.find((candidate) => candidate.scenario.startsWith(prefix));
+}
+
+export function checkTargets(results: Omit<BenchResults, 'targets'>, providerDelayMs: number): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const baseline = row(results.rows, 'baseline');
+  const hit = row(results.rows, 'cache hit');
+  const miss = row(results.rows, 'cache miss');
+  const slow = row(results.rows, 'provider 200');
+  if (baseline && hit) {
+    const ratio = hit.requestsPerSecond / baseline.requestsPerSecond;
+    checks.push({
+      target: 'cache hit ≥ 40% of baseline req/s',
+      measured: `${(ratio * 100).toFixed(0)}%`,
+      met: ratio >= 0.4 && hit.non2xx === 0,
+    });
+  }
+  if (miss) {
+    checks.push({
+      target: 'cache miss ≥ 5,000 req/s',
+      measured: `${miss.requestsPerSecond.toFixed(0)} req/s`,
+      met: miss.requestsPerSecond >= 5000 && miss.non2xx === 0,
+    });
+    checks.push({
+      target: 'cache miss CPU ≤ 0.2 ms/request',
+      measured: `${fixed(miss.cpuMsPerRequest, 3)} ms`,
+      met: (miss.cpuMsPerRequest ?? Number.POSITIVE_INFINITY) <= 0.2,
+    });
+  }
+  if (slow) {
+    const p50 = slow.p50Ms - providerDelayMs;
+    const p99 = slow.p99Ms - providerDelayMs;
+    checks.push({ target: 'added p50 at 200 ms ≤ 2 ms', measured: `${p50.toFixed(1)} ms`, met: p50 <= 2 });
+    checks.push({ target: 'added p99 at 200 ms ≤ 20 ms', measured: `${p99.toFixed(1)} ms`, met: p99 <= 20 });
+    const failures = slow.non2xx + slow.errors + slow.timeouts;
+    checks.push({
+      target: 'zero errors at 200 ms, 256 conns',
+      measured: String(failures),
+      met: failures === 0,
+    });
+  }
+  checks.push({
+    target: 'idle RSS ≤ 150 MB',
+    measured: `${fixed(results.memory.idleRssMb)} MB`,
+    met: results.memory.idleRssMb <= 150,
+  });
+  if (results.batch) {
+    const batch = results.batch;
+    checks.push({
+      target: 'batch of 100 (20% repeats) ≥ 10× sequential',
+      measured: `${batch.speedUp.toFixed(1)}×`,
+      met: batch.speedUp >= 10 && batch.non2xx === 0,
+    });
+    checks.push({
+      target: 'exactly 80 provider calls (both runs)',
+      measured: `${batch.sequentialProviderCalls} / ${batch.concurrentProviderCalls}`,
+      met: batch.sequentialProviderCalls === 80 && batch.concurrentProviderCalls === 80,
+    });
+  }
+  if (results.memory.soak) {
+    const soak = results.memory.soak;
+    // Some settling is normal (caches fill up to their bounds); a leak keeps climbing.
+    checks.push({
+      target: 'soak: RSS growth 1 → end ≤ 10%',
+      measured: `${fixed(soak.rssAtOneMinuteMb)} → ${fixed(soak.rssAtEndMb)} MB`,
+      met: soak.rssAtEndMb <= soak.rssAtOneMinuteMb * 1.1,
+    });
+  }
+  return checks;
+}
+
+export function formatTargets(checks: TargetCheck[]): string {
+  return checks
+    .map((check) => `  ${check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.measured}`)
+    .join('\n');
+}
+
+export function formatBatch(batch: BatchResult): string {
+  return [
+    `Batch (no batch endpoint yet: ${batch.prompts} single requests, ${batch.distinctPrompts} distinct, provider ${batch.providerDelayMs} ms):`,
+    `  sequential ${batch.sequentialMs.toFixed(0)} ms, ${batch.sequentialProviderCalls} provider calls`,
+    `  concurrency ${batch.concurrency}: ${batch.concurrentMs.toFixed(0)} ms, ${batch.concurrentProviderCalls} provider calls`,
+    `  speed-up ${batch.speedUp.toFixed(1)}×, non-2xx ${batch.non2xx}`,
+  ].join('\n');
+}

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: starts the service (embedded mode, or with a private Redis under --redis), a fake
+ * OpenAI-compatible provider and a bare Fastify baseline on 127.0.0.1, drives each scenario with
+ * autocannon in a separate process, prints one table and writes bench/results/latest.json.
+ *
+ *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
+ *
+ * Everything runs on the same machine: the load generator and the fake provider compete with the
+ * service for the CPU cores, and the figures include that contention.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import {
+  type FakeProvider,
+  repoRoot,
+  type Service,
+  startBaseline,
+  startFakeProvider,
+  startRedis,
+  startService,
+} from './lib/bench-stack.ts';
+import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } from './lib/child-processes.ts';
+import { type BenchResults, checkTargets, formatBatch, formatTable, formatTargets } from './lib/report.ts';
+import {
+  baselineScenario,
+  batchScenario,
+  cacheHitScenario,
+  cacheMissScenario,
+  type LoadRow,
+  soakScenario,
+  type Timing,
+} from './lib/scenarios.ts';
+import { formatProfileSummary, loadProfile, summarizeProfile } from './summarize-profile.ts';
+
+const slowProviderMs = 200;
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    redis: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string', default: '5' },
+  },
+});
+const timing: Timing = { durationSeconds: Number(flags.duration), warmupSeconds: Number(flags.warmup) };
+const soakMinutes = Number(flags['soak-minutes']);
+if (!(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0)) {
+  process.stderr.write(
+    '--duration, --warmup and --soak-minutes must be positive numbers of seconds/minutes\n',
+  );
+  process.exit(2);
+}
+
+// Children must never outlive the harness: stop them on Ctrl-C, kill them on any other way out.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the benchmark's processes…\n`);
+    void stopAllChildren().finally(() => process.exit(130));
+  });
+}
+process.once('exit', killAllChildrenNow);
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function environment(): Record<string, string | number> {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    // not a git checkout: leave it unknown
+  }
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    commit,
+  };
+}
+
+/**
+ * Runs one scenario against a fresh service started under --cpu-prof (separate from the measured
+ * run: profiling slows the service down) and summarizes where its CPU time went.
+ */
+async function profileScenario(
+  scenario: 'cache-hit' | 'cache-miss',
+  dataDir: string,
+  fake: FakeProvider,
+  redisUrl?: string,
+): Promise<unknown> {
+  const profileDir = join(dataDir, `profile-${scenario}`);
+  const service = await startService({
+    dataDir: join(dataDir, `profiled-${scenario}`),
+    providerBaseUrl: fake.baseUrl,
+    redisUrl,
+    cpuProfileDir: profileDir,
+  });
+  log(`profiling ${scenario} under --cpu-prof…`);
+  let windowStartMs = 0;
+  let windowEndMs = Number.POSITIVE_INFINITY;
+  const profiled: Timing = {
+    ...timing,
+    onMeasure: () => {
+      windowStartMs = performance.now() - service.child.spawnedAt;
+      windowEndMs = windowStartMs + timing.durationSeconds * 1000;
+    },
+  };
+  const options = { delayMs: 0, connections: 64, label: scenario, tag: 'prof' };
+  if (scenario === 'cache-hit') await cacheHitScenario(service, profiled);
+  else await cacheMissScenario(service, fake, profiled, options);
+  // The profile is written when the process exits, so stop it gracefully first.
+  await stopChild(service.child, 30_000);
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the profiled service wrote no .cpuprofile');
+  const kept = join('bench', 'results', `service-${scenario}.cpuprofile`);
+  copyFileSync(join(profileDir, file), join(repoRoot, kept));
+  // Only the measured window: start-up (module loading) and the warm-up would blur the shares.
+  const window = { fromMs: windowStartMs, toMs: windowEndMs };
+  const summary = summarizeProfile(loadProfile(join(repoRoot, kept)), 20, window);
+  log(`\nCPU profile of the service under ${scenario} (${kept}, measured window only):`);
+  log(formatProfileSummary(summary));
+  return { file: kept, ...summary };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sps-bench-'));
+  const startedAt = new Date().toISOString();
+  try {
+    const fake = await startFakeProvider();
+    const baseline = await startBaseline();
+    const redis = flags.redis ? await startRedis() : undefined;
+    const redisUrl = redis ? `redis://127.0.0.1:${redis.port}` : undefined;
+    const service: Service = await startService({ dataDir, providerBaseUrl: fake.baseUrl, redisUrl });
+    // Let start-up work (JIT, lazy imports, first GC) settle before reading the idle figure.
+    await sleep(2000);
+    const idleRssMb = residentMegabytes(service.child.pid);
+    log(`service on ${service.baseUrl} (pid ${service.child.pid}), idle RSS ${idleRssMb.toFixed(1)} MB`);
+
+    const rows: LoadRow[] = [];
+    log('1/5 baseline…');
+    rows.push(await baselineScenario(baseline.port, timing));
+    await stopChild(baseline);
+    log('2/5 cache hit…');
+    rows.push(await cacheHitScenario(service, timing));
+    log('3/5 cache miss, fast provider…');
+    const miss = await cacheMissScenario(service, fake, timing, {
+      delayMs: 0,
+      connections: 64,
+      label: 'cache miss, provider 0 ms',
+      tag: 'miss',
+    });
+    rows.push(miss);
+    log(`4/5 provider ${slowProviderMs} ms, 256 connections…`);
+    rows.push(
+      await cacheMissScenario(service, fake, timing, {
+        delayMs: slowProviderMs,
+        connections: 256,
+        label: `provider ${slowProviderMs} ms, cache miss`,
+        tag: 'slow',
+      }),
+    );
+    log('5/5 batch vs sequential…');
+    const batch = await batchScenario(service, fake, slowProviderMs);
+    if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);
+    const soak = flags.soak ? await soakScenario(service, fake, soakMinutes) : undefined;
+    await stopChild(service.child, 30_000);
+
+    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+    const profile = flags.profile
+      ? {
+          cacheHit: await profileScenario('cache-hit', dataDir, fake, redisUrl),
+          cacheMiss: await profileScenario('cache-miss', dataDir, fake, redisUrl),
+        }
+      : undefined;
+
+    const partial: Omit<BenchResults, 'targets'> = {
+      startedAt,
+      environment: { ...environment(), redis: flags.redis ? 'yes' : 'no' },
+      options: {
+        ...timing,
+        redis: flags.redis,
+        soak: flags.soak ? soakMinutes : false,
+        providerDelayMs: slowProviderMs,
+      },
+      rows,
+      batch,
+      memory: { idleRssMb, peakRssDuringCacheMissMb: miss.peakRssMb, soak },
+      profile,
+    };
+    const results: BenchResults = { ...partial, targets: checkTargets(partial, slowProviderMs) };
+    const baselineRps = rows[0]?.requestsPerSecond ?? 0;
+    const lines = [
+      '',
+      `Structured Prompt Service benchmark — ${startedAt}, ${timing.durationSeconds} s per scenario after ${timing.warmupSeconds} s warm-up, ${flags.redis ? 'L1 + Redis L2' : 'embedded (L1 only)'}`,
+      formatTable(rows, baselineRps),
+      `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms`,
+      `memory: idle RSS ${idleRssMb.toFixed(1)} MB, peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min` : ''}`,
+      formatBatch(batch),
+      'Targets:',
+      formatTargets(results.targets),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const file = join(repoRoot, 'bench', 'results', 'latest.json');
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwrote ${file}`);
+  } finally {
+    await stopAllChildren();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) {
+    process.stderr.write(`benchmark failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,13 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import type { ProviderSettings } from '../registry/provider-settings.ts';
+import { anthropicDialect } from './anthropic-dialect.ts';
+
+/** Anthropic Messages API through `@ai-sdk/anthropic`. `baseUrl` includes the `/v1` segment. */
+export function createAnthropicProvider(settings: ProviderSettings): AiSdkProvider {
+  const anthropic = createAnthropic({
+    apiKey: settings.apiKey ?? 'missing',
+    ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
+  });
+  return new AiSdkProvider(settings, (modelId) => anthropic.messages(modelId), anthropicDialect);
+}

@@ -1,0 +1,28 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import { openAiDialect } from '../openai/openai-dialect.ts';
+import type { ProviderSettings } from '../registry/provider-settings.ts';
+
+/**
+ * Any server speaking OpenAI chat completions (Ollama, vLLM, LM Studio, Groq, Together …) through
+ * `@ai-sdk/openai-compatible`. Servers without `json_schema` support get `structuredOutputs: false`
+ * in config and are asked for plain JSON with the schema in the instructions.
+ */
+export function createOpenAiCompatibleProvider(settings: ProviderSettings): AiSdkProvider {
+  if (!settings.baseUrl)
+    throw new Error(`provider ${settings.name}: an OpenAI-compatible provider needs baseUrl`);
+  // The SDK reads per-call options under the provider's name; keep it a plain identifier.
+  const providerOptionsKey = settings.name.replace(/[^a-zA-Z0-9]/g, '');
+  const compatible = createOpenAICompatible({
+    name: providerOptionsKey,
+    baseURL: settings.baseUrl,
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    includeUsage: true,
+    supportsStructuredOutputs: settings.structuredOutputs,
+  });
+  return new AiSdkProvider(
+    settings,
+    (modelId) => compatible.chatModel(modelId),
+    openAiDialect({ providerOptionsKey, logprobs: false, structuredOutputs: settings.structuredOutputs }),
+  );
+}

@@ -1,0 +1,18 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import type { ProviderSettings } from '../registry/provider-settings.ts';
+import { openAiDialect } from './openai-dialect.ts';
+
+/** OpenAI through `@ai-sdk/openai`'s chat-completions model (structured outputs, logprobs). */
+export function createOpenAiProvider(settings: ProviderSettings): AiSdkProvider {
+  const openai = createOpenAI({
+    // An empty key would make the SDK fall back to reading OPENAI_API_KEY itself; config owns that.
+    apiKey: settings.apiKey ?? 'missing',
+    ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
+  });
+  return new AiSdkProvider(
+    settings,
+    (modelId) => openai.chat(modelId),
+    openAiDialect({ providerOptionsKey: 'openai', logprobs: true, structuredOutputs: true }),
+  );
+}

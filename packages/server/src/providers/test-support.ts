@@ -1,0 +1,40 @@
+import type { GenerateRequest } from './provider.ts';
+import type { ProviderSettings } from './registry/provider-settings.ts';
+
+/** Settings for adapter tests; only what the test cares about needs saying. */
+export function testSettings(
+  overrides: Partial<ProviderSettings> & Pick<ProviderSettings, 'kind'>,
+): ProviderSettings {
+  return {
+    name: overrides.kind,
+    enabled: true,
+    models: [],
+    defaultModel: 'test-model',
+    timeoutMs: 5000,
+    priority: 100,
+    maxConcurrency: 64,
+    structuredOutputs: true,
+    ...overrides,
+  };
+}
+
+export const intentSchema = {
+  type: 'object',
+  properties: {
+    intent: { type: 'string', maxLength: 40 },
+    language: { type: 'string', enum: ['en', 'de'] },
+    note: { type: 'string' },
+  },
+  required: ['intent', 'language'],
+} as const;
+
+export function testRequest(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
+  return {
+    system: 'Extract the intent.',
+    messages: [{ role: 'user', content: 'Book a table for two' }],
+    schema: intentSchema,
+    schemaName: 'intent',
+    prompt: 'Book a table for two',
+    ...overrides,
+  };
+}

@@ -1,0 +1,114 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted answer of a fake vendor. */
+export interface FakeReply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON unless it is a string (which is sent as is, e.g. a broken body). */
+  body?: unknown;
+  /** Wait this long before answering (the client may abort meanwhile). */
+  delayMs?: number;
+  /** Never answer: the request stays open until the client gives up. */
+  hang?: boolean;
+}
+
+/** Everything the fake received, so tests assert on the request the adapter really sent. */
+export interface CapturedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** Set when the client closed the connection before the fake answered. */
+  abortedByClient: boolean;
+}
+
+export type ReplyFactory = (request: CapturedRequest) => FakeReply;
+
+/**
+ * A vendor fake on 127.0.0.1 (port 0). Replies come from the script queue first, then from the
+ * default factory; every request is captured, and a client disconnect before the answer is noted.
+ */
+export class FakeVendorServer {
+  readonly requests: CapturedRequest[] = [];
+  readonly #server: Server;
+  readonly #script: Array<FakeReply | ReplyFactory> = [];
+  readonly #defaultReply: ReplyFactory;
+  readonly #closeWaiters: Array<() => void> = [];
+  #inFlight = 0;
+  #maxInFlight = 0;
+  url = '';
+
+  private constructor(defaultReply: ReplyFactory) {
+    this.#defaultReply = defaultReply;
+    this.#server = createServer((request, response) => void this.#handle(request, response));
+  }
+
+  static async start(defaultReply: ReplyFactory): Promise<FakeVendorServer> {
+    const fake = new FakeVendorServer(defaultReply);
+    await new Promise<void>((resolve) => fake.#server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** Queues replies used one per request before the default takes over again. */
+  script(...replies: Array<FakeReply | ReplyFactory>): this {
+    this.#script.push(...replies);
+    return this;
+  }
+
+  /** Most requests that were open at the same time. */
+  get maxConcurrent(): number {
+    return this.#maxInFlight;
+  }
+
+  /** Resolves once a client has dropped a request the fake had not answered yet. */
+  whenClientAborts(): Promise<void> {
+    if (this.requests.some((request) => request.abortedByClient)) return Promise.resolve();
+    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // keep the raw text
+    }
+    const captured: CapturedRequest = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      headers: request.headers,
+      body,
+      abortedByClient: false,
+    };
+    this.requests.push(captured);
+    this.#inFlight += 1;
+    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+    let answered = false;
+    response.on('close', () => {
+      this.#inFlight -= 1;
+      if (!answered) {
+        captured.abortedByClient = true;
+        for (const resolve of this.#closeWaiters.splice(0)) resolve();
+      }
+    });
+    const next = this.#script.shift() ?? this.#defaultReply;
+    const reply = typeof next === 'function' ? next(captured) : next;
+    if (reply.hang) return;
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (response.destroyed) return;
+    answered = true;
+    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+    response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+    response.end(payload);
+  }
+}
