@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import {
   type FakeProvider,
+  memorySplit,
   repoRoot,
   type Service,
   startBaseline,
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
     // Let start-up work (JIT, lazy imports, first GC) settle before reading the idle figure.
     await sleep(2000);
     const idleRssMb = residentMegabytes(service.child.pid);
+    const idleMemory = await memorySplit(service);
     log(`service on ${service.baseUrl} (pid ${service.child.pid}), idle RSS ${idleRssMb.toFixed(1)} MB`);
 
     const rows: LoadRow[] = [];
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
       },
       rows,
       batch,
-      memory: { idleRssMb, peakRssDuringCacheMissMb: miss.peakRssMb, soak },
+      memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss.peakRssMb, soak },
       profile,
     };
     const results: BenchResults = { ...partial, targets: checkTargets(partial, slowProviderMs) };
@@ -206,7 +208,7 @@ async function main(): Promise<void> {
       `Structured Prompt Service benchmark — ${startedAt}, ${timing.durationSeconds} s per scenario after ${timing.warmupSeconds} s warm-up, ${flags.redis ? 'L1 + Redis L2' : 'embedded (L1 only)'}`,
       formatTable(rows, baselineRps),
       `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms`,
-      `memory: idle RSS ${idleRssMb.toFixed(1)} MB, peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min` : ''}`,
+      `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min` : ''}`,
       formatBatch(batch),
       'Targets:',
       formatTargets(results.targets),

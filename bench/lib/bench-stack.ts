@@ -98,7 +98,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const child = await startChild({
     name: options.cpuProfileDir ? 'service (profiled)' : 'service',
     command: nodeBinary,
-    args: [...profileArgs, join(repoRoot, 'packages', 'server', 'src', 'server.ts')],
+    args: [
+      ...profileArgs,
+      '--import',
+      join(repoRoot, 'bench', 'lib', 'memory-probe.ts'),
+      join(repoRoot, 'packages', 'server', 'src', 'server.ts'),
+    ],
     env,
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 60_000,
@@ -146,4 +151,26 @@ export async function analyzeOnce(service: Service, prompt: string): Promise<Ana
   });
   const body = (await response.json()) as { provider?: string; cached?: boolean };
   return { status: response.status, provider: body.provider, cached: body.cached };
+}
+
+export interface MemorySplit {
+  rssMb: number;
+  heapTotalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  spaces: Record<string, number>;
+}
+
+/** Asks the service's preloaded memory probe (bench/lib/memory-probe.ts) for its heap figures. */
+export async function memorySplit(service: Service, timeoutMs = 5000): Promise<MemorySplit | undefined> {
+  const before = service.child.output().length;
+  service.child.process.kill('SIGWINCH');
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const match = /bench-memory-probe (\{.*\})/.exec(service.child.output().slice(Math.max(0, before - 1)));
+    if (match?.[1]) return JSON.parse(match[1]) as MemorySplit;
+  }
+  return undefined;
 }

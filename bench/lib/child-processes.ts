@@ -19,6 +19,7 @@ export interface BenchChild {
 }
 
 const running = new Set<BenchChild>();
+const stopping = new WeakSet<ChildProcess>();
 const outputLimit = 64 * 1024;
 
 export interface StartOptions {
@@ -56,7 +57,15 @@ export async function startChild(options: StartOptions): Promise<BenchChild> {
     output: () => output,
   };
   running.add(entry);
-  child.once('exit', () => running.delete(entry));
+  child.once('exit', (code, signal) => {
+    running.delete(entry);
+    // An exit the harness did not ask for explains the failures that follow: show why.
+    if (!stopping.has(child)) {
+      process.stderr.write(
+        `${options.name} exited unexpectedly (${signal ?? code}):\n${output.slice(-4000)}\n`,
+      );
+    }
+  });
 
   const timeoutMs = options.timeoutMs ?? 30_000;
   entry.port = await new Promise<number>((resolve, reject) => {
@@ -91,6 +100,7 @@ export async function stopChild(child: BenchChild, graceMs = 10_000): Promise<vo
   const proc = child.process;
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  stopping.add(proc);
   proc.kill('SIGTERM');
   const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
   await exited;
@@ -103,7 +113,10 @@ export async function stopAllChildren(): Promise<void> {
 
 /** Last-resort cleanup when the harness dies without awaiting: no orphaned servers on the machine. */
 export function killAllChildrenNow(): void {
-  for (const child of running) child.process.kill('SIGKILL');
+  for (const child of running) {
+    stopping.add(child.process);
+    child.process.kill('SIGKILL');
+  }
 }
 
 export async function freePort(): Promise<number> {

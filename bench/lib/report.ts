@@ -1,3 +1,4 @@
+import type { MemorySplit } from './bench-stack.ts';
 import type { BatchResult, LoadRow, SoakResult } from './scenarios.ts';
 
 /** The printed table, the target checks and the shape of bench/results/latest.json. */
@@ -8,7 +9,12 @@ export interface BenchResults {
   options: Record<string, unknown>;
   rows: LoadRow[];
   batch?: BatchResult;
-  memory: { idleRssMb: number; peakRssDuringCacheMissMb?: number; soak?: SoakResult };
+  memory: {
+    idleRssMb: number;
+    idleMemory?: MemorySplit;
+    peakRssDuringCacheMissMb?: number;
+    soak?: SoakResult;
+  };
   targets: TargetCheck[];
   profile?: unknown;
 }

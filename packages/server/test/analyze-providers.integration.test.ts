@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeVendorServer } from './fakes/fake-vendor-server.ts';
+import { openAiCompletion, openAiError } from './fakes/vendor-replies.ts';
+import { buildTestApp } from './support/build-app.ts';
+
+const validAnswer = JSON.stringify({
+  intent: 'translate',
+  subject: 'Hello World',
+  entities: [{ type: 'language', value: 'French' }],
+  output_format: 'text',
+  original_language: 'en',
+});
+
+const fakes: FakeVendorServer[] = [];
+afterEach(async () => {
+  for (const fake of fakes.splice(0)) await fake.close();
+});
+
+/** The app with OpenAI configured against a fake OpenAI server on 127.0.0.1 (never a live vendor). */
+async function appWithFakeOpenAi(
+  reply = () => openAiCompletion(validAnswer),
+  env: Record<string, string> = {},
+) {
+  const fake = await FakeVendorServer.start(reply);
+  fakes.push(fake);
+  const testApp = await buildTestApp({
+    env: { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: `${fake.url}/v1`, ...env },
+  });
+  const { key, id } = await testApp.createKey({ rate_limit_per_hour: 100_000 });
+  const analyze = (payload: Record<string, unknown>, apiKey = key) =>
+    testApp.app.inject({ method: 'POST', url: '/v1/analyze', headers: { 'x-api-key': apiKey }, payload });
+  const calls = () => fake.requests.filter((request) => request.path.endsWith('/chat/completions')).length;
+  return { ...testApp, fake, key, keyId: id, analyze, calls };
+}
+
+describe('analyze through a real provider adapter (fake OpenAI on loopback)', () => {
+  it('answers from OpenAI with tokens and cost, sending the compiled strict schema', async () => {
+    const { analyze, fake } = await appWithFakeOpenAi();
+    const response = await analyze({ prompt: 'Translate Hello World to French' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({
+      provider: 'openai',
+      cached: false,
+      validation: { status: 'passed', attempts: 1 },
+    });
+    expect(body.usage).toMatchObject({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 });
+    expect(body.usage.cost_usd).toBeCloseTo((100 * 0.00015 + 20 * 0.0006) / 1000, 10);
+    const sent = fake.requests[0]!.body as {
+      response_format?: { type: string; json_schema?: { strict?: boolean } };
+    };
+    expect(sent.response_format?.type).toBe('json_schema');
+    expect(sent.response_format?.json_schema?.strict).toBe(true);
+  });
+
+  it('re-asks with the validation errors and returns the repaired answer', async () => {
+    const { analyze, fake, calls } = await appWithFakeOpenAi();
+    fake.script(openAiCompletion('{"intent": "translate", "subject": 42}'));
+    const response = await analyze({ prompt: 'Translate Hello World to French' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().validation).toMatchObject({ status: 'passed', attempts: 2 });
+    expect(calls()).toBe(2);
+    const reask = JSON.stringify(fake.requests[1]!.body);
+    expect(reask).toContain('/subject');
+  });
+
+  it('answers 422 with the errors and the last raw output when every attempt is invalid', async () => {
+    const { analyze, calls } = await appWithFakeOpenAi(() => openAiCompletion('{"intent": "dance"}'));
+    const response = await analyze({
+      prompt: 'Translate Hello World to French',
+      options: { max_repair_attempts: 1 },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = response.json();
+    expect(body.code).toBe('output_validation_failed');
+    expect(body.errors.length).toBeGreaterThan(0);
+    expect(body.last_output).toContain('dance');
+    expect(body.attempts).toBe(2);
+    expect(calls()).toBe(2);
+  });
+});
+
+describe('response cache through the app', () => {
+  it('serves the second identical request with zero provider calls', async () => {
+    const { analyze, calls, app, key } = await appWithFakeOpenAi();
+    await analyze({ prompt: 'Translate Hello World to French' });
+    const second = await analyze({ prompt: 'Translate Hello World to French' });
+    expect(second.json()).toMatchObject({ cached: true, provider: 'openai' });
+    expect(calls()).toBe(1);
+    const stats = await app.inject({
+      method: 'GET',
+      url: '/v1/analyze/cache/stats',
+      headers: { 'x-api-key': key },
+    });
+    expect(stats.json()).toMatchObject({ hits: 1, misses: 1, tokens_saved: 120 });
+    expect(stats.json().usd_saved).toBeGreaterThan(0);
+  });
+
+  it('misses when the schema, temperature or model differ', async () => {
+    const { analyze, calls } = await appWithFakeOpenAi();
+    const prompt = 'Translate Hello World to French';
+    const codes = [
+      await analyze({ prompt }),
+      await analyze({ prompt, temperature: 0.3 }),
+      // Pinning the model (even the default one) is a different request from letting the router choose.
+      await analyze({ prompt, model: 'gpt-4o-mini' }),
+      await analyze({
+        prompt,
+        schema: { type: 'object', properties: { intent: { type: 'string' } }, required: ['intent'] },
+      }),
+    ].map((answer) => answer.statusCode);
+    expect(codes).toEqual([200, 200, 200, 200]);
+    expect(calls()).toBe(4);
+  });
+
+  it('bypass_cache skips the read and refreshes the entry', async () => {
+    const { analyze, calls } = await appWithFakeOpenAi();
+    const prompt = 'Translate Hello World to French';
+    await analyze({ prompt });
+    const bypassed = await analyze({ prompt, options: { bypass_cache: true } });
+    expect(bypassed.json().cached).toBe(false);
+    expect(calls()).toBe(2);
+    expect((await analyze({ prompt })).json().cached).toBe(true);
+    expect(calls()).toBe(2);
+  });
+
+  it('coalesces 20 concurrent identical requests into exactly one provider call', async () => {
+    const { analyze, calls } = await appWithFakeOpenAi(() => ({
+      ...openAiCompletion(validAnswer),
+      delayMs: 150,
+    }));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => analyze({ prompt: 'Translate Hello World to French' })),
+    );
+    expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
+    expect(calls()).toBe(1);
+  });
+
+  it('never caches a failure: the next identical request calls the provider again', async () => {
+    const { analyze, calls, fake } = await appWithFakeOpenAi();
+    fake.script(openAiError(400, 'invalid_request_error', 'bad request'));
+    const failed = await analyze({ prompt: 'Translate Hello World to French', provider: 'openai' });
+    expect(failed.statusCode).toBeGreaterThanOrEqual(400);
+    const retried = await analyze({ prompt: 'Translate Hello World to French', provider: 'openai' });
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json().cached).toBe(false);
+    expect(calls()).toBe(2);
+  });
+
+  it('invalidates a namespace (admin only) and reports the count', async () => {
+    const { analyze, app, createKey, key, calls } = await appWithFakeOpenAi();
+    await analyze({ prompt: 'Translate Hello World to French' });
+    const user = await app.inject({
+      method: 'DELETE',
+      url: '/v1/cache?pattern=default',
+      headers: { 'x-api-key': key },
+    });
+    expect(user.statusCode).toBe(403);
+    const admin = await createKey({ scopes: ['admin'] });
+    const cleared = await app.inject({
+      method: 'DELETE',
+      url: '/v1/cache?pattern=def*',
+      headers: { 'x-api-key': admin.key },
+    });
+    expect(cleared.json()).toMatchObject({ removed: 1, complete: true });
+    await analyze({ prompt: 'Translate Hello World to French' });
+    expect(calls()).toBe(2);
+  });
+
+  it('warms the cache in the background', async () => {
+    const { app, key, analyze, calls } = await appWithFakeOpenAi();
+    const started = await app.inject({
+      method: 'POST',
+      url: '/v1/cache/warm',
+      headers: { 'x-api-key': key },
+      payload: { items: [{ prompt: 'Warm one' }, { prompt: 'Warm two' }] },
+    });
+    expect(started.statusCode).toBe(202);
+    const id = started.json().id;
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.inject({ method: 'GET', url: `/v1/cache/warm/${id}`, headers: { 'x-api-key': key } })
+          ).json().status,
+      )
+      .toBe('completed');
+    const report = (
+      await app.inject({ method: 'GET', url: `/v1/cache/warm/${id}`, headers: { 'x-api-key': key } })
+    ).json();
+    expect(report).toMatchObject({ total: 2, warmed: 2, failed: 0 });
+    expect((await analyze({ prompt: 'Warm two' })).json().cached).toBe(true);
+    expect(calls()).toBe(2);
+  });
+});
+
+describe('monthly budget', () => {
+  it('reserves before calling the provider, so concurrent requests cannot overspend by more than one estimate', async () => {
+    const { analyze, createKey, calls } = await appWithFakeOpenAi(() => ({
+      ...openAiCompletion(validAnswer),
+      delayMs: 50,
+    }));
+    // One call really costs 0.000027 USD; the reservation estimate is larger (it assumes max_tokens of output).
+    const budgetUsd = 0.005;
+    const { key } = await createKey({ monthly_budget_usd: budgetUsd, rate_limit_per_hour: 100_000 });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        analyze({ prompt: `Distinct prompt number ${index}`, max_tokens: 2000 }, key),
+      ),
+    );
+    const codes = answers.map((answer) => answer.statusCode);
+    expect(codes.filter((code) => code === 402).length).toBeGreaterThan(0);
+    expect(codes.every((code) => code === 200 || code === 402)).toBe(true);
+    const refused = answers.find((answer) => answer.statusCode === 402)!;
+    expect(refused.json().code).toBe('budget_exceeded');
+    // Refused requests never reached the provider, and what was really spent stays within the budget.
+    expect(calls()).toBe(codes.filter((code) => code === 200).length);
+    const spent = answers
+      .filter((answer) => answer.statusCode === 200)
+      .reduce((sum, answer) => sum + answer.json().usage.cost_usd, 0);
+    expect(spent).toBeLessThanOrEqual(budgetUsd);
+    const me = await analyze({ prompt: 'after' }, key);
+    expect([200, 402]).toContain(me.statusCode);
+  });
+});
