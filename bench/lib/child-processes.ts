@@ -61,9 +61,10 @@ export async function startChild(options: StartOptions): Promise<BenchChild> {
     running.delete(entry);
     // An exit the harness did not ask for explains the failures that follow: show why.
     if (!stopping.has(child)) {
-      process.stderr.write(
-        `${options.name} exited unexpectedly (${signal ?? code}):\n${output.slice(-4000)}\n`,
-      );
+      // The first lines say why (later ones tend to repeat one error per refused request).
+      const lines = output.split('\n');
+      const why = [...lines.slice(0, 15), '…', ...lines.slice(-10)].join('\n').slice(0, 8000);
+      process.stderr.write(`${options.name} exited unexpectedly (${signal ?? code}):\n${why}\n`);
     }
   });
 
@@ -133,7 +134,12 @@ export async function freePort(): Promise<number> {
 
 /** Resident set size of a process in MB, from /proc (Linux only, like the targets). */
 export function residentMegabytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return Number.NaN; // the process is gone; the failure is reported where it is noticed
+  }
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }

@@ -139,7 +139,7 @@ describe('response cache through the app', () => {
 
   it('never caches a failure: the next identical request calls the provider again', async () => {
     const { analyze, calls, fake } = await appWithFakeOpenAi();
-    fake.script(openAiError(400, 'invalid_request_error', 'bad request'));
+    fake.script(openAiError(400, 'bad request'));
     const failed = await analyze({ prompt: 'Translate Hello World to French', provider: 'openai' });
     expect(failed.statusCode).toBeGreaterThanOrEqual(400);
     const retried = await analyze({ prompt: 'Translate Hello World to French', provider: 'openai' });

@@ -7,6 +7,7 @@
  */
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
 import { parseAmount } from './amount-entities.ts';
+import type { EntitySpan } from './entity-span.ts';
 import type { SchemaObject } from './schema-constraints.ts';
 import { fitsNumber, fitsString, none, numberPlaceholder, stringPlaceholder } from './schema-constraints.ts';
 import { type FillContext, nameWords, semanticOf, valuesFor } from './schema-semantics.ts';
@@ -112,8 +113,24 @@ function bestEnumMember(members: unknown[], name: string, walk: Walk): Filled {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function fromFormat(format: unknown, walk: Walk): unknown[] {
-  const { spans } = walk.context;
+/** Name words that say nothing about which of several dates or times is meant. */
+const genericNameWords = new Set(['date', 'time', 'datetime', 'at', 'on', 'of', 'the', 'day', 'timestamp']);
+
+/**
+ * Orders spans so that one preceded closely by a word of the property name comes first: for
+ * `due_date` in "…the March work, due 2027-04-30", the date after "due", not the first date seen.
+ */
+function byNameCue(spans: readonly EntitySpan[], name: string, prompt: string): EntitySpan[] {
+  const cues = nameWords(name).filter((word) => word.length > 2 && !genericNameWords.has(word));
+  if (cues.length === 0) return [...spans];
+  const text = prompt.toLowerCase();
+  const cued = (span: EntitySpan) =>
+    cues.some((cue) => text.slice(Math.max(0, span.start - 24), span.start).includes(cue));
+  return [...spans.filter(cued), ...spans.filter((span) => !cued(span))];
+}
+
+function fromFormat(format: unknown, name: string, walk: Walk): unknown[] {
+  const spans = byNameCue(walk.context.spans, name, walk.context.prompt);
   const of = (type: string) => spans.filter((span) => span.type === type).map((span) => span.value);
   if (format === 'email' || format === 'idn-email') return of('email');
   if (format === 'uri' || format === 'iri' || format === 'uri-reference') return of('url');
@@ -133,7 +150,7 @@ function fillValue(raw: unknown, name: string, path: string, walk: Walk, depth: 
   const types = typesOf(schema);
   const semantic = semanticOf(name);
   const candidates = [
-    ...fromFormat(schema.format, walk),
+    ...fromFormat(schema.format, name, walk),
     ...(semantic ? valuesFor(semantic, walk.context) : []),
   ];
   for (const type of types.length ? types : ['string']) {

@@ -193,3 +193,23 @@ describe('HeuristicProvider', () => {
     expect(parsed.entities.length).toBeLessThanOrEqual(50);
   });
 });
+
+describe('custom schema dates', () => {
+  it('picks the date a property name points at, not just the first date in the prompt', async () => {
+    const provider = new HeuristicProvider({ now: () => new Date('2027-01-10T12:00:00Z') });
+    const schema = {
+      type: 'object',
+      required: ['due_date', 'start_date'],
+      properties: {
+        due_date: { type: 'string', format: 'date' },
+        start_date: { type: 'string', format: 'date' },
+      },
+    };
+    const prompt = 'Invoice the March work, start 2027-02-01, due 2027-04-30';
+    const result = await provider.generate(
+      { system: '', messages: [{ role: 'user', content: prompt }], schema, schemaName: 'invoice', prompt },
+      { signal: new AbortController().signal },
+    );
+    expect(JSON.parse(result.text)).toEqual({ due_date: '2027-04-30', start_date: '2027-02-01' });
+  });
+});
