@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -88,6 +88,8 @@ function environment(): Record<string, string | number> {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     kernel: release(),
     commit,
+    // Other work on the machine skews every figure: recorded so noisy runs can be recognised.
+    loadAverage1mAtStart: Math.round(loadAtStart * 100) / 100,
   };
 }
 
@@ -134,6 +136,8 @@ async function profileScenario(
   log(formatProfileSummary(summary));
   return { file: kept, ...summary };
 }
+
+const loadAtStart = loadavg()[0] ?? 0;
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sps-bench-'));
@@ -206,6 +210,11 @@ async function main(): Promise<void> {
     const lines = [
       '',
       `Structured Prompt Service benchmark — ${startedAt}, ${timing.durationSeconds} s per scenario after ${timing.warmupSeconds} s warm-up, ${flags.redis ? 'L1 + Redis L2' : 'embedded (L1 only)'}`,
+      ...(loadAtStart > 0.5
+        ? [
+            `warning: load average was ${loadAtStart.toFixed(2)} at start — other work on the machine, figures are noisy`,
+          ]
+        : []),
       formatTable(rows, baselineRps),
       `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms`,
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min` : ''}`,

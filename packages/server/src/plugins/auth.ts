@@ -163,6 +163,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       }
 
       request.auth = { key, isAdmin };
+      // Every later log line of this request names the key (its id, never its secret) and the route.
+      request.log = request.log.child({ api_key_id: key.id, route: request.routeOptions.url });
+      reply.log = request.log;
       const now = Date.now();
       if ((lastTouched.get(key.id) ?? 0) < now - 60_000) {
         lastTouched.set(key.id, now);

@@ -16,6 +16,7 @@ import type { HealthCheck } from '../../src/modules/health/health-check.ts';
 import { createObservability } from '../../src/observability/create-observability.ts';
 import { createProviderGateway } from '../../src/providers/index.ts';
 import { buildServices, type Infrastructure } from '../../src/services.ts';
+import { createDatabaseHealthCheck } from '../../src/storage/database-health-check.ts';
 import { createTestDatabase } from '../../src/storage/testing/test-databases.ts';
 import { serviceVersion } from '../../src/version.ts';
 
@@ -98,7 +99,11 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     lifecycle,
     version: serviceVersion,
-    healthChecks: options.healthChecks ?? [],
+    // Same checks as the runtime unless a test brings its own.
+    healthChecks: options.healthChecks ?? [
+      createDatabaseHealthCheck(infra.database),
+      ...(infra.responseCache.healthCheck ? [infra.responseCache.healthCheck] : []),
+    ],
     services,
     metrics: observability.metrics,
     tracer: observability.tracer,
