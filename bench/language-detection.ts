@@ -80,6 +80,10 @@ const candidates: Record<string, () => Promise<Detect>> = {
     const tinyld = await import('tinyld');
     return (text) => tinyld.detect(text);
   },
+  'tinyld-light': async () => {
+    const tinyld = await import('tinyld/light');
+    return (text) => tinyld.detect(text);
+  },
   'tinyld-heavy': async () => {
     const tinyld = await import('tinyld/heavy');
     return (text) => tinyld.detect(text);

@@ -137,6 +137,12 @@ async function profileScenario(
   return { file: kept, ...summary };
 }
 
+function redisCli(port: number, command: string): string {
+  return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), command], {
+    encoding: 'utf8',
+  }).trim();
+}
+
 const loadAtStart = loadavg()[0] ?? 0;
 
 async function main(): Promise<void> {
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
 
     const rows: LoadRow[] = [];
     log('1/5 baseline…');
-    rows.push(await baselineScenario(baseline.port, timing));
+    rows.push(await baselineScenario(baseline, timing));
     await stopChild(baseline);
     log('2/5 cache hit…');
     rows.push(await cacheHitScenario(service, timing));
@@ -182,6 +188,8 @@ async function main(): Promise<void> {
     if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);
     const soak = flags.soak ? await soakScenario(service, fake, soakMinutes) : undefined;
     await stopChild(service.child, 30_000);
+    // Proof that the L2 was really used: the private Redis holds the service's cache entries.
+    const redisKeys = redis ? Number(redisCli(redis.port, 'dbsize')) : undefined;
 
     mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
     const profile = flags.profile
@@ -193,7 +201,7 @@ async function main(): Promise<void> {
 
     const partial: Omit<BenchResults, 'targets'> = {
       startedAt,
-      environment: { ...environment(), redis: flags.redis ? 'yes' : 'no' },
+      environment: { ...environment(), redis: redis ? `yes (${redisKeys} keys after the run)` : 'no' },
       options: {
         ...timing,
         redis: flags.redis,

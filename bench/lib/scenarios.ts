@@ -8,7 +8,7 @@ import {
   repoRoot,
   type Service,
 } from './bench-stack.ts';
-import { cpuMilliseconds, residentMegabytes, runChild } from './child-processes.ts';
+import { type BenchChild, cpuMilliseconds, residentMegabytes, runChild } from './child-processes.ts';
 
 /** The load scenarios. Each one warms up first, then measures; prompts never repeat across runs. */
 
@@ -85,7 +85,8 @@ async function withRssSampling<T>(
   }
 }
 
-export async function baselineScenario(baselinePort: number, timing: Timing): Promise<LoadRow> {
+export async function baselineScenario(baseline: BenchChild, timing: Timing): Promise<LoadRow> {
+  const baselinePort = baseline.port;
   const job: LoadJob = {
     url: `http://127.0.0.1:${baselinePort}/`,
     connections: 64,
@@ -94,8 +95,14 @@ export async function baselineScenario(baselinePort: number, timing: Timing): Pr
     body: analyzeBody(basePrompt),
   };
   await runLoad(job);
+  const cpuBefore = cpuMilliseconds(baseline.pid);
   const summary = await runLoad({ ...job, durationSeconds: timing.durationSeconds });
-  return { scenario: 'baseline (bare Fastify)', connections: 64, ...summary };
+  return {
+    scenario: 'baseline (bare Fastify)',
+    connections: 64,
+    ...summary,
+    ...cpuFigures(baseline.pid, cpuBefore, summary),
+  };
 }
 
 function analyzeJob(service: Service, connections: number, seconds: number, distinct?: string): LoadJob {
@@ -119,11 +126,16 @@ export async function cacheHitScenario(service: Service, timing: Timing): Promis
   const cpuBefore = cpuMilliseconds(service.child.pid);
   timing.onMeasure?.();
   const summary = await runLoad(analyzeJob(service, 64, timing.durationSeconds));
-  return { scenario: 'cache hit', connections: 64, ...summary, ...cpuFigures(service, cpuBefore, summary) };
+  return {
+    scenario: 'cache hit',
+    connections: 64,
+    ...summary,
+    ...cpuFigures(service.child.pid, cpuBefore, summary),
+  };
 }
 
-function cpuFigures(service: Service, cpuBefore: number, summary: LoadSummary) {
-  const cpuMs = cpuMilliseconds(service.child.pid) - cpuBefore;
+function cpuFigures(pid: number, cpuBefore: number, summary: LoadSummary) {
+  const cpuMs = cpuMilliseconds(pid) - cpuBefore;
   return {
     cpuMsPerRequest: summary.completed > 0 ? cpuMs / summary.completed : Number.NaN,
     cpuCores: cpuMs / (summary.durationSeconds * 1000),
@@ -146,7 +158,7 @@ export async function cacheMissScenario(
   const { result: summary, peakMb } = await withRssSampling(service.child.pid, () =>
     runLoad(analyzeJob(service, options.connections, timing.durationSeconds, options.tag)),
   );
-  const cpu = cpuFigures(service, cpuBefore, summary);
+  const cpu = cpuFigures(service.child.pid, cpuBefore, summary);
   // Counted after the backlog drained: every accepted request, answered in time or not.
   await waitForQuiet(fake);
   const row: LoadRow = {

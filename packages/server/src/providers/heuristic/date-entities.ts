@@ -6,7 +6,7 @@
  * caller injects so results are reproducible.
  */
 import * as chrono from 'chrono-node';
-import type { EntitySpan } from './entity-span.ts';
+import { type EntitySpan, overlaps } from './entity-span.ts';
 
 const parsers: Record<string, chrono.Chrono> = {
   en: chrono.en.casual,
@@ -46,7 +46,18 @@ function describe(when: chrono.ParsedComponents, start: number, end: number): En
 }
 
 export function findDates(text: string, language: string, now: Date): EntitySpan[] {
-  const parser = parsers[language] ?? parsers.en!;
+  const spans = parseWith(parsers[language] ?? parsers.en!, text, now);
+  // English dates ("March 3", "next Friday") appear in prompts of every language, and the detected
+  // language can be a guess: add what the English parser finds where the first parser found nothing.
+  if (language !== 'en') {
+    for (const span of parseWith(parsers.en!, text, now)) {
+      if (!spans.some((existing) => overlaps(existing, span))) spans.push(span);
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+function parseWith(parser: chrono.Chrono, text: string, now: Date): EntitySpan[] {
   const spans: EntitySpan[] = [];
   // Relative dates resolve in UTC so the host's time zone cannot change the answer.
   const reference = { instant: now, timezone: 'UTC' };

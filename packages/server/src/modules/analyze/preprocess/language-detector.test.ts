@@ -11,13 +11,22 @@ describe('detectLanguage', () => {
     expect(detectLanguage('来週の金曜日に京都のホテルを予約してください').language).toBe('ja');
   });
 
-  it('keeps at least 95% accuracy on the multilingual sample it was chosen on', () => {
+  it('is right on at least 92% of the multilingual sample and confidently wrong on at most 3%', () => {
     const entries = Object.entries(languageSample).flatMap(([language, prompts]) =>
       prompts.map((prompt) => ({ language, prompt })),
     );
-    const correct = entries.filter(({ language, prompt }) => detectLanguage(prompt).language === language);
+    const answers = entries.map(({ language, prompt }) => ({
+      language,
+      detected: detectLanguage(prompt).language,
+    }));
+    const correct = answers.filter((answer) => answer.detected === answer.language);
+    // `und` is an honest abstention; a wrong code is what misleads callers.
+    const wrong = answers.filter(
+      (answer) => answer.detected !== answer.language && answer.detected !== 'und',
+    );
     expect(entries.length).toBeGreaterThanOrEqual(150);
-    expect(correct.length / entries.length).toBeGreaterThanOrEqual(0.95);
+    expect(correct.length / entries.length).toBeGreaterThanOrEqual(0.92);
+    expect(wrong.length / entries.length).toBeLessThanOrEqual(0.03);
   });
 
   it('detects the language of the instructions, not of the quoted material', () => {

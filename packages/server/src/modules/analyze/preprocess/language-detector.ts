@@ -1,18 +1,20 @@
 /**
  * Detects the language of a prompt as an ISO 639-1 code with a 0–1 confidence.
  *
- * The n-gram model is eld's medium database, chosen by measured accuracy on our prompt sample
- * (docs/architecture/0003-language-detection.md). Two rules sit in front of it:
+ * The n-gram model is tinyld's light build, chosen on our prompt sample for accuracy per megabyte
+ * (docs/architecture/0003-language-detection.md): 95.6% against eld-medium's 98.1%, for 23 MB of
+ * memory instead of 238 MB. Two rules sit in front of it:
  * - scripts used by one language only (Hangul, kana, Thai, Greek, Hebrew, Armenian, Georgian …)
  *   decide directly: n-grams add nothing there and very short text would otherwise be a guess;
  * - short or ambiguous text answers `und` (undetermined) rather than a confident wrong code:
  *   "hello world" scores Norwegian a hair above Tagalog, and a wrong `original_language` is worse
  *   than an honest `und`. The best guess is still returned as `candidate`.
  *
- * Confidence = margin between the two best eld scores (scaled, capped at 0.99) × a length factor
+ * Confidence = relative margin between the two best tinyld scores ((best − second) / best, × 1.5,
+ * capped at 0.99) × a length factor
  * that reaches 1 at 20 letters (a Han character weighs three); below `minimumConfidence` (0.3) the answer is `und`.
  */
-import { eld } from 'eld/medium';
+import { detectAll } from 'tinyld/light';
 
 export type LanguageSource = 'forced' | 'script' | 'model' | 'none';
 
@@ -28,8 +30,10 @@ export interface LanguageDetection {
 export const undetermined = 'und';
 const minimumConfidence = 0.3;
 const fullLengthLetters = 20;
-// A score margin of 0.1 between the first and second language is already a clear win.
-const marginScale = 5;
+// tinyld's scores are small numbers whose gaps only mean something relative to the best score. On our
+// sample, 95% of correct answers have a relative margin ≥ 0.26, while three of the seven wrong ones
+// are below 0.16; × 1.5 puts the `und` cut (0.3) at a relative margin of 0.2 for full-length text.
+const marginScale = 1.5;
 
 /** Scripts that, when they make up most letters, name the language on their own. */
 const singleLanguageScripts: ReadonlyArray<readonly [RegExp, string]> = [
@@ -93,18 +97,19 @@ function detectText(text: string): LanguageDetection {
   const scripted = byScript(text, letterCount);
   if (scripted) return scripted;
 
-  const result = eld.detect(text);
-  if (!result.language) return { language: undetermined, confidence: 0, source: 'none' };
-  const scores = Object.values(result.getScores()).sort((a, b) => b - a);
-  const margin = (scores[0] ?? 0) - (scores[1] ?? 0);
+  const ranked = detectAll(text);
+  const best = ranked[0]?.lang;
+  if (!best) return { language: undetermined, confidence: 0, source: 'none' };
+  const top = ranked[0]?.accuracy ?? 0;
+  const margin = top > 0 ? (top - (ranked[1]?.accuracy ?? 0)) / top : 0;
   // A Han character carries about as much as a short word, so it weighs three letters.
   const weightedLetters = letterCount + 2 * count(text, han);
   const lengthFactor = Math.min(1, weightedLetters / fullLengthLetters);
-  const confidence = round(Math.min(0.99, 0.5 + margin * marginScale) * lengthFactor);
+  const confidence = round(Math.min(0.99, margin * marginScale) * lengthFactor);
   if (confidence < minimumConfidence) {
-    return { language: undetermined, confidence, source: 'model', candidate: result.language };
+    return { language: undetermined, confidence, source: 'model', candidate: best };
   }
-  return { language: result.language, confidence, source: 'model', candidate: result.language };
+  return { language: best, confidence, source: 'model', candidate: best };
 }
 
 function round(value: number): number {
