@@ -1,9 +1,14 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config/index.ts';
 import type { DatabaseSchema } from './database-schema.ts';
 import { type DialectName, pgTypeParsers } from './dialect.ts';
+
+// pg is only loaded for PostgreSQL: the embedded SQLite mode should not carry its ≈ 20 MB.
+const require = createRequire(import.meta.url);
+
 import { NodeSqliteDatabase, openSqliteDatabase } from './sqlite-adapter.ts';
 
 export type DatabaseConfig = Pick<
@@ -81,14 +86,15 @@ export function createDatabase(config: DatabaseConfig, options: CreateDatabaseOp
   if (options.schema !== undefined && !schemaNamePattern.test(options.schema)) {
     throw new Error(`invalid PostgreSQL schema name "${options.schema}" (lowercase letters, digits, _)`);
   }
-  const pool = new pg.Pool({
+  const { Pool } = require('pg') as typeof pg;
+  const pool = new Pool({
     connectionString: config.url,
     max: config.poolMax,
     connectionTimeoutMillis: config.connectionTimeoutMs,
     statement_timeout: config.statementTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: 'structured-prompt-service',
-    types: pgTypeParsers,
+    types: pgTypeParsers(),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, that kills the process.

@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
-import pg from 'pg';
 
 /**
  * Every difference between SQLite and PostgreSQL lives in this file, so repositories are written once:
@@ -79,13 +80,17 @@ const pgJsonOids = new Set([114, 3802]); // json, jsonb
 const pgInt8Oid = 20;
 
 /** `pg` type parsers for our pool: json stays text (see above), int8 becomes a number. */
-export const pgTypeParsers: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (pgJsonOids.has(oid)) return (value: string) => value;
-    if (oid === pgInt8Oid) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  }) as CustomTypesConfig['getTypeParser'],
-};
+/** Built on first use, so SQLite-only processes never load `pg`. */
+export function pgTypeParsers(): CustomTypesConfig {
+  const { types } = createRequire(import.meta.url)('pg') as typeof pg;
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (pgJsonOids.has(oid)) return (value: string) => value;
+      if (oid === pgInt8Oid) return (value: string) => Number(value);
+      return types.getTypeParser(oid, format);
+    }) as CustomTypesConfig['getTypeParser'],
+  };
+}
 
 export function toDate(value: unknown): Date {
   if (value instanceof Date) return value;

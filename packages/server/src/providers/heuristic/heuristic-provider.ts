@@ -14,8 +14,26 @@
 import { defaultOutputSchema, type PromptAnalysis } from '@structured-prompt/contracts';
 import type { GenerateOptions, GenerateRequest, GenerateResult, Provider } from '../provider.ts';
 import { ProviderError } from '../provider-error.ts';
-import { analyzePrompt } from './analyze-prompt.ts';
-import { fillCustomSchema } from './fill-custom-schema.ts';
+
+/**
+ * The NLP libraries behind the analyzer (compromise, chrono) cost ≈ 50 MB of memory. They load on the
+ * first request this provider answers, so a deployment whose cloud providers never fall back to it
+ * never pays for them.
+ */
+type Analyzer = {
+  analyzePrompt: typeof import('./analyze-prompt.ts').analyzePrompt;
+  fillCustomSchema: typeof import('./fill-custom-schema.ts').fillCustomSchema;
+};
+let analyzer: Promise<Analyzer> | undefined;
+function loadAnalyzer(): Promise<Analyzer> {
+  analyzer ??= Promise.all([import('./analyze-prompt.ts'), import('./fill-custom-schema.ts')]).then(
+    ([prompt, schema]) => ({
+      analyzePrompt: prompt.analyzePrompt,
+      fillCustomSchema: schema.fillCustomSchema,
+    }),
+  );
+  return analyzer;
+}
 
 export interface HeuristicProviderOptions {
   /** Name in the configuration; `heuristic` unless configured otherwise. */
@@ -52,11 +70,12 @@ export class HeuristicProvider implements Provider {
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerateResult> {
     this.#throwIfAborted(options.signal);
+    const modules = await loadAnalyzer();
     // Let an already-expired deadline fire before doing the work.
     await new Promise((resolve) => setImmediate(resolve));
     this.#throwIfAborted(options.signal);
     const prompt = typeof request.prompt === 'string' ? request.prompt : '';
-    const answer = this.#answer(request, prompt);
+    const answer = this.#answer(request, prompt, modules);
     const text = JSON.stringify(answer.value);
     return {
       text,
@@ -68,7 +87,11 @@ export class HeuristicProvider implements Provider {
     };
   }
 
-  #answer(request: GenerateRequest, prompt: string): { value: unknown; cap: number; warnings: string[] } {
+  #answer(
+    request: GenerateRequest,
+    prompt: string,
+    { analyzePrompt, fillCustomSchema }: Analyzer,
+  ): { value: unknown; cap: number; warnings: string[] } {
     const isDefault =
       request.schemaName === 'default' || JSON.stringify(request.schema) === defaultSchemaText;
     try {
