@@ -1,8 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync as makeTempDir, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './load-config.ts';
+
+const created: string[] = [];
+const mkdtempSync = (prefix: string) => {
+  const directory = makeTempDir(prefix);
+  created.push(directory);
+  return directory;
+};
+afterAll(() => {
+  for (const directory of created) rmSync(directory, { recursive: true, force: true });
+});
 
 const load = (env: Record<string, string>, cwd?: string) =>
   loadConfig({ env, cwd, readDotEnv: cwd !== undefined });

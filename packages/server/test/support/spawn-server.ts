@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -43,7 +43,12 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   child.stderr?.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
   });
-  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.on('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      resolveExit(code);
+    }),
+  );
 
   const waitForOutput = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<string>((resolveWait, rejectWait) => {
