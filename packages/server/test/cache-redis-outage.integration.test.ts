@@ -69,6 +69,7 @@ describe('GET /v1/analyze/providers', () => {
         SPS_CONFIG_FILE: configFile,
       },
     });
+    rmSync(directory, { recursive: true, force: true });
     const { key } = await createKey();
     const response = await app.inject({
       method: 'GET',
