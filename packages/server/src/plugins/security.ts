@@ -23,6 +23,9 @@ export const securityPlugin = fp<SecurityOptions>(
           workerSrc: ["'self'", 'blob:'],
           connectSrc: ["'self'"],
           frameAncestors: ["'none'"],
+          // TLS is the deployment's business (often terminated at a proxy); upgrading the docs' assets
+          // to https would break them on a plain-http laptop or internal hop.
+          upgradeInsecureRequests: null,
         },
       },
       crossOriginEmbedderPolicy: false,
