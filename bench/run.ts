@@ -225,7 +225,7 @@ async function main(): Promise<void> {
         : []),
       formatTable(rows, baselineRps),
       `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms`,
-      `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min` : ''}`,
+      `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       formatBatch(batch),
       'Targets:',
       formatTargets(results.targets),

@@ -100,6 +100,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     command: nodeBinary,
     args: [
       ...profileArgs,
+      // Only used by the memory probe, on request; the service never calls gc() itself.
+      '--expose-gc',
       '--import',
       join(repoRoot, 'bench', 'lib', 'memory-probe.ts'),
       join(repoRoot, 'packages', 'server', 'src', 'server.ts'),
@@ -154,6 +156,7 @@ export async function analyzeOnce(service: Service, prompt: string): Promise<Ana
 }
 
 export interface MemorySplit {
+  afterFullGc: boolean;
   rssMb: number;
   heapTotalMb: number;
   heapUsedMb: number;

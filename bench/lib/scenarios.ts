@@ -3,6 +3,8 @@ import type { LoadJob, LoadSummary } from '../load-generator.ts';
 import {
   analyzeOnce,
   type FakeProvider,
+  type MemorySplit,
+  memorySplit,
   nodeBinary,
   providerName,
   repoRoot,
@@ -251,6 +253,9 @@ export async function batchScenario(
 
 export interface SoakResult {
   minutes: number;
+  /** JS heap after a full collection, under load: growth here is a leak, not lazy collection. */
+  heapAtOneMinute?: MemorySplit;
+  heapAtEnd?: MemorySplit;
   rssAtOneMinuteMb: number;
   rssAtEndMb: number;
   growthMb: number;
@@ -273,15 +278,38 @@ export async function soakScenario(
       rssMb: residentMegabytes(service.child.pid),
     });
   }, 10_000);
+  let heapAtOneMinute: MemorySplit | undefined;
+  let heapAtEnd: MemorySplit | undefined;
+  const heapTimers = [
+    setTimeout(async () => {
+      heapAtOneMinute = await memorySplit(service);
+    }, 60_000),
+    setTimeout(
+      async () => {
+        heapAtEnd = await memorySplit(service);
+      },
+      minutes * 60_000 - 5000,
+    ),
+  ];
   let load: LoadSummary;
   try {
     load = await runLoad(analyzeJob(service, 64, minutes * 60, 'soak'));
   } finally {
     clearInterval(timer);
+    for (const heapTimer of heapTimers) clearTimeout(heapTimer);
   }
   const atOneMinute = samples.find((sample) => sample.seconds >= 60) ?? samples[0];
   const atEnd = samples.at(-1);
   const rssAtOneMinuteMb = atOneMinute?.rssMb ?? Number.NaN;
   const rssAtEndMb = atEnd?.rssMb ?? Number.NaN;
-  return { minutes, rssAtOneMinuteMb, rssAtEndMb, growthMb: rssAtEndMb - rssAtOneMinuteMb, samples, load };
+  return {
+    minutes,
+    heapAtOneMinute,
+    heapAtEnd,
+    rssAtOneMinuteMb,
+    rssAtEndMb,
+    growthMb: rssAtEndMb - rssAtOneMinuteMb,
+    samples,
+    load,
+  };
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../errors/app-error.ts';
+import { canonicalStringify as canonicalJson, schemaHash, sha256Hex } from '../lib/canonical-json.ts';
 import type { JsonSchema } from '../lib/json-schema-types.ts';
 
 /** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
@@ -50,33 +50,8 @@ export function normalizePrompt(prompt: string, options: { lowercase?: boolean }
   return options.lowercase ? normalized.toLowerCase() : normalized;
 }
 
-/**
- * JSON with object keys sorted at every level, so `{a,b}` and `{b,a}` hash alike. Arrays keep their
- * order (it is meaningful in JSON Schema, e.g. `enum`, `prefixItems`); `undefined` members vanish as
- * in JSON.stringify.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  }
-  const members = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${members.join(',')}}`;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** Hash of a schema document independent of key order and formatting. */
-export function schemaHash(schema: JsonSchema): string {
-  return sha256Hex(canonicalJson(schema));
-}
+// One canonical form for schemas and keys in the whole service (lib/canonical-json.ts).
+export { canonicalJson, schemaHash, sha256Hex };
 
 /**
  * Namespaces end up inside keys and glob patterns: keep them to a safe alphabet (no `:`, which

@@ -20,7 +20,7 @@ import { detectSuspiciousInput } from '../security/suspicious-input.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
 import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeline.ts';
 import { metaPromptVersion } from './meta-prompt.ts';
-import { preprocessPrompt } from './preprocess/preprocess.ts';
+import { detectPromptLanguage, type PreparedPrompt, preparePrompt } from './preprocess/preprocess.ts';
 import type { SchemaGuard } from './schema-guard.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -67,10 +67,7 @@ export class AnalyzeService {
     try {
       this.#checkPrompt(body.prompt);
       this.#screen(body.prompt, context, warnings);
-      const prepared = preprocessPrompt(body.prompt, {
-        language: options.language ?? 'auto',
-        pii: options.pii ?? 'off',
-      });
+      const prepared = preparePrompt(body.prompt, { pii: options.pii ?? 'off' });
       warnings.push(...prepared.warnings);
       if (prepared.text.length === 0) {
         throw new AppError('validation_error', 'The prompt is empty after normalization.', {
@@ -108,8 +105,7 @@ export class AnalyzeService {
           cacheKey,
           async () => {
             const value = await this.#generate(body, context, {
-              prompt: prepared.text,
-              language: prepared.language,
+              prepared,
               schema,
               schemaName,
               provider: pinnedProvider,
@@ -125,7 +121,9 @@ export class AnalyzeService {
               computed.value.validation.status === 'passed_relaxed',
           },
         );
-      const outcome = this.#options.tracer ? await this.#options.tracer.cacheLookup(lookup) : await lookup();
+      const outcome = this.#options.tracer?.enabled
+        ? await this.#options.tracer.cacheLookup(lookup)
+        : await lookup();
 
       const result = outcome.value;
       // A cache hit (or a coalesced wait) cost this request nothing: usage reports what was billed now.
@@ -189,8 +187,7 @@ export class AnalyzeService {
     body: AnalyzeRequest,
     context: AnalyzeContext,
     input: {
-      prompt: string;
-      language: string;
+      prepared: PreparedPrompt;
       schema: JsonSchema;
       schemaName: string;
       provider?: string;
@@ -199,8 +196,15 @@ export class AnalyzeService {
   ): Promise<CachedAnswer> {
     const { config, limits, gateway } = this.#options;
     const options = body.options ?? {};
+    const prompt = input.prepared.text;
+    // Only a computed answer needs the language; a cached one already carries it.
+    const { detection, warnings: languageWarnings } = detectPromptLanguage(
+      input.prepared,
+      options.language ?? 'auto',
+    );
+    const language = detection.language;
     const maxTokens = body.max_tokens ?? 1024;
-    const estimatedTokens = Math.ceil(input.prompt.length / 4) + 400 + maxTokens;
+    const estimatedTokens = Math.ceil(prompt.length / 4) + 400 + maxTokens;
     const tokens = await limits.reserveTokens(context.key, estimatedTokens);
     if (tokens && !tokens.allowed) {
       this.#options.observer?.onLimitRejected('tokens');
@@ -211,10 +215,10 @@ export class AnalyzeService {
     const estimateUsd = gateway.estimateCostUsd(
       {
         system: '',
-        messages: [{ role: 'user', content: input.prompt }],
+        messages: [{ role: 'user', content: prompt }],
         schema: input.schema,
         schemaName: input.schemaName,
-        prompt: input.prompt,
+        prompt,
         maxTokens,
       },
       { provider: input.provider, model: body.model },
@@ -251,8 +255,8 @@ export class AnalyzeService {
     try {
       const result = await runAnalyzePipeline(
         {
-          prompt: input.prompt,
-          language: input.language === 'und' ? undefined : input.language,
+          prompt,
+          language: language === 'und' ? undefined : language,
           schema: input.schema,
           schemaName: input.schemaName,
           provider: input.provider,
@@ -274,7 +278,7 @@ export class AnalyzeService {
           },
         },
       );
-      return { ...result, language: input.language };
+      return { ...result, language, warnings: [...languageWarnings, ...result.warnings] };
     } finally {
       // Reconcile with what was really spent, whether the pipeline succeeded or not.
       await limits.settleBudget(context.key, budget, spentUsd);

@@ -4,8 +4,8 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../errors/app-error.ts';
+import { canonicalStringify, schemaHash } from '../../lib/canonical-json.ts';
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
-import { canonicalStringify, schemaHash } from './canonical-json.ts';
 import { escapePointerSegment } from './schema-walk.ts';
 
 // CommonJS packages: under Node's ESM loader the class is the module's default export's `default`.
@@ -48,7 +48,7 @@ export function createAjv(dialect: SchemaDialect): AnyAjv {
 }
 
 export interface CompiledValidator {
-  /** Canonical SHA-256 of the schema (canonical-json.ts). */
+  /** Canonical SHA-256 of the schema (lib/canonical-json.ts). */
   hash: string;
   dialect: SchemaDialect;
   /** Validation errors of `data`, empty when it is valid. */

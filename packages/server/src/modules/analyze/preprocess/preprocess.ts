@@ -33,19 +33,25 @@ export interface PreprocessedPrompt {
   warnings: string[];
 }
 
-export function preprocessPrompt(prompt: string, options: PreprocessOptions = {}): PreprocessedPrompt {
+/** The prompt ready for the cache key and the model: normalized, redacted when asked. */
+export interface PreparedPrompt {
+  text: string;
+  /** Normalized but never redacted: what language detection reads. */
+  normalized: string;
+  pii: PreprocessedPrompt['pii'];
+  warnings: string[];
+}
+
+/**
+ * Normalization and PII handling only. Language detection is separate so that a request answered
+ * from the cache (whose answer already carries its language) does not pay for it.
+ */
+export function preparePrompt(prompt: string, options: Pick<PreprocessOptions, 'pii'> = {}): PreparedPrompt {
   const normalized = normalizePrompt(prompt);
-  const requestedLanguage = options.language ?? 'auto';
-  const detection = detectLanguage(normalized, requestedLanguage);
-  const warnings: string[] = [];
-  if (requestedLanguage !== 'auto' && detection.source !== 'forced') {
-    warnings.push(
-      `language "${requestedLanguage}" is not a language code; the language was detected instead`,
-    );
-  }
   const mode = options.pii ?? 'off';
   const scan = mode === 'off' ? { findings: [], redactedText: normalized } : scanPii(normalized);
   const redacted = mode === 'redact' && scan.findings.length > 0;
+  const warnings: string[] = [];
   if (scan.findings.length > 0) {
     const types = [...new Set(scan.findings.map((finding) => finding.type))].join(', ');
     warnings.push(
@@ -56,10 +62,34 @@ export function preprocessPrompt(prompt: string, options: PreprocessOptions = {}
   }
   return {
     text: redacted ? scan.redactedText : normalized,
+    normalized,
+    pii: { findings: scan.findings, redacted },
+    warnings,
+  };
+}
+
+/** Detects (or takes the forced) language of a prepared prompt, with a warning for a bad forced code. */
+export function detectPromptLanguage(
+  prepared: Pick<PreparedPrompt, 'normalized'>,
+  requestedLanguage = 'auto',
+): { detection: ReturnType<typeof detectLanguage>; warnings: string[] } {
+  const detection = detectLanguage(prepared.normalized, requestedLanguage);
+  const warnings =
+    requestedLanguage !== 'auto' && detection.source !== 'forced'
+      ? [`language "${requestedLanguage}" is not a language code; the language was detected instead`]
+      : [];
+  return { detection, warnings };
+}
+
+export function preprocessPrompt(prompt: string, options: PreprocessOptions = {}): PreprocessedPrompt {
+  const prepared = preparePrompt(prompt, options);
+  const { detection, warnings } = detectPromptLanguage(prepared, options.language ?? 'auto');
+  return {
+    text: prepared.text,
     language: detection.language,
     languageConfidence: detection.confidence,
     languageSource: detection.source,
-    pii: { findings: scan.findings, redacted },
-    warnings,
+    pii: prepared.pii,
+    warnings: [...warnings, ...prepared.warnings],
   };
 }

@@ -46,7 +46,24 @@ function stringifyValue(value: unknown, inArray: boolean): string | undefined {
   return `{${parts.join(',')}}`;
 }
 
-/** SHA-256 (hex) of the canonical text: the identity of a schema for caches and logs. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+// Schemas that live for the whole process (the default schema) are hashed once, not on every request.
+const hashesByObject = new WeakMap<object, string>();
+
+/**
+ * SHA-256 (hex) of the canonical text: the identity of a schema for the response cache, the validator
+ * cache and logs. Memoized per object, so callers must not mutate a schema after hashing it (the
+ * service never does: request schemas are fresh objects, the default schema is frozen in spirit).
+ */
 export function schemaHash(schema: unknown): string {
-  return createHash('sha256').update(canonicalStringify(schema)).digest('hex');
+  if (typeof schema !== 'object' || schema === null) return sha256Hex(canonicalStringify(schema));
+  let hash = hashesByObject.get(schema);
+  if (hash === undefined) {
+    hash = sha256Hex(canonicalStringify(schema));
+    hashesByObject.set(schema, hash);
+  }
+  return hash;
 }
