@@ -78,6 +78,12 @@ function environment(): Record<string, string | number> {
       cwd: repoRoot,
       encoding: 'utf8',
     }).trim();
+    // Figures from uncommitted code cannot be reproduced from the commit alone: say so.
+    const changes = execFileSync('git', ['status', '--porcelain', '--', 'packages'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    if (changes.trim() !== '') commit += ' + uncommitted changes in packages/';
   } catch {
     // not a git checkout: leave it unknown
   }
