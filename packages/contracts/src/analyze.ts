@@ -160,13 +160,27 @@ export const AnalyzeResponse = Type.Object(
     validation: Type.Object({
       status: ValidationStatus,
       errors: Type.Array(FieldError),
-      attempts: Type.Integer({ minimum: 1, description: 'Model calls made, the first one included' }),
+      attempts: Type.Integer({
+        minimum: 0,
+        description:
+          'Model calls made for this answer, the first one included (0 when answered from the cache)',
+      }),
     }),
     confidence: Type.Number({ minimum: 0, maximum: 1 }),
     language: Type.String({ description: 'ISO 639 code of the prompt language' }),
     provider: Type.String({ description: 'Provider that produced the answer' }),
     model: Type.String(),
     cached: Type.Boolean(),
+    failed_attempts: Type.Array(
+      Type.Object({
+        provider: Type.String(),
+        model: Type.String(),
+        reason: Type.String({
+          description: 'timeout, rate_limited, server_error, connection, malformed_response, …',
+        }),
+      }),
+      { description: 'Provider calls that failed before the answer (retries and fallbacks), in order' },
+    ),
     usage: AnalyzeUsage,
     timing: Type.Object({
       total_ms: Type.Number({ minimum: 0 }),
@@ -193,6 +207,7 @@ export const AnalyzeResponse = Type.Object(
         provider: 'heuristic',
         model: 'heuristic-v1',
         cached: false,
+        failed_attempts: [],
         usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
         timing: { total_ms: 4.2, llm_ms: 1.3 },
         warnings: [],

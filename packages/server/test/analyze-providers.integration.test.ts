@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RequestLogsRepository } from '../src/modules/request-logs/request-logs.repository.ts';
 import { FakeVendorServer } from './fakes/fake-vendor-server.ts';
 import { openAiCompletion, openAiError } from './fakes/vendor-replies.ts';
 import { buildTestApp } from './support/build-app.ts';
@@ -78,6 +79,32 @@ describe('analyze through a real provider adapter (fake OpenAI on loopback)', ()
     expect(body.last_output).toContain('dance');
     expect(body.attempts).toBe(2);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('fallback', () => {
+  it('falls back to the offline analyzer when OpenAI keeps failing, and records what failed', async () => {
+    const { analyze, calls, deps, infra } = await appWithFakeOpenAi(() => openAiError(503, 'overloaded'), {
+      // Keep the retry pauses short; their length is not what this test is about.
+      SPS_CONFIG_FILE: '',
+    });
+    const response = await analyze({ prompt: 'Translate Hello World to French' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.provider).toBe('heuristic');
+    expect(body.failed_attempts.length).toBe(calls());
+    expect(calls()).toBeGreaterThanOrEqual(1);
+    expect(body.failed_attempts[0]).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      reason: 'server_error',
+    });
+    await deps.services.logWriter.flush();
+    const [log] = (await new RequestLogsRepository(infra.database).list({}, {})).items;
+    expect(log!.providerUsed).toBe('heuristic');
+    expect((log!.requestParams as { failed_attempts: unknown[] }).failed_attempts).toEqual(
+      body.failed_attempts,
+    );
   });
 });
 
@@ -195,7 +222,49 @@ describe('response cache through the app', () => {
   });
 });
 
+describe('tokens per minute', () => {
+  it('refuses with 429 once the estimated tokens would pass the key limit, before calling the provider', async () => {
+    const { analyze, createKey, calls } = await appWithFakeOpenAi(() => ({
+      ...openAiCompletion(validAnswer),
+      delayMs: 100,
+    }));
+    // A request reserves its prompt estimate plus max_tokens (≈ 1,400) until it finishes and the real
+    // count replaces the estimate; 3,000 tokens hold two such reservations at the same time.
+    const { key } = await createKey({ tokens_per_minute: 3000, rate_limit_per_hour: 1000 });
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, (_, index) =>
+        analyze({ prompt: `Distinct question ${index}`, max_tokens: 1000 }, key),
+      ),
+    );
+    const codes = answers.map((answer) => answer.statusCode);
+    expect(codes.filter((code) => code === 200)).toHaveLength(2);
+    expect(codes.filter((code) => code === 429)).toHaveLength(2);
+    const refused = answers.find((answer) => answer.statusCode === 429)!;
+    expect(refused.json().detail).toContain('tokens per minute');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(calls()).toBe(codes.filter((code) => code === 200).length);
+  });
+});
+
 describe('monthly budget', () => {
+  it('writes a warning to the audit log when spend crosses 80% of the budget', async () => {
+    // Each call really costs 1,000 × 0.00015/1K + 1,000 × 0.0006/1K = 0.00075 USD: the fourth call
+    // takes settled spend from 0.00225 to 0.003, across 80% (0.0024) of the budget.
+    const { analyze, createKey, deps } = await appWithFakeOpenAi(() =>
+      openAiCompletion(validAnswer, { promptTokens: 1000, completionTokens: 1000 }),
+    );
+    const { key, id } = await createKey({ monthly_budget_usd: 0.003, rate_limit_per_hour: 1000 });
+    const codes = [];
+    for (let index = 0; index < 6; index += 1) {
+      codes.push((await analyze({ prompt: `Budget probe ${index}`, max_tokens: 200 }, key)).statusCode);
+    }
+    expect(codes).toEqual([200, 200, 200, 200, 402, 402]);
+    await deps.services.audit.drain();
+    const warnings = await deps.services.audit.list({ eventType: 'budget.warning', actorKeyId: id });
+    expect(warnings.items).toHaveLength(1);
+    expect(warnings.items[0]!.details).toMatchObject({ budget_usd: 0.003, threshold: 0.8 });
+  });
+
   it('reserves before calling the provider, so concurrent requests cannot overspend by more than one estimate', async () => {
     const { analyze, createKey, calls } = await appWithFakeOpenAi(() => ({
       ...openAiCompletion(validAnswer),

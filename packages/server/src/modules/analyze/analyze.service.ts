@@ -155,6 +155,13 @@ export class AnalyzeService {
         provider: result.provider,
         model: result.model,
         cached: outcome.cached,
+        failed_attempts: outcome.cached
+          ? []
+          : result.failedAttempts.map((attempt) => ({
+              provider: attempt.provider,
+              model: attempt.model,
+              reason: attempt.kind,
+            })),
         usage: {
           prompt_tokens: billed.promptTokens,
           completion_tokens: billed.completionTokens,
@@ -240,15 +247,6 @@ export class AnalyzeService {
       );
     }
     if (budget) this.#options.observer?.onBudget(context.key.id, budget.spentUsd, budget.limitUsd);
-    if (budget?.crossedWarning) {
-      this.#options.audit.record({
-        eventType: 'budget.warning',
-        result: 'warning',
-        actorKeyId: context.key.id,
-        requestId: context.requestId,
-        details: { spent_usd: budget.spentUsd, budget_usd: budget.limitUsd, threshold: 0.8 },
-      });
-    }
     let spentUsd = 0;
     let spentTokens = 0;
     const deadline = AbortSignal.timeout(config.analyze.requestDeadlineMs);
@@ -281,7 +279,17 @@ export class AnalyzeService {
       return { ...result, language, warnings: [...languageWarnings, ...result.warnings] };
     } finally {
       // Reconcile with what was really spent, whether the pipeline succeeded or not.
-      await limits.settleBudget(context.key, budget, spentUsd);
+      const settled = await limits.settleBudget(context.key, budget, spentUsd);
+      if (settled) this.#options.observer?.onBudget(context.key.id, settled.spentUsd, settled.limitUsd);
+      if (settled?.crossedWarning) {
+        this.#options.audit.record({
+          eventType: 'budget.warning',
+          result: 'warning',
+          actorKeyId: context.key.id,
+          requestId: context.requestId,
+          details: { spent_usd: settled.spentUsd, budget_usd: settled.limitUsd, threshold: 0.8 },
+        });
+      }
       await limits.settleTokens(context.key, estimatedTokens, spentTokens);
     }
   }
@@ -341,7 +349,8 @@ export class AnalyzeService {
       apiKeyId: context.key.id,
       promptText,
       promptLength: body.prompt.length,
-      requestParams: requestParams(body),
+      // Which providers failed before the one that answered, for the log reader.
+      requestParams: { ...requestParams(body), failed_attempts: response.failed_attempts },
       responseData: response.data,
       validationStatus: response.validation.status,
       providerUsed: response.provider,

@@ -9,7 +9,12 @@ export interface BudgetReservation {
   reservedMicros: number;
   spentUsd: number;
   limitUsd: number;
-  /** True when this reservation took spend across 80% of the budget (audit once). */
+}
+
+export interface BudgetSettlement {
+  spentUsd: number;
+  limitUsd: number;
+  /** True when this request's real cost took spend across 80% of the budget. */
   crossedWarning: boolean;
 }
 
@@ -95,28 +100,36 @@ export class LimitsService {
     const limitMicros = toMicros(key.monthlyBudgetUsd);
     const reservedMicros = toMicros(estimateUsd);
     const result = await ledger.reserve(ledgerKey, reservedMicros, limitMicros, monthTtlSeconds);
-    const before = result.allowed ? result.spentMicros - reservedMicros : result.spentMicros;
-    const warningLine = limitMicros * 0.8;
     return {
       allowed: result.allowed,
       reservedMicros: result.allowed ? reservedMicros : 0,
       spentUsd: toUsd(result.spentMicros),
       limitUsd: key.monthlyBudgetUsd,
-      crossedWarning: result.allowed && before < warningLine && result.spentMicros >= warningLine,
     };
   }
 
-  /** Replaces the reservation with the real cost (which may be higher or lower). */
+  /**
+   * Replaces the reservation with the real cost (which may be higher or lower), and says whether that
+   * real cost is what took spend across 80% of the budget. Reservations are estimates, so the warning
+   * is judged on settled money, not on what is merely reserved.
+   */
   async settleBudget(
     key: ApiKeyRecord,
     reservation: BudgetReservation | undefined,
     actualUsd: number,
-  ): Promise<void> {
-    if (!reservation) return;
-    await this.#options.ledger.adjust(
-      this.#ledgerKey(key.id),
-      toMicros(actualUsd) - reservation.reservedMicros,
-    );
+  ): Promise<BudgetSettlement | undefined> {
+    if (!reservation || key.monthlyBudgetUsd === null) return undefined;
+    const ledgerKey = this.#ledgerKey(key.id);
+    const actualMicros = toMicros(actualUsd);
+    await this.#options.ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros);
+    const spentMicros = await this.#options.ledger.spent(ledgerKey);
+    const warningLine = toMicros(key.monthlyBudgetUsd) * 0.8;
+    return {
+      spentUsd: toUsd(spentMicros),
+      limitUsd: key.monthlyBudgetUsd,
+      crossedWarning:
+        actualMicros > 0 && spentMicros >= warningLine && spentMicros - actualMicros < warningLine,
+    };
   }
 
   async budgetSpentUsd(keyId: string): Promise<number> {
