@@ -35,7 +35,7 @@ export const InvalidateQuery = Type.Object({
   pattern: Type.String({
     minLength: 1,
     maxLength: 100,
-    pattern: '^[A-Za-z0-9_.*-]+$',
+    pattern: '^[A-Za-z0-9_.@*?-]+$',
     description: 'Schema namespace or glob, e.g. `invoice_*`, `default`, `*`',
     examples: ['invoice_*'],
   }),
