@@ -14,6 +14,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { batchScenario, soakScenario } from './lib/batch-and-soak.ts';
 import {
   type FakeProvider,
   memorySplit,
@@ -28,11 +29,9 @@ import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } fro
 import { type BenchResults, checkTargets, formatBatch, formatTable, formatTargets } from './lib/report.ts';
 import {
   baselineScenario,
-  batchScenario,
   cacheHitScenario,
   cacheMissScenario,
   type LoadRow,
-  soakScenario,
   type Timing,
 } from './lib/scenarios.ts';
 import { formatProfileSummary, loadProfile, summarizeProfile } from './summarize-profile.ts';
@@ -58,16 +57,25 @@ if (!(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0
   process.exit(2);
 }
 
+// SQLite files of the services started by this run; removed at the end, also after Ctrl-C.
+const dataDir = mkdtempSync(join(tmpdir(), 'sps-bench-'));
+
 // Children must never outlive the harness: stop them on Ctrl-C, kill them on any other way out.
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     interrupted = true;
     process.stderr.write(`\n${signal}: stopping the benchmark's processes…\n`);
-    void stopAllChildren().finally(() => process.exit(130));
+    void stopAllChildren().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
-process.once('exit', killAllChildrenNow);
+process.once('exit', () => {
+  killAllChildrenNow();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -152,7 +160,6 @@ function redisCli(port: number, command: string): string {
 const loadAtStart = loadavg()[0] ?? 0;
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sps-bench-'));
   const startedAt = new Date().toISOString();
   try {
     const fake = await startFakeProvider();

@@ -1,5 +1,6 @@
+import type { BatchResult, SoakResult } from './batch-and-soak.ts';
 import type { MemorySplit } from './bench-stack.ts';
-import type { BatchResult, LoadRow, SoakResult } from './scenarios.ts';
+import type { LoadRow } from './scenarios.ts';
 
 /** The printed table, the target checks and the shape of bench/results/latest.json. */
 

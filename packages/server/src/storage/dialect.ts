@@ -132,8 +132,22 @@ export function fromJsonText<T = unknown>(value: unknown): T {
  * UUID version 7 (RFC 9562): 48-bit millisecond timestamp then random bits. Time-ordered ids keep
  * PostgreSQL's btree inserts at the right edge of the index and read well in logs.
  */
+// Random bytes are drawn from the OS in 4 KB blocks, not 16 at a time: every request log gets an id.
+const randomPool = new Uint8Array(4096);
+let randomOffset = randomPool.length;
+
+function randomBytes16(): Uint8Array {
+  if (randomOffset + 16 > randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const bytes = randomPool.slice(randomOffset, randomOffset + 16);
+  randomOffset += 16;
+  return bytes;
+}
+
 export function newId(now: number = Date.now()): string {
-  const bytes = randomFillSync(new Uint8Array(16));
+  const bytes = randomBytes16();
   let time = now;
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time % 256;

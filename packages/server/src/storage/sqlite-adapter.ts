@@ -38,19 +38,40 @@ export function openSqliteDatabase(path: string, options: SqliteOpenOptions): Da
  */
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync;
+  /**
+   * Prepared statements by SQL text. Kysely prepares every query it runs; the hot ones (a full batch
+   * of request logs, a key lookup) repeat the same text, and SQLite's parse-and-plan is the costly
+   * part of a small statement. Bounded: the least recently used statement is dropped first.
+   */
+  readonly #statements = new Map<string, NodeSqliteStatement>();
 
   constructor(database: DatabaseSync) {
     this.#database = database;
   }
 
   close(): void {
+    this.#statements.clear();
     if (this.#database.isOpen) this.#database.close();
   }
 
   prepare(sqlText: string): SqliteStatement {
-    return new NodeSqliteStatement(this.#database.prepare(rewriteBegin(sqlText)));
+    const text = rewriteBegin(sqlText);
+    let statement = this.#statements.get(text);
+    if (statement) {
+      // Move to the end: Map order is the recency order.
+      this.#statements.delete(text);
+    } else {
+      statement = new NodeSqliteStatement(this.#database.prepare(text));
+      if (this.#statements.size >= statementCacheSize) {
+        this.#statements.delete(this.#statements.keys().next().value as string);
+      }
+    }
+    this.#statements.set(text, statement);
+    return statement;
   }
 }
+
+const statementCacheSize = 200;
 
 /**
  * Kysely opens transactions with a plain (deferred) `begin`. In WAL mode a deferred transaction that

@@ -73,9 +73,22 @@ export class AiSdkProvider implements Provider {
     this.#dialect = dialect;
   }
 
+  // The default schema is one object for the whole process: compile it for this target once.
+  readonly #compiled = new WeakMap<object, ReturnType<typeof compileSchema>>();
+
+  #compile(schema: GenerateRequest['schema']): ReturnType<typeof compileSchema> {
+    if (typeof schema !== 'object' || schema === null) return compileSchema(schema, this.#dialect.target);
+    let compiled = this.#compiled.get(schema);
+    if (!compiled) {
+      compiled = compileSchema(schema, this.#dialect.target);
+      this.#compiled.set(schema, compiled);
+    }
+    return compiled;
+  }
+
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerateResult> {
     const modelId = request.model ?? this.defaultModel;
-    const compiled = compileSchema(request.schema, this.#dialect.target);
+    const compiled = this.#compile(request.schema);
     let system = this.#settings.metaPrompt ?? request.system;
     const jsonMode = this.#dialect.usesJsonMode?.(compiled) ?? compiled.mode === 'json-mode';
     if (jsonMode) system = withSchemaInstructions(system, request.schema);
