@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
@@ -78,6 +79,8 @@ export class ResponseCacheService {
   readonly #coalescer = new RequestCoalescer();
   readonly #warmer = new CacheWarmer();
   readonly #pendingWrites = new Set<Promise<void>>();
+  /** Parsed forms of recently read entries (bounded; a stale one is never used, see #read). */
+  readonly #parsed = new LRUCache<string, { raw: string; entry: StoredEntry<unknown> }>({ max: 1000 });
   readonly #since = new Date().toISOString();
   readonly #local = emptyCounters();
   #unsent = emptyCounters();
@@ -190,10 +193,17 @@ export class ResponseCacheService {
   async #read<T>(key: string): Promise<{ entry: StoredEntry<T>; level: CacheLevel } | undefined> {
     const hit = await this.#cache.get(key);
     if (!hit) return undefined;
+    // A hot entry is parsed once: while L1 hands back the very same string, reuse its parse.
+    // (Callers treat cached values as read-only.)
+    const parsed = this.#parsed.get(key);
+    if (parsed && parsed.raw === hit.value)
+      return { entry: parsed.entry as StoredEntry<T>, level: hit.level };
     try {
       const entry = JSON.parse(hit.value) as StoredEntry<T>;
-      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string')
+      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string') {
+        this.#parsed.set(key, { raw: hit.value, entry });
         return { entry, level: hit.level };
+      }
     } catch {
       // Unreadable entry (another version, corruption): treated as a miss and replaced below.
     }
