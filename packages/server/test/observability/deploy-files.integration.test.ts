@@ -209,4 +209,13 @@ describe('Prometheus and Grafana files under deploy/', () => {
     expect(docs).toContain('sps_process_');
     expect(docs).toContain('sps_nodejs_');
   });
+
+  it("the README's operations section lists the same metrics as docs/operations.md", () => {
+    const rows = (file: string) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(/^\| `(sps_[a-z0-9_]+)`.*$/gm)].map(
+        (match) => match[0],
+      );
+    expect(rows('README.md')).toEqual(rows('docs/operations.md'));
+    expect(rows('README.md').length).toBeGreaterThan(20);
+  });
 });
