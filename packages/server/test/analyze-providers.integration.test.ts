@@ -82,6 +82,36 @@ describe('analyze through a real provider adapter (fake OpenAI on loopback)', ()
   });
 });
 
+describe('language', () => {
+  const systemOf = (fake: FakeVendorServer, index: number) =>
+    JSON.stringify((fake.requests[index]!.body as { messages: unknown[] }).messages[0]);
+
+  it('lets the model keep the request language and reports the language the answer gives', async () => {
+    const french = JSON.stringify({
+      intent: 'translate',
+      subject: 'Bonjour',
+      entities: [],
+      output_format: 'text',
+      original_language: 'fr',
+    });
+    const { analyze, fake } = await appWithFakeOpenAi(() => openAiCompletion(french));
+    const response = await analyze({ prompt: 'Traduis « Bonjour tout le monde » en anglais, s’il te plaît' });
+    expect(response.json().language).toBe('fr');
+    expect(systemOf(fake, 0)).toContain('in the language the request is written in');
+    expect(systemOf(fake, 0)).not.toContain('ISO 639 code');
+  });
+
+  it('names a language the caller forces', async () => {
+    const { analyze, fake } = await appWithFakeOpenAi();
+    const response = await analyze({
+      prompt: 'Translate Hello World to French',
+      options: { language: 'en-GB' },
+    });
+    expect(response.json().language).toBe('en');
+    expect(systemOf(fake, 0)).toContain('ISO 639 code \\"en\\"');
+  });
+});
+
 describe('fallback', () => {
   it('falls back to the offline analyzer when OpenAI keeps failing, and records what failed', async () => {
     const { analyze, calls, deps, infra } = await appWithFakeOpenAi(() => openAiError(503, 'overloaded'), {

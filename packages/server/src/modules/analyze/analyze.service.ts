@@ -204,12 +204,12 @@ export class AnalyzeService {
     const { config, limits, gateway } = this.#options;
     const options = body.options ?? {};
     const prompt = input.prepared.text;
-    // Only a computed answer needs the language; a cached one already carries it.
-    const { detection, warnings: languageWarnings } = detectPromptLanguage(
-      input.prepared,
-      options.language ?? 'auto',
-    );
-    const language = detection.language;
+    // A forced language is passed to the model (and checked); otherwise the model keeps the request's
+    // own language by itself, and the response's language is read from the answer afterwards.
+    const requestedLanguage = options.language ?? 'auto';
+    const forced =
+      requestedLanguage === 'auto' ? undefined : detectPromptLanguage(input.prepared, requestedLanguage);
+    const modelLanguage = forced?.detection.language;
     const maxTokens = body.max_tokens ?? 1024;
     const estimatedTokens = Math.ceil(prompt.length / 4) + 400 + maxTokens;
     const tokens = await limits.reserveTokens(context.key, estimatedTokens);
@@ -254,7 +254,7 @@ export class AnalyzeService {
       const result = await runAnalyzePipeline(
         {
           prompt,
-          language: language === 'und' ? undefined : language,
+          language: modelLanguage === undefined || modelLanguage === 'und' ? undefined : modelLanguage,
           schema: input.schema,
           schemaName: input.schemaName,
           provider: input.provider,
@@ -276,7 +276,11 @@ export class AnalyzeService {
           },
         },
       );
-      return { ...result, language, warnings: [...languageWarnings, ...result.warnings] };
+      const language =
+        modelLanguage ??
+        answeredLanguage(result.data, input.schemaName) ??
+        detectPromptLanguage(input.prepared).detection.language;
+      return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
     } finally {
       // Reconcile with what was really spent, whether the pipeline succeeded or not.
       const settled = await limits.settleBudget(context.key, budget, spentUsd);
@@ -400,6 +404,13 @@ function requestParams(body: AnalyzeRequest): Record<string, unknown> {
     options: body.options ?? {},
     schema: body.schema === undefined ? 'default' : 'inline',
   };
+}
+
+/** The default schema's `original_language`, when the answer gives a plausible ISO 639 code. */
+function answeredLanguage(data: unknown, schemaName: string): string | undefined {
+  if (schemaName !== 'default' || data === null || typeof data !== 'object') return undefined;
+  const code = (data as { original_language?: unknown }).original_language;
+  return typeof code === 'string' && /^(?:[a-z]{2,3}|und)$/.test(code) ? code : undefined;
 }
 
 /** Names an inline schema for cache namespaces and tool names: its `title` when it has a usable one. */

@@ -16,7 +16,7 @@ const seed = {
 
 describe('meta-prompt', () => {
   it('is versioned', () => {
-    expect(metaPromptVersion).toBe('v1');
+    expect(metaPromptVersion).toBe('v2');
   });
 
   it('renders the seed case with the default schema', () => {
@@ -26,13 +26,14 @@ describe('meta-prompt', () => {
     expect(prompt).toMatchSnapshot();
   });
 
-  it('renders a custom schema without a language rule when the language is unknown', () => {
+  it('tells the model to keep the request language, without naming it, when the language is unknown', () => {
     const prompt = buildMetaPrompt({
       prompt: 'Book a table for 4 at Chez Paul tomorrow at 8pm',
       schema: { type: 'object', required: ['restaurant'], properties: { restaurant: { type: 'string' } } },
       schemaName: 'inline',
     });
     expect(prompt.system).not.toContain('ISO 639');
+    expect(prompt.system).toContain('in the language the request is written in');
     expect(prompt).toMatchSnapshot();
   });
 

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../../providers/provider.ts';
  * Version of the instructions sent to models. Part of what makes two answers comparable, so it belongs
  * in the cache key and the request log; bump it (new `meta-prompt.vN.txt`) instead of editing v1.
  */
-export const metaPromptVersion = 'v1';
+export const metaPromptVersion = 'v2';
 
 const template = parseSections(
   readFileSync(new URL(`./meta-prompt.${metaPromptVersion}.txt`, import.meta.url), 'utf8'),
@@ -34,11 +34,13 @@ export interface MetaPrompt {
 
 /** The first attempt: instructions and schema as the system prompt, the user's request as the message. */
 export function buildMetaPrompt(input: MetaPromptInput): MetaPrompt {
+  // A known language (forced by the caller) is named; otherwise the model is told to keep the
+  // request's own language, which it recognises itself: no detection is needed before the call.
   const languageRule =
     input.language !== undefined && input.language !== 'und'
       ? render(section('language'), { language: input.language })
-      : '';
-  const rules = languageRule === '' ? section('system') : `${section('system')}\n${languageRule}`;
+      : section('language_unknown');
+  const rules = `${section('system')}\n${languageRule}`;
   const system = `${rules}\n\n${render(section('schema'), { schema_name: input.schemaName, schema: input.schema })}`;
   return { system, messages: [userMessage(input)] };
 }
