@@ -3,7 +3,6 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Database } from '../../storage/database.ts';
 import type { PromptTemplatesTable } from '../../storage/database-schema.ts';
 import {
-  containsText,
   fromJsonText,
   isUniqueViolation,
   isUuid,
@@ -17,6 +16,7 @@ import {
   toNumberOrNull,
   uuidOrNull,
 } from '../../storage/dialect.ts';
+import { type OwnedResourceFilter, whereOwnedResource } from '../../storage/owned-resource-filter.ts';
 import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
 
 /** One immutable version of a named template (each version is its own row). */
@@ -49,12 +49,7 @@ export interface NewPromptTemplate {
   createdAt?: Date;
 }
 
-export interface PromptTemplateFilter {
-  isPublic?: boolean;
-  createdBy?: string;
-  /** Public templates plus those created by this key. */
-  visibleTo?: string;
-  nameContains?: string;
+export interface PromptTemplateFilter extends OwnedResourceFilter {
   /** Only the newest version of each name (default true). */
   latestOnly?: boolean;
 }
@@ -113,15 +108,7 @@ export class PromptTemplatesRepository {
           where t2.name = prompt_templates.name and t2.deleted_at is null)`,
       );
     }
-    if (filter.isPublic !== undefined) query = query.where('is_public', '=', filter.isPublic);
-    if (filter.createdBy !== undefined) query = query.where('created_by', '=', uuidOrNull(filter.createdBy));
-    if (filter.visibleTo !== undefined) {
-      const key = uuidOrNull(filter.visibleTo);
-      query = query.where((eb) => eb.or([eb('is_public', '=', true), eb('created_by', '=', key)]));
-    }
-    if (filter.nameContains) {
-      query = query.where(containsText(this.#database.dialect, sql.ref('name'), filter.nameContains));
-    }
+    query = whereOwnedResource(query, filter, this.#database.dialect);
     const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
     return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toRecord);
   }

@@ -3,7 +3,6 @@ import { AppError } from '../../errors/app-error.ts';
 import type { Database } from '../../storage/database.ts';
 import type { SchemasTable, SchemaVersionsTable } from '../../storage/database-schema.ts';
 import {
-  containsText,
   fromJsonText,
   isUniqueViolation,
   isUuid,
@@ -15,6 +14,7 @@ import {
   toNumber,
   uuidOrNull,
 } from '../../storage/dialect.ts';
+import { type OwnedResourceFilter, whereOwnedResource } from '../../storage/owned-resource-filter.ts';
 import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
 
 export interface SchemaRecord {
@@ -57,13 +57,7 @@ export interface NewSchemaVersion {
   createdAt?: Date;
 }
 
-export interface SchemaFilter {
-  isPublic?: boolean;
-  createdBy?: string;
-  /** Public schemas plus those created by this key. */
-  visibleTo?: string;
-  nameContains?: string;
-}
+export type SchemaFilter = OwnedResourceFilter;
 
 export class SchemasRepository {
   readonly #database: Database;
@@ -168,15 +162,7 @@ export class SchemasRepository {
 
   async list(filter: SchemaFilter = {}, page: PageRequest = {}): Promise<Page<SchemaRecord>> {
     let query = this.#live();
-    if (filter.isPublic !== undefined) query = query.where('is_public', '=', filter.isPublic);
-    if (filter.createdBy !== undefined) query = query.where('created_by', '=', uuidOrNil(filter.createdBy));
-    if (filter.visibleTo !== undefined) {
-      const key = uuidOrNil(filter.visibleTo);
-      query = query.where((eb) => eb.or([eb('is_public', '=', true), eb('created_by', '=', key)]));
-    }
-    if (filter.nameContains) {
-      query = query.where(containsText(this.#database.dialect, sql.ref('name'), filter.nameContains));
-    }
+    query = whereOwnedResource(query, filter, this.#database.dialect);
     const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
     return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toSchema);
   }
@@ -215,11 +201,6 @@ export class SchemasRepository {
   #live() {
     return this.#database.db.selectFrom('schemas').selectAll().where('deleted_at', 'is', null);
   }
-}
-
-/** A filter on a malformed id matches nothing instead of failing the uuid cast on PostgreSQL. */
-function uuidOrNil(id: string): string {
-  return isUuid(id) ? id : '00000000-0000-0000-0000-000000000000';
 }
 
 function versionRow(schemaId: string, version: number, input: NewSchemaVersion, now: Date) {
