@@ -72,7 +72,6 @@ export const authPlugin = fp<AuthPluginOptions>(
         const decision = await traced('rateLimit', () => limits.consumeIp(ip));
         if (!decision.allowed) {
           metrics?.recordLimitRejection('ip');
-          reply.headers(rateLimitHeaders('ip', 60, decision));
           throw new AppError('rate_limited', 'Too many requests from this address; slow down.', {
             headers: rateLimitHeaders('ip', 60, decision),
           });
