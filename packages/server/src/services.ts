@@ -16,8 +16,9 @@ import { KeyVerifier } from './modules/api-keys/key-verifier.ts';
 import { AuditService } from './modules/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './modules/audit-logs/audit-logs.repository.ts';
 import { LimitsService } from './modules/limits/limits.service.ts';
-import { RequestLogWriter } from './modules/request-logs/request-log-writer.ts';
+import { type RequestLogSink, RequestLogWriter } from './modules/request-logs/request-log-writer.ts';
 import { RequestLogsRepository } from './modules/request-logs/request-logs.repository.ts';
+import { SqliteLogThread } from './modules/request-logs/sqlite-log-thread.ts';
 import { traceValidators } from './observability/traced-validators.ts';
 import type { Tracer } from './observability/tracing.ts';
 import type { ProviderGateway } from './providers/gateway.ts';
@@ -87,12 +88,15 @@ export function buildServices(
     bus: infra.keyBus,
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
-  const logsRepository = new RequestLogsRepository(infra.database);
   const { tracer } = hooks;
+  const sink = requestLogSink(infra.database, config);
   const logWriter = new RequestLogWriter({
     sink: tracer
-      ? { insertMany: (entries) => tracer.dbWrite('request_logs', () => logsRepository.insertMany(entries)) }
-      : logsRepository,
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
     logger,
     batchSize: config.requestLogs.batchSize,
     flushIntervalMs: config.requestLogs.flushIntervalMs,
@@ -124,4 +128,12 @@ export function buildServices(
     gateway: infra.gateway,
     logWriter,
   };
+}
+
+/** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */
+function requestLogSink(database: Database, config: Readonly<Config>): RequestLogSink {
+  if (database.dialect === 'sqlite' && database.file !== undefined && config.requestLogs.writerThread) {
+    return new SqliteLogThread({ file: database.file, busyTimeoutMs: config.database.connectionTimeoutMs });
+  }
+  return new RequestLogsRepository(database);
 }

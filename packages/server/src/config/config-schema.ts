@@ -73,6 +73,7 @@ export const ConfigSchema = Type.Object(
       batchSize: Type.Integer({ default: 200, minimum: 1 }),
       flushIntervalMs: Type.Integer({ default: 500, minimum: 10 }),
       bufferLimit: Type.Integer({ default: 50_000, minimum: 100 }),
+      writerThread: Type.Boolean({ default: true }),
       purgeIntervalMs: Type.Integer({ default: 3_600_000, minimum: 1000 }),
     }),
     cache: Section({

@@ -155,6 +155,11 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'requestLogs.bufferLimit',
     description: 'Entries kept while the database is unavailable; beyond it they are dropped and counted',
   },
+  {
+    env: 'LOG_WRITER_THREAD',
+    path: 'requestLogs.writerThread',
+    description: 'With a SQLite file, write request logs from a worker thread, off the event loop',
+  },
   { env: 'CACHE_ENABLED', path: 'cache.enabled', description: 'Response cache on or off' },
   {
     env: 'CACHE_TTL_SECONDS',

@@ -64,6 +64,13 @@ describe('value codecs', () => {
     expect(isDataError({ code: 'ECONNREFUSED' })).toBe(false);
     expect(isDataError({ errcode: 5 })).toBe(false); // SQLITE_BUSY
     expect(isDataError(new Error('Connection terminated'))).toBe(false);
+    let cloneError: unknown;
+    try {
+      structuredClone({ callback: () => 1 });
+    } catch (error) {
+      cloneError = error;
+    }
+    expect(isDataError(cloneError)).toBe(true); // an entry the log thread cannot receive
   });
 });
 

@@ -176,6 +176,7 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
 }
 
 interface DriverError {
+  name?: unknown;
   code?: unknown;
   errcode?: unknown;
   message?: unknown;
@@ -193,6 +194,8 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function isDataError(error: unknown): boolean {
   const e = (error ?? {}) as DriverError;
+  // A value that cannot be handed to the SQLite log thread is as unstorable as one the database refuses.
+  if (e.name === 'DataCloneError') return true;
   if (typeof e.code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(e.code)) return true;
   if (typeof e.errcode === 'number') {
     const primary = e.errcode & 0xff;

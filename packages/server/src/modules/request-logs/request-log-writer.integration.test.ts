@@ -1,14 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDatabase, type Database, type DatabaseConfig } from '../../storage/database.ts';
+import type { DialectName } from '../../storage/dialect.ts';
+import { migrateToLatest } from '../../storage/migrator.ts';
 import {
   createTestDatabase,
   describeEachDialect,
   type TestDatabase,
 } from '../../storage/testing/test-databases.ts';
-import { RequestLogWriter, type RequestLogWriterOptions } from './request-log-writer.ts';
+import { type RequestLogSink, RequestLogWriter, type RequestLogWriterOptions } from './request-log-writer.ts';
 import { type NewRequestLog, RequestLogsRepository } from './request-logs.repository.ts';
+import { SqliteLogThread } from './sqlite-log-thread.ts';
 
 function capturingLogger() {
   const lines: { level: string; message: string | undefined; object: object }[] = [];
@@ -47,7 +54,17 @@ async function lockRequestLogs(fixture: TestDatabase): Promise<() => Promise<voi
   };
 }
 
+/** SQLite files are written through the worker thread by default; the Kysely repository is the other path. */
+type SinkKind = 'repository' | 'thread';
+
 describeEachDialect('request log writer', (dialect) => {
+  describe.each<SinkKind>(dialect === 'sqlite' ? ['repository', 'thread'] : ['repository'])(
+    'through the %s sink',
+    (sinkKind) => writerSuite(dialect, sinkKind),
+  );
+});
+
+function writerSuite(dialect: DialectName, sinkKind: SinkKind): void {
   let fixture: TestDatabase | undefined;
   beforeAll(async () => {
     fixture = await createTestDatabase(dialect);
@@ -75,12 +92,17 @@ describeEachDialect('request log writer', (dialect) => {
     for (const writer of writers.splice(0)) await writer.close(0);
   });
   const count = () => new RequestLogsRepository(fixture!.database).count();
+  const sinkFor = (database: Database, busyTimeoutMs: number): RequestLogSink =>
+    sinkKind === 'thread'
+      ? new SqliteLogThread({ file: database.file!, busyTimeoutMs })
+      : new RequestLogsRepository(database);
   const writerOn = (
     options: Partial<RequestLogWriterOptions> & Pick<RequestLogWriterOptions, 'logger'>,
     database = fixture!.database,
+    busyTimeoutMs = 5000,
   ) => {
     const writer = new RequestLogWriter({
-      sink: new RequestLogsRepository(database),
+      sink: sinkFor(database, busyTimeoutMs),
       batchSize: 200,
       flushIntervalMs: 20,
       bufferLimit: 50_000,
@@ -125,6 +147,7 @@ describeEachDialect('request log writer', (dialect) => {
     const writer = writerOn(
       { logger, batchSize: 50, flushIntervalMs: 10, bufferLimit: 500, retryBaseMs: 20, retryMaxMs: 60 },
       database,
+      20,
     );
 
     let release = await lock();
@@ -175,5 +198,53 @@ describeEachDialect('request log writer', (dialect) => {
     expect(await count()).toBe(9);
     expect(writer.stats()).toMatchObject({ written: 9, dropped: 1, failedBatches: 0 });
     expect(lines.find((line) => line.level === 'error')?.object).toMatchObject({ requestId: 'mixed-4' });
+  });
+
+  it('drops an entry the store cannot take at all (not cloneable) without blocking the queue', async () => {
+    const { logger } = capturingLogger();
+    const writer = writerOn({ logger, batchSize: 5 });
+    for (let index = 0; index < 5; index++) {
+      const poisoned = index === 2 ? { requestParams: { callback: () => index } } : {};
+      writer.write({ ...entry(`clone-${index}`), ...poisoned });
+    }
+    await writer.close();
+    // The repository serializes the function away (JSON); the thread cannot clone it and drops it.
+    expect(await count()).toBe(sinkKind === 'thread' ? 4 : 5);
+    expect(writer.stats()).toMatchObject({ failedBatches: 0, queued: 0 });
+  });
+}
+
+describe('request log thread (SQLite)', () => {
+  it('fails like an outage when its thread cannot start, and a new thread takes over', async () => {
+    // A database file with no tables yet: the worker's prepared INSERT throws at start-up.
+    const directory = mkdtempSync(join(tmpdir(), 'sps-log-thread-'));
+    const file = join(directory, 'logs.db');
+    const database = createDatabase({ url: `sqlite:${file}`, connectionTimeoutMs: 1000 } as DatabaseConfig);
+    const { logger } = capturingLogger();
+    const writer = new RequestLogWriter({
+      sink: new SqliteLogThread({ file, busyTimeoutMs: 1000 }),
+      logger,
+      batchSize: 10,
+      flushIntervalMs: 10,
+      bufferLimit: 100,
+      retryBaseMs: 20,
+      retryMaxMs: 40,
+    });
+    try {
+      for (let index = 0; index < 5; index++) writer.write(entry(`early-${index}`));
+      await vi.waitFor(() => expect(writer.stats().failedBatches).toBeGreaterThanOrEqual(2), {
+        timeout: 20_000,
+        interval: 10,
+      });
+      expect(writer.stats()).toMatchObject({ queued: 5, written: 0, dropped: 0 });
+      await migrateToLatest(database);
+      await vi.waitFor(() => expect(writer.stats().queued).toBe(0), { timeout: 20_000, interval: 10 });
+      expect(await new RequestLogsRepository(database).count()).toBe(5);
+      expect(writer.stats()).toMatchObject({ written: 5, dropped: 0 });
+    } finally {
+      await writer.close(0);
+      await database.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

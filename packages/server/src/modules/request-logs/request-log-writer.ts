@@ -5,6 +5,8 @@ import type { NewRequestLog } from './request-logs.repository.ts';
 /** Where batches go; `RequestLogsRepository` is the real one. */
 export interface RequestLogSink {
   insertMany(entries: readonly NewRequestLog[]): Promise<number>;
+  /** Releases what the sink holds (a thread); called once, after the writer's final flush. */
+  close?(): Promise<void>;
 }
 
 export interface RequestLogWriterOptions {
@@ -95,6 +97,7 @@ export class RequestLogWriter {
       this.#buffer = [];
       this.#drop(left, 'database unavailable at shutdown');
     }
+    await this.#options.sink.close?.();
   }
 
   #schedule(delayMs: number): void {

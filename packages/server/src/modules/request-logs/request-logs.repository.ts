@@ -1,17 +1,9 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { RequestLogsTable } from '../../storage/database-schema.ts';
-import {
-  fromJsonText,
-  isUuid,
-  newId,
-  toBoolean,
-  toDate,
-  toJsonTextOrNull,
-  toNumber,
-  toNumberOrNull,
-} from '../../storage/dialect.ts';
+import { fromJsonText, isUuid, toBoolean, toDate, toNumber, toNumberOrNull } from '../../storage/dialect.ts';
 import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { toRow } from './request-log-row.ts';
 
 export interface RequestLogRecord {
   id: string;
@@ -124,31 +116,6 @@ export class RequestLogsRepository {
     const row = await query.executeTakeFirstOrThrow();
     return toNumber(row.count);
   }
-}
-
-function toRow(entry: NewRequestLog): Insertable<RequestLogsTable> {
-  const createdAt = entry.createdAt ?? new Date();
-  return {
-    id: entry.id ?? newId(createdAt.getTime()),
-    request_id: entry.requestId,
-    api_key_id: entry.apiKeyId ?? null,
-    prompt_text: entry.promptText ?? null,
-    prompt_length: entry.promptLength ?? entry.promptText?.length ?? 0,
-    request_params: toJsonTextOrNull(entry.requestParams),
-    response_data: toJsonTextOrNull(entry.responseData),
-    validation_status: entry.validationStatus,
-    provider_used: entry.providerUsed ?? null,
-    model: entry.model ?? null,
-    processing_time_ms: Math.round(entry.processingTimeMs ?? 0),
-    tokens_used: entry.tokensUsed ?? (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0),
-    prompt_tokens: entry.promptTokens ?? 0,
-    completion_tokens: entry.completionTokens ?? 0,
-    cost_usd: entry.costUsd ?? 0,
-    confidence: entry.confidence ?? null,
-    cached: entry.cached ?? false,
-    error_message: entry.errorMessage ?? null,
-    created_at: createdAt,
-  };
 }
 
 function toRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {

@@ -1,0 +1,56 @@
+import type { Insertable } from 'kysely';
+import type { RequestLogsTable } from '../../storage/database-schema.ts';
+import { newId, toJsonTextOrNull } from '../../storage/dialect.ts';
+import type { NewRequestLog } from './request-logs.repository.ts';
+
+/**
+ * One log entry as a `request_logs` row. Shared by the Kysely repository and the SQLite log thread,
+ * which writes the same rows with its own prepared statement.
+ */
+export function toRow(entry: NewRequestLog): Insertable<RequestLogsTable> {
+  const createdAt = entry.createdAt ?? new Date();
+  return {
+    id: entry.id ?? newId(createdAt.getTime()),
+    request_id: entry.requestId,
+    api_key_id: entry.apiKeyId ?? null,
+    prompt_text: entry.promptText ?? null,
+    prompt_length: entry.promptLength ?? entry.promptText?.length ?? 0,
+    request_params: toJsonTextOrNull(entry.requestParams),
+    response_data: toJsonTextOrNull(entry.responseData),
+    validation_status: entry.validationStatus,
+    provider_used: entry.providerUsed ?? null,
+    model: entry.model ?? null,
+    processing_time_ms: Math.round(entry.processingTimeMs ?? 0),
+    tokens_used: entry.tokensUsed ?? (entry.promptTokens ?? 0) + (entry.completionTokens ?? 0),
+    prompt_tokens: entry.promptTokens ?? 0,
+    completion_tokens: entry.completionTokens ?? 0,
+    cost_usd: entry.costUsd ?? 0,
+    confidence: entry.confidence ?? null,
+    cached: entry.cached ?? false,
+    error_message: entry.errorMessage ?? null,
+    created_at: createdAt,
+  };
+}
+
+/** Column order of `toRow`'s result, for hand-written statements. */
+export const requestLogColumns = [
+  'id',
+  'request_id',
+  'api_key_id',
+  'prompt_text',
+  'prompt_length',
+  'request_params',
+  'response_data',
+  'validation_status',
+  'provider_used',
+  'model',
+  'processing_time_ms',
+  'tokens_used',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'confidence',
+  'cached',
+  'error_message',
+  'created_at',
+] as const satisfies readonly (keyof RequestLogsTable)[];
