@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheKeyInput } from './cache-key.ts';
-import { buildCacheKey, canonicalJson, namespacePatternToKeyPattern, normalizePrompt } from './cache-key.ts';
+import {
+  buildCacheKey,
+  canonicalJson,
+  namespacePatternToKeyPattern,
+  normalizePrompt,
+  sha256Hex,
+} from './cache-key.ts';
 
 const base: CacheKeyInput = {
   prompt: 'Extract the invoice total',
@@ -22,6 +28,33 @@ describe('buildCacheKey', () => {
     expect(key.text).toMatch(/^sps:resp:invoice_v2:[0-9a-f]{64}$/);
     expect(key).toEqual(buildCacheKey({ ...base, schemaName: 'invoice_v2' }));
     expect(buildCacheKey(base).namespace).toBe('default');
+  });
+
+  it('hashes exactly the canonical JSON of its material (the fast assembly is not a new format)', () => {
+    const input: CacheKeyInput = {
+      ...base,
+      prompt: 'Résumé  of \u2028 "quoted" text',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      validationMode: 'strict',
+      extra: { zeta: [2, { b: 1, a: undefined }], alpha: 'x' },
+    };
+    const material = {
+      v: 1,
+      prompt: normalizePrompt(input.prompt),
+      lowercase: false,
+      schema: { hash: sha256Hex(canonicalJson((input.schema as { schema: unknown }).schema)) },
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      validationMode: 'strict',
+      extra: input.extra,
+    };
+    expect(buildCacheKey(input).hash).toBe(sha256Hex(canonicalJson(material)));
+    const { extra: _extra, ...withoutExtra } = input;
+    const { extra: _none, ...materialWithoutExtra } = material;
+    expect(buildCacheKey(withoutExtra).hash).toBe(sha256Hex(canonicalJson(materialWithoutExtra)));
   });
 
   it('ignores differences normalization removes', () => {

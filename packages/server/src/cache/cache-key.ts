@@ -68,22 +68,25 @@ export function buildCacheKey(input: CacheKeyInput): CacheKey {
       ? { registry: `${input.schema.id}@${input.schema.version}` }
       : { hash: schemaHash(input.schema.schema) };
   const pinnedProvider = input.provider && input.provider !== 'auto' ? input.provider : undefined;
-  const material = {
-    v: KEY_FORMAT_VERSION,
-    prompt: normalizePrompt(input.prompt, { lowercase: input.lowercase }),
-    // Recorded so a lower-cased key never equals a case-sensitive one for an all-lowercase prompt.
+  // The canonical JSON of the key material, assembled directly: every field but `extra` is a scalar or
+  // a one-key object, so listing them in sorted order with JSON.stringify gives the same text
+  // `canonicalJson` would (a unit test holds the two equal) at a fraction of the cost per request.
+  const fields = JSON.stringify({
     lowercase: input.lowercase === true,
-    schema,
-    template: input.template ? `${input.template.id}@${input.template.version}` : undefined,
-    provider: pinnedProvider,
-    model: input.model,
-    temperature: input.temperature,
     maxTokens: input.maxTokens,
+    model: input.model,
+    prompt: normalizePrompt(input.prompt, { lowercase: input.lowercase }),
+    provider: pinnedProvider,
+    schema,
+    temperature: input.temperature,
+    template: input.template ? `${input.template.id}@${input.template.version}` : undefined,
+    v: KEY_FORMAT_VERSION,
     validationMode: input.validationMode,
-    extra: input.extra,
-  };
+  });
+  const material =
+    input.extra === undefined ? fields : `{"extra":${canonicalJson(input.extra)},${fields.slice(1)}`;
   const namespace = toNamespace(input.schemaName);
-  const hash = sha256Hex(canonicalJson(material));
+  const hash = sha256Hex(material);
   return { namespace, hash, text: `${CACHE_KEY_ROOT}${namespace}:${hash}` };
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON text with object keys sorted at every level, so two schemas that differ only in key order
@@ -46,8 +46,9 @@ function stringifyValue(value: unknown, inArray: boolean): string | undefined {
   return `{${parts.join(',')}}`;
 }
 
+/** One-shot `crypto.hash`: no Hash object per call, which counts on every request's cache key. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 // Schemas that live for the whole process (the default schema) are hashed once, not on every request.
@@ -60,10 +61,10 @@ const hashesByObject = new WeakMap<object, string>();
  */
 export function schemaHash(schema: unknown): string {
   if (typeof schema !== 'object' || schema === null) return sha256Hex(canonicalStringify(schema));
-  let hash = hashesByObject.get(schema);
-  if (hash === undefined) {
-    hash = sha256Hex(canonicalStringify(schema));
-    hashesByObject.set(schema, hash);
+  let known = hashesByObject.get(schema);
+  if (known === undefined) {
+    known = sha256Hex(canonicalStringify(schema));
+    hashesByObject.set(schema, known);
   }
-  return hash;
+  return known;
 }

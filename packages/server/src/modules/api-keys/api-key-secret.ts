@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../lib/canonical-json.ts';
 
 const keyPattern = /^sp_[0-9a-f]{64}$/;
 
@@ -25,7 +26,7 @@ export function describeKey(raw: string): GeneratedKey {
  * lets lookups be one indexed equality on the hash.
  */
 export function hashApiKey(raw: string): string {
-  return createHash('sha256').update(raw, 'utf8').digest('hex');
+  return sha256Hex(raw);
 }
 
 export function isWellFormedKey(raw: string): boolean {

@@ -1,5 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import { openAiDialect } from '../openai/openai-dialect.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 
@@ -14,6 +15,7 @@ export function createOpenAiCompatibleProvider(settings: ProviderSettings): AiSd
   // The SDK reads per-call options under the provider's name; keep it a plain identifier.
   const providerOptionsKey = settings.name.replace(/[^a-zA-Z0-9]/g, '');
   const compatible = createOpenAICompatible({
+    fetch: providerFetch,
     name: providerOptionsKey,
     baseURL: settings.baseUrl,
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),

@@ -1,11 +1,13 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 import { openAiDialect } from './openai-dialect.ts';
 
 /** OpenAI through `@ai-sdk/openai`'s chat-completions model (structured outputs, logprobs). */
 export function createOpenAiProvider(settings: ProviderSettings): AiSdkProvider {
   const openai = createOpenAI({
+    fetch: providerFetch,
     // An empty key would make the SDK fall back to reading OPENAI_API_KEY itself; config owns that.
     apiKey: settings.apiKey ?? 'missing',
     ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),

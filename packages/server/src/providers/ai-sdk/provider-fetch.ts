@@ -1,0 +1,80 @@
+import { Agent, type Dispatcher, request } from 'undici';
+
+/** The `fetch` signature the AI SDK provider factories accept. */
+export type FetchFunction = typeof globalThis.fetch;
+
+/** Statuses whose responses carry no body; `new Response` refuses one for them. */
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+/**
+ * A `fetch` for the AI SDK providers built on undici's `request` with one keep-alive connection pool.
+ *
+ * The SDK only needs a complete response (we never stream from cloud providers), while the global
+ * `fetch` pays for WHATWG streams, request cloning and per-call setup: on loopback it costs 0.23 ms of
+ * CPU per call against 0.09 ms for this path (measured in `bench/`; it was the largest part of a
+ * cache miss). Behaviour the SDK relies on is kept: an aborted signal rejects with the signal's reason,
+ * and a failure to connect rejects with `TypeError('fetch failed')` carrying the cause, as fetch does.
+ */
+export function createProviderFetch(dispatcher: Dispatcher = sharedDispatcher()): FetchFunction {
+  const providerFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    // A `Request` object carries its own body stream: leave that rare form to the real fetch.
+    if (typeof input !== 'string' && !(input instanceof URL)) return fetch(input, init);
+    const signal = init?.signal ?? undefined;
+    signal?.throwIfAborted();
+    try {
+      const answer = await request(input, {
+        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: plainHeaders(init?.headers),
+        body: init?.body as string | Uint8Array | null | undefined,
+        signal,
+        dispatcher,
+      });
+      let body: ArrayBuffer | null = null;
+      if (nullBodyStatuses.has(answer.statusCode)) await answer.body.dump();
+      else body = await answer.body.arrayBuffer();
+      return new Response(body, {
+        status: answer.statusCode,
+        headers: responseHeaders(answer.headers),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new TypeError('fetch failed', { cause: error });
+    }
+  };
+  return providerFetch as FetchFunction;
+}
+
+let shared: Agent | undefined;
+
+/** One pool per process for every provider: connections to the same vendor are reused across them. */
+function sharedDispatcher(): Agent {
+  shared ??= new Agent({ keepAliveTimeout: 10_000 });
+  return shared;
+}
+
+function plainHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!headers) return result;
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    for (const [name, value] of headers as Iterable<[string, string]>) result[name.toLowerCase()] = value;
+    return result;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    // The SDK leaves optional headers undefined instead of omitting them.
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
+}
+
+function responseHeaders(headers: Record<string, string | string[] | undefined>): Headers {
+  const result = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) result.append(name, item);
+    else result.append(name, value);
+  }
+  return result;
+}
+
+/** The fetch every cloud provider adapter passes to its AI SDK factory. */
+export const providerFetch: FetchFunction = createProviderFetch();
