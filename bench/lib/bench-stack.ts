@@ -79,6 +79,8 @@ export interface Service {
   userKey: string;
 }
 
+const serviceNodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 export async function startService(options: ServiceOptions): Promise<Service> {
   const adminKey = `sp_${randomBytes(32).toString('hex')}`;
   const env: Record<string, string> = {
@@ -100,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     command: nodeBinary,
     args: [
       ...profileArgs,
+      ...serviceNodeFlags,
       // Only used by the memory probe, on request; the service never calls gc() itself.
       '--expose-gc',
       '--import',

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config/index.ts';
 import { createRuntime } from './dependencies.ts';
+import { compactHeap } from './lib/compact-heap.ts';
 import { createLogger } from './logger.ts';
 
 /**
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
   );
 
   try {
+    await app.ready();
+    const compacted = compactHeap();
+    logger.debug(compacted, 'heap compacted after start-up');
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     logger.fatal({ err: error }, 'could not listen');

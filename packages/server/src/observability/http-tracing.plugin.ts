@@ -1,9 +1,8 @@
 import type { Span } from '@opentelemetry/api';
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { routeLabel } from './http-metrics.plugin.ts';
-import type { ActiveTrace, Tracer } from './tracing.ts';
+import { type ActiveTrace, spanStatusError, type Tracer } from './tracing.ts';
 
 export interface HttpTracingPluginOptions {
   tracer: Tracer;
@@ -49,7 +48,7 @@ export const httpTracingPlugin = fp<HttpTracingPluginOptions>(
       if (started) {
         traces.delete(request);
         started.span.setAttribute('http.response.status_code', reply.statusCode);
-        if (reply.statusCode >= 500) started.span.setStatus({ code: SpanStatusCode.ERROR });
+        if (reply.statusCode >= 500) started.span.setStatus({ code: spanStatusError });
         started.span.end();
       }
       done();
@@ -59,7 +58,7 @@ export const httpTracingPlugin = fp<HttpTracingPluginOptions>(
       const started = traces.get(request);
       if (started) {
         traces.delete(request);
-        started.span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted' });
+        started.span.setStatus({ code: spanStatusError, message: 'client aborted' });
         started.span.end();
       }
       done();

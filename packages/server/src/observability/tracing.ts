@@ -1,23 +1,38 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  type Attributes,
-  type Context,
-  type Tracer as OtelTracer,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { createRequire } from 'node:module';
+import type { Attributes, Context, Tracer as OtelTracer, Span, SpanStatusCode } from '@opentelemetry/api';
+import type { SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+
+/**
+ * OpenTelemetry (about 300 modules) is loaded only when tracing is on: a server without a collector
+ * never needs it, and it would be a large share of the idle process's memory.
+ */
+interface Otel {
+  api: typeof import('@opentelemetry/api');
+  sdk: typeof import('@opentelemetry/sdk-trace');
+  exporter: typeof import('@opentelemetry/exporter-trace-otlp-http');
+  resources: typeof import('@opentelemetry/resources');
+  semconv: typeof import('@opentelemetry/semantic-conventions');
+}
+
+let otelModules: Otel | undefined;
+
+function otel(): Otel {
+  if (!otelModules) {
+    const require = createRequire(import.meta.url);
+    otelModules = {
+      api: require('@opentelemetry/api'),
+      sdk: require('@opentelemetry/sdk-trace'),
+      exporter: require('@opentelemetry/exporter-trace-otlp-http'),
+      resources: require('@opentelemetry/resources'),
+      semconv: require('@opentelemetry/semantic-conventions'),
+    };
+  }
+  return otelModules;
+}
+
+/** `SpanStatusCode.ERROR`, as a literal so that marking a span failed does not load the API. */
+export const spanStatusError = 2 as SpanStatusCode.ERROR;
 
 /** Span names, one per stage of a request, so dashboards and tests agree on them. */
 export const spanNames = {
@@ -66,7 +81,7 @@ function wrap(span: Span): SpanHandle {
     setAttributes: (attributes) => span.setAttributes(attributes),
     recordError: (error) => {
       span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+      span.setStatus({ code: spanStatusError, message: error instanceof Error ? error.name : 'error' });
     },
     end: () => span.end(),
   };
@@ -89,23 +104,23 @@ export class Tracer {
   readonly enabled: boolean;
   readonly #provider: TracerProvider | undefined;
   readonly #tracer: OtelTracer | undefined;
+  readonly #api: Otel['api'] | undefined;
   readonly #active = new AsyncLocalStorage<ActiveTrace>();
 
   constructor(telemetry: TelemetrySettings, options: TracerOptions = {}) {
+    this.enabled = options.exporter !== undefined || Boolean(telemetry.otlpEndpoint);
+    if (!this.enabled) return;
+    const { api, sdk, exporter: otlp, resources, semconv } = otel();
+    this.#api = api;
     const exporter =
-      options.exporter ??
-      (telemetry.otlpEndpoint
-        ? new OTLPTraceExporter({ url: tracesUrl(telemetry.otlpEndpoint) })
-        : undefined);
-    this.enabled = exporter !== undefined;
-    if (!exporter) return;
+      options.exporter ?? new otlp.OTLPTraceExporter({ url: tracesUrl(telemetry.otlpEndpoint ?? '') });
     const processor = options.exportImmediately
-      ? new SimpleSpanProcessor({ exporter })
-      : new BatchSpanProcessor({ exporter });
-    this.#provider = new TracerProvider({
-      resource: resourceFromAttributes({
-        [ATTR_SERVICE_NAME]: telemetry.serviceName,
-        ...(options.version ? { [ATTR_SERVICE_VERSION]: options.version } : {}),
+      ? new sdk.SimpleSpanProcessor({ exporter })
+      : new sdk.BatchSpanProcessor({ exporter });
+    this.#provider = new sdk.TracerProvider({
+      resource: resources.resourceFromAttributes({
+        [semconv.ATTR_SERVICE_NAME]: telemetry.serviceName,
+        ...(options.version ? { [semconv.ATTR_SERVICE_VERSION]: options.version } : {}),
       }),
       spanProcessors: [processor],
     });
@@ -125,11 +140,12 @@ export class Tracer {
     fn: (span: SpanHandle) => T | Promise<T>,
   ): Promise<T> {
     const span = this.#start(name, attributes);
-    if (!span) return fn(noopSpan);
+    const api = this.#api;
+    if (!span || !api) return fn(noopSpan);
     const handle = wrap(span);
     const parent = this.#active.getStore();
     const active: ActiveTrace = {
-      context: trace.setSpan(parent?.context ?? ROOT_CONTEXT, span),
+      context: api.trace.setSpan(parent?.context ?? api.ROOT_CONTEXT, span),
       requestId: parent?.requestId,
     };
     try {
@@ -186,13 +202,14 @@ export class Tracer {
    * request in (see http-tracing.plugin.ts); undefined when tracing is off.
    */
   startRequest(requestId: string, attributes: Attributes): { span: Span; active: ActiveTrace } | undefined {
-    if (!this.#tracer) return undefined;
+    const api = this.#api;
+    if (!this.#tracer || !api) return undefined;
     const span = this.#tracer.startSpan(
       spanNames.http,
-      { kind: SpanKind.SERVER, attributes: { ...attributes, [requestIdAttribute]: requestId } },
-      ROOT_CONTEXT,
+      { kind: api.SpanKind.SERVER, attributes: { ...attributes, [requestIdAttribute]: requestId } },
+      api.ROOT_CONTEXT,
     );
-    return { span, active: { context: trace.setSpan(ROOT_CONTEXT, span), requestId } };
+    return { span, active: { context: api.trace.setSpan(api.ROOT_CONTEXT, span), requestId } };
   }
 
   /** Runs `fn` with `active` as the current trace context (used by the HTTP plugin's hooks). */
@@ -210,10 +227,15 @@ export class Tracer {
   }
 
   #start(name: string, attributes: Attributes, startTime?: number): Span | undefined {
-    if (!this.#tracer) return undefined;
+    const api = this.#api;
+    if (!this.#tracer || !api) return undefined;
     const parent = this.#active.getStore();
     const withId = parent?.requestId ? { ...attributes, [requestIdAttribute]: parent.requestId } : attributes;
-    return this.#tracer.startSpan(name, { attributes: withId, startTime }, parent?.context ?? ROOT_CONTEXT);
+    return this.#tracer.startSpan(
+      name,
+      { attributes: withId, startTime },
+      parent?.context ?? api.ROOT_CONTEXT,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redisConstructor } from './load-ioredis.ts';
 
 /**
  * The Redis connection shared by limits and key invalidation. Commands fail fast instead of queueing
@@ -10,7 +11,7 @@ export function createRedisClient(
   url: string,
   options: { commandTimeoutMs: number; logger?: Logger; name?: string },
 ): Redis {
-  const client = new Redis(url, {
+  const client = new (redisConstructor())(url, {
     connectionName: options.name ?? 'sps',
     commandTimeout: options.commandTimeoutMs,
     enableOfflineQueue: false,

@@ -1,4 +1,4 @@
-import { APICallError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 import { ProviderError, type ProviderFailureKind } from '../provider-error.ts';
 import { parseErrorBody, parseRetryAfter, redactSecrets } from './parse-error-body.ts';
 

@@ -1,4 +1,9 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
+
+/** undici is loaded on the first provider call: a server answering only from cache or the heuristic never needs it. */
+let undici: typeof import('undici') | undefined;
+const loadUndici = () => (undici ??= createRequire(import.meta.url)('undici') as typeof import('undici'));
 
 /** The `fetch` signature the AI SDK provider factories accept. */
 export type FetchFunction = typeof globalThis.fetch;
@@ -15,19 +20,19 @@ const nullBodyStatuses = new Set([101, 204, 205, 304]);
  * cache miss). Behaviour the SDK relies on is kept: an aborted signal rejects with the signal's reason,
  * and a failure to connect rejects with `TypeError('fetch failed')` carrying the cause, as fetch does.
  */
-export function createProviderFetch(dispatcher: Dispatcher = sharedDispatcher()): FetchFunction {
+export function createProviderFetch(dispatcher?: Dispatcher): FetchFunction {
   const providerFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     // A `Request` object carries its own body stream: leave that rare form to the real fetch.
     if (typeof input !== 'string' && !(input instanceof URL)) return fetch(input, init);
     const signal = init?.signal ?? undefined;
     signal?.throwIfAborted();
     try {
-      const answer = await request(input, {
+      const answer = await loadUndici().request(input, {
         method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: plainHeaders(init?.headers),
         body: init?.body as string | Uint8Array | null | undefined,
         signal,
-        dispatcher,
+        dispatcher: dispatcher ?? sharedDispatcher(),
       });
       let body: ArrayBuffer | null = null;
       if (nullBodyStatuses.has(answer.statusCode)) await answer.body.dump();
@@ -48,7 +53,7 @@ let shared: Agent | undefined;
 
 /** One pool per process for every provider: connections to the same vendor are reused across them. */
 function sharedDispatcher(): Agent {
-  shared ??= new Agent({ keepAliveTimeout: 10_000 });
+  shared ??= new (loadUndici().Agent)({ keepAliveTimeout: 10_000 });
   return shared;
 }
 

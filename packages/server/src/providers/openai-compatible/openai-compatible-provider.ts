@@ -1,5 +1,6 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { OpenAICompatibleProvider } from '@ai-sdk/openai-compatible';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
+import { loadSdk } from '../ai-sdk/load-sdk.ts';
 import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import { openAiDialect } from '../openai/openai-dialect.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
@@ -10,21 +11,25 @@ import type { ProviderSettings } from '../registry/provider-settings.ts';
  * in config and are asked for plain JSON with the schema in the instructions.
  */
 export function createOpenAiCompatibleProvider(settings: ProviderSettings): AiSdkProvider {
-  if (!settings.baseUrl)
-    throw new Error(`provider ${settings.name}: an OpenAI-compatible provider needs baseUrl`);
+  const baseURL = settings.baseUrl;
+  if (!baseURL) throw new Error(`provider ${settings.name}: an OpenAI-compatible provider needs baseUrl`);
   // The SDK reads per-call options under the provider's name; keep it a plain identifier.
   const providerOptionsKey = settings.name.replace(/[^a-zA-Z0-9]/g, '');
-  const compatible = createOpenAICompatible({
-    fetch: providerFetch,
-    name: providerOptionsKey,
-    baseURL: settings.baseUrl,
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-    includeUsage: true,
-    supportsStructuredOutputs: settings.structuredOutputs,
-  });
+  let compatible: OpenAICompatibleProvider | undefined;
+  const sdk = () =>
+    (compatible ??= loadSdk<typeof import('@ai-sdk/openai-compatible')>(
+      '@ai-sdk/openai-compatible',
+    ).createOpenAICompatible({
+      fetch: providerFetch,
+      name: providerOptionsKey,
+      baseURL,
+      ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+      includeUsage: true,
+      supportsStructuredOutputs: settings.structuredOutputs,
+    }));
   return new AiSdkProvider(
     settings,
-    (modelId) => compatible.chatModel(modelId),
+    (modelId) => sdk().chatModel(modelId),
     openAiDialect({ providerOptionsKey, logprobs: false, structuredOutputs: settings.structuredOutputs }),
   );
 }
