@@ -37,6 +37,19 @@ describe('meta-prompt', () => {
     expect(prompt).toMatchSnapshot();
   });
 
+  it('reuses the system prompt of one schema object only for the same language and schema name', () => {
+    const french = buildMetaPrompt({ ...seed, language: 'fr' }).system;
+    const english = buildMetaPrompt(seed).system;
+    const unknown = buildMetaPrompt({ ...seed, language: undefined }).system;
+    const renamed = buildMetaPrompt({ ...seed, schemaName: 'answer' }).system;
+    expect(new Set([french, english, unknown, renamed]).size).toBe(4);
+    expect(french).toContain('"fr"');
+    expect(renamed).toContain('answer');
+    expect(buildMetaPrompt({ ...seed, prompt: 'another request' }).system).toBe(english);
+    // A schema that is a boolean (allowed by JSON Schema) cannot be a WeakMap key: still rendered.
+    expect(buildMetaPrompt({ ...seed, schema: true }).system).toContain('true');
+  });
+
   it('leaves placeholders in the user prompt alone', () => {
     const prompt = buildMetaPrompt({ ...seed, prompt: 'Explain {{schema}} and {{prompt}}' });
     expect(prompt.messages[0]?.content).toContain('Explain {{schema}} and {{prompt}}');

@@ -34,15 +34,41 @@ export interface MetaPrompt {
 
 /** The first attempt: instructions and schema as the system prompt, the user's request as the message. */
 export function buildMetaPrompt(input: MetaPromptInput): MetaPrompt {
+  return { system: systemPrompt(input), messages: [userMessage(input)] };
+}
+
+/**
+ * System prompts by schema object, then by language and schema name. The default schema is one object
+ * for the whole process, so its pretty-printed text is built once per language instead of on every
+ * request; a request's own schema is a fresh object, and its entry goes when the schema does.
+ */
+const systemPrompts = new WeakMap<object, Map<string, string>>();
+
+function systemPrompt(input: MetaPromptInput): string {
   // A known language (forced by the caller) is named; otherwise the model is told to keep the
   // request's own language, which it recognises itself: no detection is needed before the call.
+  const language = input.language !== undefined && input.language !== 'und' ? input.language : undefined;
+  const { schema, schemaName } = input;
+  if (typeof schema !== 'object') return renderSystem(language, schemaName, schema);
+  const key = `${language ?? ''}\u0000${schemaName}`;
+  let bySchema = systemPrompts.get(schema);
+  if (!bySchema) {
+    bySchema = new Map();
+    systemPrompts.set(schema, bySchema);
+  }
+  let system = bySchema.get(key);
+  if (system === undefined) {
+    system = renderSystem(language, schemaName, schema);
+    bySchema.set(key, system);
+  }
+  return system;
+}
+
+function renderSystem(language: string | undefined, schemaName: string, schema: JsonSchema): string {
   const languageRule =
-    input.language !== undefined && input.language !== 'und'
-      ? render(section('language'), { language: input.language })
-      : section('language_unknown');
+    language !== undefined ? render(section('language'), { language }) : section('language_unknown');
   const rules = `${section('system')}\n${languageRule}`;
-  const system = `${rules}\n\n${render(section('schema'), { schema_name: input.schemaName, schema: input.schema })}`;
-  return { system, messages: [userMessage(input)] };
+  return `${rules}\n\n${render(section('schema'), { schema_name: schemaName, schema })}`;
 }
 
 /**
