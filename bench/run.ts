@@ -32,6 +32,7 @@ import {
   cacheHitScenario,
   cacheMissScenario,
   type LoadRow,
+  proxyFloorScenario,
   type Timing,
 } from './lib/scenarios.ts';
 import { formatProfileSummary, loadProfile, summarizeProfile } from './summarize-profile.ts';
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
     const fake = await startFakeProvider();
-    const baseline = await startBaseline();
+    const baseline = await startBaseline(fake.baseUrl);
     const redis = flags.redis ? await startRedis() : undefined;
     const redisUrl = redis ? `redis://127.0.0.1:${redis.port}` : undefined;
     const service: Service = await startService({ dataDir, providerBaseUrl: fake.baseUrl, redisUrl });
@@ -176,6 +177,12 @@ async function main(): Promise<void> {
     const rows: LoadRow[] = [];
     log('1/5 baseline…');
     rows.push(await baselineScenario(baseline, timing));
+    log('1b/5 bare proxy floors: provider 0 ms (64 connections) and 200 ms (256 connections)…');
+    const fastFloor = await proxyFloorScenario(baseline, fake, timing, { delayMs: 0, connections: 64 });
+    const floor = await proxyFloorScenario(baseline, fake, timing, {
+      delayMs: slowProviderMs,
+      connections: 256,
+    });
     await stopChild(baseline);
     log('2/5 cache hit…');
     rows.push(await cacheHitScenario(service, timing));
@@ -196,6 +203,7 @@ async function main(): Promise<void> {
         tag: 'slow',
       }),
     );
+    rows.push(fastFloor, floor);
     log('5/5 batch vs sequential…');
     const batch = await batchScenario(service, fake, slowProviderMs);
     if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);
@@ -237,7 +245,7 @@ async function main(): Promise<void> {
           ]
         : []),
       formatTable(rows, baselineRps),
-      `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms`,
+      `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms (bare proxy floor: p50 +${(floor.p50Ms - slowProviderMs).toFixed(1)} ms, p99 +${(floor.p99Ms - slowProviderMs).toFixed(1)} ms)`,
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       formatBatch(batch),
       'Targets:',

@@ -43,11 +43,11 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   };
 }
 
-export async function startBaseline(): Promise<BenchChild> {
+export async function startBaseline(providerBaseUrl: string): Promise<BenchChild> {
   return startChild({
     name: 'baseline',
     command: nodeBinary,
-    args: [join(repoRoot, 'bench', 'baseline-server.ts')],
+    args: [join(repoRoot, 'bench', 'baseline-server.ts'), '0', providerBaseUrl],
     readyPattern: /baseline listening on (\d+)/,
   });
 }

@@ -105,6 +105,39 @@ export async function baselineScenario(baseline: BenchChild, timing: Timing): Pr
   };
 }
 
+/**
+ * The floor for scenario 4: the bare proxy route of the baseline server against the fake provider at
+ * the same latency and connection count. Whatever it adds over the provider's delay, any Node.js
+ * gateway on this machine adds too (under load the answers of 256 connections come back in waves).
+ */
+export async function proxyFloorScenario(
+  baseline: BenchChild,
+  fake: FakeProvider,
+  timing: Timing,
+  options: { delayMs: number; connections: number },
+): Promise<LoadRow> {
+  await fake.setDelay(options.delayMs);
+  const job: LoadJob = {
+    url: `http://127.0.0.1:${baseline.port}/proxy`,
+    connections: options.connections,
+    durationSeconds: timing.warmupSeconds,
+    headers: {},
+    body: analyzeBody(basePrompt),
+  };
+  await runLoad(job);
+  await waitForQuiet(fake);
+  const cpuBefore = cpuMilliseconds(baseline.pid);
+  const summary = await runLoad({ ...job, durationSeconds: timing.durationSeconds });
+  const row: LoadRow = {
+    scenario: `bare proxy, provider ${options.delayMs} ms (floor)`,
+    connections: options.connections,
+    ...summary,
+    ...cpuFigures(baseline.pid, cpuBefore, summary),
+  };
+  await fake.setDelay(0);
+  return row;
+}
+
 export function analyzeJob(
   service: Service,
   connections: number,
