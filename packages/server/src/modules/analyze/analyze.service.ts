@@ -9,6 +9,7 @@ import { buildCacheKey } from '../../cache/cache-key.ts';
 import type { ResponseCacheService } from '../../cache/response-cache.service.ts';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../errors/app-error.ts';
+import { Deadline } from '../../lib/deadline.ts';
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
 import type { Tracer } from '../../observability/tracing.ts';
 import type { ProviderGateway } from '../../providers/gateway.ts';
@@ -249,7 +250,7 @@ export class AnalyzeService {
     if (budget) this.#options.observer?.onBudget(context.key.id, budget.spentUsd, budget.limitUsd);
     let spentUsd = 0;
     let spentTokens = 0;
-    const deadline = AbortSignal.timeout(config.analyze.requestDeadlineMs);
+    const deadline = new Deadline(config.analyze.requestDeadlineMs);
     try {
       const result = await runAnalyzePipeline(
         {
@@ -265,7 +266,7 @@ export class AnalyzeService {
           maxRepairAttempts: options.max_repair_attempts ?? config.analyze.maxRepairAttempts,
           confidenceThreshold: options.confidence_threshold,
           maxCostUsd: options.max_cost_usd,
-          signal: deadline,
+          signal: deadline.signal,
         },
         {
           gateway,
@@ -282,6 +283,7 @@ export class AnalyzeService {
         detectPromptLanguage(input.prepared).detection.language;
       return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
     } finally {
+      deadline.clear();
       // Reconcile with what was really spent, whether the pipeline succeeded or not.
       const settled = await limits.settleBudget(context.key, budget, spentUsd);
       if (settled) this.#options.observer?.onBudget(context.key.id, settled.spentUsd, settled.limitUsd);

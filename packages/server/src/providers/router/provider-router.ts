@@ -1,3 +1,4 @@
+import { Deadline } from '../../lib/deadline.ts';
 import type { FailedAttempt, ProviderGateway, RoutedGeneration, RouteOptions } from '../gateway.ts';
 import { estimateTokens, type PriceTable } from '../pricing/price-table.ts';
 import type { GenerateRequest, GenerateResult, Provider } from '../provider.ts';
@@ -223,20 +224,21 @@ export class ProviderRouter implements ProviderGateway {
     callerSignal: AbortSignal,
   ): Promise<GenerateResult | ProviderError> {
     member.inFlight += 1;
-    const timeout = AbortSignal.timeout(member.settings.timeoutMs);
-    const signal = AbortSignal.any([callerSignal, timeout]);
+    const deadline = new Deadline(member.settings.timeoutMs, callerSignal);
+    const { signal } = deadline;
     const started = performance.now();
     try {
       const result = await member.circuit.execute(() => member.provider.generate(request, { signal }));
       member.health.record(true, performance.now() - started);
       return result;
     } catch (caught) {
-      const error = classify(member.settings.name, caught, callerSignal, timeout);
+      const error = classify(member.settings.name, caught, callerSignal, deadline.expired);
       if (error.kind !== 'aborted' && error.kind !== 'bad_request' && error.kind !== 'circuit_open') {
         member.health.record(false, performance.now() - started);
       }
       return error;
     } finally {
+      deadline.clear();
       member.inFlight -= 1;
     }
   }

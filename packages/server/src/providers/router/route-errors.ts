@@ -29,7 +29,7 @@ export function classify(
   provider: string,
   caught: unknown,
   callerSignal: AbortSignal,
-  timeout: AbortSignal,
+  timedOut: boolean,
 ): ProviderError {
   if (callerSignal.aborted) {
     return new ProviderError(provider, 'aborted', 'request deadline passed', {
@@ -38,11 +38,11 @@ export function classify(
     });
   }
   if (caught instanceof ProviderError) {
-    if (caught.kind === 'aborted' && timeout.aborted)
+    if (caught.kind === 'aborted' && timedOut)
       return new ProviderError(provider, 'timeout', 'timed out', { cause: caught });
     return caught;
   }
-  if (timeout.aborted) return new ProviderError(provider, 'timeout', 'timed out', { cause: caught });
+  if (timedOut) return new ProviderError(provider, 'timeout', 'timed out', { cause: caught });
   const message = caught instanceof Error ? caught.message : String(caught);
   return new ProviderError(provider, 'server_error', message, { cause: caught, isRetryable: false });
 }
