@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { redisConstructor } from '../redis/load-ioredis.ts';
+import { ioredis } from '../redis/redis-client.ts';
 import type {
   CacheStore,
   CounterDeltas,
@@ -55,7 +55,7 @@ export class RedisCacheStore implements CacheStore {
     this.#statsKey = `${this.#prefix}sps:cache:stats`;
     this.#channel = `${this.#prefix}sps:cache:invalidate`;
     this.#logger = options.logger;
-    this.#client = new (redisConstructor())(options.url, {
+    this.#client = new (ioredis().Redis)(options.url, {
       connectionName: 'sps-cache',
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: Math.max(1000, options.commandTimeoutMs * 4),

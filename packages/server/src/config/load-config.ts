@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
 import { type Config, ConfigSchema } from './config-schema.ts';
 import { envSettings } from './env-mapping.ts';
 
@@ -158,7 +158,5 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The YAML parser is loaded only when a YAML config file is given (most deployments use env only). */
-function parseYaml(text: string): unknown {
-  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yaml.parse(text);
-}
+const yaml = loadOnFirstUse<typeof import('yaml')>('yaml');
+const parseYaml = (text: string): unknown => yaml().parse(text);

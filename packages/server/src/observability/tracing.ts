@@ -1,35 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createRequire } from 'node:module';
 import type { Attributes, Context, Tracer as OtelTracer, Span, SpanStatusCode } from '@opentelemetry/api';
 import type { SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
 
-/**
- * OpenTelemetry (about 300 modules) is loaded only when tracing is on: a server without a collector
- * never needs it, and it would be a large share of the idle process's memory.
- */
-interface Otel {
-  api: typeof import('@opentelemetry/api');
-  sdk: typeof import('@opentelemetry/sdk-trace');
-  exporter: typeof import('@opentelemetry/exporter-trace-otlp-http');
-  resources: typeof import('@opentelemetry/resources');
-  semconv: typeof import('@opentelemetry/semantic-conventions');
-}
-
-let otelModules: Otel | undefined;
-
-function otel(): Otel {
-  if (!otelModules) {
-    const require = createRequire(import.meta.url);
-    otelModules = {
-      api: require('@opentelemetry/api'),
-      sdk: require('@opentelemetry/sdk-trace'),
-      exporter: require('@opentelemetry/exporter-trace-otlp-http'),
-      resources: require('@opentelemetry/resources'),
-      semconv: require('@opentelemetry/semantic-conventions'),
-    };
-  }
-  return otelModules;
-}
+// OpenTelemetry (about 300 modules) is loaded only when tracing is on: a server without a collector
+// never needs it, and it would be a large share of the idle process's memory.
+const otelApi = loadOnFirstUse<typeof import('@opentelemetry/api')>('@opentelemetry/api');
+const otelSdk = loadOnFirstUse<typeof import('@opentelemetry/sdk-trace')>('@opentelemetry/sdk-trace');
+const otlpExporter = loadOnFirstUse<typeof import('@opentelemetry/exporter-trace-otlp-http')>(
+  '@opentelemetry/exporter-trace-otlp-http',
+);
+const otelResources = loadOnFirstUse<typeof import('@opentelemetry/resources')>('@opentelemetry/resources');
+const semanticConventions = loadOnFirstUse<typeof import('@opentelemetry/semantic-conventions')>(
+  '@opentelemetry/semantic-conventions',
+);
 
 /** `SpanStatusCode.ERROR`, as a literal so that marking a span failed does not load the API. */
 export const spanStatusError = 2 as SpanStatusCode.ERROR;
@@ -104,21 +88,23 @@ export class Tracer {
   readonly enabled: boolean;
   readonly #provider: TracerProvider | undefined;
   readonly #tracer: OtelTracer | undefined;
-  readonly #api: Otel['api'] | undefined;
+  readonly #api: typeof import('@opentelemetry/api') | undefined;
   readonly #active = new AsyncLocalStorage<ActiveTrace>();
 
   constructor(telemetry: TelemetrySettings, options: TracerOptions = {}) {
     this.enabled = options.exporter !== undefined || Boolean(telemetry.otlpEndpoint);
     if (!this.enabled) return;
-    const { api, sdk, exporter: otlp, resources, semconv } = otel();
-    this.#api = api;
+    this.#api = otelApi();
+    const sdk = otelSdk();
+    const semconv = semanticConventions();
     const exporter =
-      options.exporter ?? new otlp.OTLPTraceExporter({ url: tracesUrl(telemetry.otlpEndpoint ?? '') });
+      options.exporter ??
+      new (otlpExporter().OTLPTraceExporter)({ url: tracesUrl(telemetry.otlpEndpoint ?? '') });
     const processor = options.exportImmediately
       ? new sdk.SimpleSpanProcessor({ exporter })
       : new sdk.BatchSpanProcessor({ exporter });
     this.#provider = new sdk.TracerProvider({
-      resource: resources.resourceFromAttributes({
+      resource: otelResources().resourceFromAttributes({
         [semconv.ATTR_SERVICE_NAME]: telemetry.serviceName,
         ...(options.version ? { [semconv.ATTR_SERVICE_VERSION]: options.version } : {}),
       }),

@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redisConstructor } from './load-ioredis.ts';
+import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
+
+/** ioredis is loaded only when `REDIS_URL` is set: embedded mode never needs it in memory. */
+export const ioredis = loadOnFirstUse<typeof import('ioredis')>('ioredis');
 
 /**
  * The Redis connection shared by limits and key invalidation. Commands fail fast instead of queueing
@@ -11,7 +14,7 @@ export function createRedisClient(
   url: string,
   options: { commandTimeoutMs: number; logger?: Logger; name?: string },
 ): Redis {
-  const client = new (redisConstructor())(url, {
+  const client = new (ioredis().Redis)(url, {
     connectionName: options.name ?? 'sps',
     commandTimeout: options.commandTimeoutMs,
     enableOfflineQueue: false,

@@ -1,13 +1,9 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type pg from 'pg';
 import type { Config } from '../config/index.ts';
 import type { DatabaseSchema } from './database-schema.ts';
-import { type DialectName, pgTypeParsers } from './dialect.ts';
-
-// pg is only loaded for PostgreSQL: the embedded SQLite mode should not carry its ≈ 20 MB.
-const require = createRequire(import.meta.url);
+// pg is only loaded for PostgreSQL (`loadPg`): the embedded SQLite mode should not carry its ≈ 20 MB.
+import { type DialectName, loadPg, pgTypeParsers } from './dialect.ts';
 
 import { NodeSqliteDatabase, openSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -86,7 +82,7 @@ export function createDatabase(config: DatabaseConfig, options: CreateDatabaseOp
   if (options.schema !== undefined && !schemaNamePattern.test(options.schema)) {
     throw new Error(`invalid PostgreSQL schema name "${options.schema}" (lowercase letters, digits, _)`);
   }
-  const { Pool } = require('pg') as typeof pg;
+  const { Pool } = loadPg();
   const pool = new Pool({
     connectionString: config.url,
     max: config.poolMax,

@@ -1,8 +1,8 @@
 import { randomFillSync } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
+import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
 
 /**
  * Every difference between SQLite and PostgreSQL lives in this file, so repositories are written once:
@@ -79,10 +79,13 @@ export function encodeSqliteParameter(value: unknown): unknown {
 const pgJsonOids = new Set([114, 3802]); // json, jsonb
 const pgInt8Oid = 20;
 
+/** `pg`, loaded on first use so SQLite-only processes never load it. */
+export const loadPg = loadOnFirstUse<typeof pg>('pg');
+
 /** `pg` type parsers for our pool: json stays text (see above), int8 becomes a number. */
 /** Built on first use, so SQLite-only processes never load `pg`. */
 export function pgTypeParsers(): CustomTypesConfig {
-  const { types } = createRequire(import.meta.url)('pg') as typeof pg;
+  const { types } = loadPg();
   return {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
       if (pgJsonOids.has(oid)) return (value: string) => value;

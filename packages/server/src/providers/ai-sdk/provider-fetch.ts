@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
+import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
 
 /** undici is loaded on the first provider call: a server answering only from cache or the heuristic never needs it. */
-let undici: typeof import('undici') | undefined;
-const loadUndici = () => (undici ??= createRequire(import.meta.url)('undici') as typeof import('undici'));
+const loadUndici = loadOnFirstUse<typeof import('undici')>('undici');
 
 /** The `fetch` signature the AI SDK provider factories accept. */
 export type FetchFunction = typeof globalThis.fetch;

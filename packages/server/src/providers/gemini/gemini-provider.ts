@@ -1,15 +1,17 @@
 import type { GoogleGenerativeAIProvider } from '@ai-sdk/google';
+import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
-import { loadSdk } from '../ai-sdk/load-sdk.ts';
 import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 import { geminiDialect } from './gemini-dialect.ts';
 
 /** Google Gemini (`generateContent`) through `@ai-sdk/google`. `baseUrl` includes `/v1beta`. */
+const googleSdk = loadOnFirstUse<typeof import('@ai-sdk/google')>('@ai-sdk/google');
+
 export function createGeminiProvider(settings: ProviderSettings): AiSdkProvider {
   let google: GoogleGenerativeAIProvider | undefined;
   const sdk = () =>
-    (google ??= loadSdk<typeof import('@ai-sdk/google')>('@ai-sdk/google').createGoogleGenerativeAI({
+    (google ??= googleSdk().createGoogleGenerativeAI({
       fetch: providerFetch,
       apiKey: settings.apiKey ?? 'missing',
       ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),

@@ -1,9 +1,11 @@
 import type { OpenAICompatibleProvider } from '@ai-sdk/openai-compatible';
+import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
-import { loadSdk } from '../ai-sdk/load-sdk.ts';
 import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import { openAiDialect } from '../openai/openai-dialect.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
+
+const compatibleSdk = loadOnFirstUse<typeof import('@ai-sdk/openai-compatible')>('@ai-sdk/openai-compatible');
 
 /**
  * Any server speaking OpenAI chat completions (Ollama, vLLM, LM Studio, Groq, Together …) through
@@ -17,9 +19,7 @@ export function createOpenAiCompatibleProvider(settings: ProviderSettings): AiSd
   const providerOptionsKey = settings.name.replace(/[^a-zA-Z0-9]/g, '');
   let compatible: OpenAICompatibleProvider | undefined;
   const sdk = () =>
-    (compatible ??= loadSdk<typeof import('@ai-sdk/openai-compatible')>(
-      '@ai-sdk/openai-compatible',
-    ).createOpenAICompatible({
+    (compatible ??= compatibleSdk().createOpenAICompatible({
       fetch: providerFetch,
       name: providerOptionsKey,
       baseURL,

@@ -1,15 +1,17 @@
 import type { OpenAIProvider } from '@ai-sdk/openai';
+import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
 import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
-import { loadSdk } from '../ai-sdk/load-sdk.ts';
 import { providerFetch } from '../ai-sdk/provider-fetch.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 import { openAiDialect } from './openai-dialect.ts';
 
 /** OpenAI through `@ai-sdk/openai`'s chat-completions model (structured outputs, logprobs). */
+const openAiSdk = loadOnFirstUse<typeof import('@ai-sdk/openai')>('@ai-sdk/openai');
+
 export function createOpenAiProvider(settings: ProviderSettings): AiSdkProvider {
   let openai: OpenAIProvider | undefined;
   const sdk = () =>
-    (openai ??= loadSdk<typeof import('@ai-sdk/openai')>('@ai-sdk/openai').createOpenAI({
+    (openai ??= openAiSdk().createOpenAI({
       fetch: providerFetch,
       // An empty key would make the SDK fall back to reading OPENAI_API_KEY itself; config owns that.
       apiKey: settings.apiKey ?? 'missing',
