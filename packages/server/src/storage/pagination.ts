@@ -100,3 +100,17 @@ export function toPage<Row, T>(
     hasMore && last ? encodeCursor({ at: toDate(position(last).at), id: position(last).id }) : null;
   return { items: pageRows.map(map), nextCursor };
 }
+
+/**
+ * Runs a keyset-paginated query and builds its page. The next cursor is read from the same two
+ * columns the query is ordered by, so a repository names them once.
+ */
+export async function fetchPage<DB, TB extends keyof DB, O, T>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  columns: { at: keyof O & string; id: keyof O & string },
+  request: PageRequest,
+  map: (row: O) => T,
+): Promise<Page<T>> {
+  const rows = await paginate(query, columns, request).execute();
+  return toPage(rows, request, (row) => ({ at: row[columns.at], id: String(row[columns.id]) }), map);
+}

@@ -16,7 +16,7 @@ import {
   toNumber,
   toNumberOrNull,
 } from '../../storage/dialect.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 export interface ApiKeyRecord {
   id: string;
@@ -205,8 +205,7 @@ export class ApiKeysRepository {
     if (filter.nameContains) {
       query = query.where(containsText(this.#database.dialect, sql.ref('name'), filter.nameContains));
     }
-    const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
   }
 
   async update(id: string, patch: ApiKeyPatch, now: Date = new Date()): Promise<ApiKeyRecord | null> {

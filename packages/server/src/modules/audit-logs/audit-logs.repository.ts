@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { AuditLogsTable } from '../../storage/database-schema.ts';
 import { fromJsonText, isUuid, newId, toDate, toJsonText } from '../../storage/dialect.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 export interface AuditLogRecord {
   id: string;
@@ -69,8 +69,7 @@ export class AuditLogsRepository {
     }
     if (filter.from) query = query.where('timestamp', '>=', filter.from);
     if (filter.to) query = query.where('timestamp', '<', filter.to);
-    const rows = await paginate(query, { at: 'timestamp', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.timestamp, id: row.id }), toRecord);
+    return fetchPage(query, { at: 'timestamp', id: 'id' }, page, toRecord);
   }
 }
 

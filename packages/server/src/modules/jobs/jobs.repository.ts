@@ -13,7 +13,7 @@ import {
   toNumber,
   uuidOrNull,
 } from '../../storage/dialect.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -139,8 +139,7 @@ export class JobsRepository {
     if (filter.jobType !== undefined) query = query.where('job_type', '=', filter.jobType);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
-    const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
   }
 
   async update(id: string, patch: JobPatch, now: Date = new Date()): Promise<JobRecord | null> {

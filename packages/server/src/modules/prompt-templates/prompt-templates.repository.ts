@@ -17,7 +17,7 @@ import {
   uuidOrNull,
 } from '../../storage/dialect.ts';
 import { type OwnedResourceFilter, whereOwnedResource } from '../../storage/owned-resource-filter.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 /** One immutable version of a named template (each version is its own row). */
 export interface PromptTemplateRecord {
@@ -109,8 +109,7 @@ export class PromptTemplatesRepository {
       );
     }
     query = whereOwnedResource(query, filter, this.#database.dialect);
-    const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
   }
 
   /** Metadata of every live version of the name; the text of a version never changes. */

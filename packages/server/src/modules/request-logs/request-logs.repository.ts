@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../../storage/database.ts';
 import type { RequestLogsTable } from '../../storage/database-schema.ts';
 import { fromJsonText, isUuid, toBoolean, toDate, toNumber, toNumberOrNull } from '../../storage/dialect.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 import { toRow } from './request-log-row.ts';
 
 export interface RequestLogRecord {
@@ -106,8 +106,7 @@ export class RequestLogsRepository {
     if (filter.cached !== undefined) query = query.where('cached', '=', filter.cached);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
-    const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
   }
 
   async count(filter: Pick<RequestLogFilter, 'apiKeyId'> = {}): Promise<number> {

@@ -15,7 +15,7 @@ import {
   uuidOrNull,
 } from '../../storage/dialect.ts';
 import { type OwnedResourceFilter, whereOwnedResource } from '../../storage/owned-resource-filter.ts';
-import { type Page, type PageRequest, paginate, toPage } from '../../storage/pagination.ts';
+import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 export interface SchemaRecord {
   id: string;
@@ -163,8 +163,7 @@ export class SchemasRepository {
   async list(filter: SchemaFilter = {}, page: PageRequest = {}): Promise<Page<SchemaRecord>> {
     let query = this.#live();
     query = whereOwnedResource(query, filter, this.#database.dialect);
-    const rows = await paginate(query, { at: 'created_at', id: 'id' }, page).execute();
-    return toPage(rows, page, (row) => ({ at: row.created_at, id: row.id }), toSchema);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toSchema);
   }
 
   /** Only metadata changes; a definition change is a new version (`addVersion`). */
