@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProviderFetch } from './provider-fetch.ts';
+import { providerFetch } from './provider-fetch.ts';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -9,7 +9,6 @@ describe('provider fetch (undici request behind the fetch signature)', () => {
   let server: Server;
   let baseUrl = '';
   const routes = new Map<string, Handler>();
-  const providerFetch = createProviderFetch();
 
   beforeAll(async () => {
     server = createServer((request, response) => {

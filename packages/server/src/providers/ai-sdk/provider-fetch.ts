@@ -19,33 +19,30 @@ const nullBodyStatuses = new Set([101, 204, 205, 304]);
  * cache miss). Behaviour the SDK relies on is kept: an aborted signal rejects with the signal's reason,
  * and a failure to connect rejects with `TypeError('fetch failed')` carrying the cause, as fetch does.
  */
-export function createProviderFetch(dispatcher?: Dispatcher): FetchFunction {
-  const providerFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // A `Request` object carries its own body stream: leave that rare form to the real fetch.
-    if (typeof input !== 'string' && !(input instanceof URL)) return fetch(input, init);
-    const signal = init?.signal ?? undefined;
-    signal?.throwIfAborted();
-    try {
-      const answer = await loadUndici().request(input, {
-        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers: plainHeaders(init?.headers),
-        body: init?.body as string | Uint8Array | null | undefined,
-        signal,
-        dispatcher: dispatcher ?? sharedDispatcher(),
-      });
-      let body: ArrayBuffer | null = null;
-      if (nullBodyStatuses.has(answer.statusCode)) await answer.body.dump();
-      else body = await answer.body.arrayBuffer();
-      return new Response(body, {
-        status: answer.statusCode,
-        headers: responseHeaders(answer.headers),
-      });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw new TypeError('fetch failed', { cause: error });
-    }
-  };
-  return providerFetch as FetchFunction;
+async function fetchThroughPool(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  // A `Request` object carries its own body stream: leave that rare form to the real fetch.
+  if (typeof input !== 'string' && !(input instanceof URL)) return fetch(input, init);
+  const signal = init?.signal ?? undefined;
+  signal?.throwIfAborted();
+  try {
+    const answer = await loadUndici().request(input, {
+      method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: plainHeaders(init?.headers),
+      body: init?.body as string | Uint8Array | null | undefined,
+      signal,
+      dispatcher: sharedDispatcher(),
+    });
+    let body: ArrayBuffer | null = null;
+    if (nullBodyStatuses.has(answer.statusCode)) await answer.body.dump();
+    else body = await answer.body.arrayBuffer();
+    return new Response(body, {
+      status: answer.statusCode,
+      headers: responseHeaders(answer.headers),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new TypeError('fetch failed', { cause: error });
+  }
 }
 
 let shared: Agent | undefined;
@@ -81,4 +78,4 @@ function responseHeaders(headers: Record<string, string | string[] | undefined>)
 }
 
 /** The fetch every cloud provider adapter passes to its AI SDK factory. */
-export const providerFetch: FetchFunction = createProviderFetch();
+export const providerFetch = fetchThroughPool as FetchFunction;
