@@ -4,6 +4,7 @@
  * autocannon in a separate process, prints one table and writes bench/results/latest.json.
  *
  *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
+ *                     [--only baseline,floors,hit,miss,slow,batch]
  *
  * Everything runs on the same machine: the load generator and the fake provider compete with the
  * service for the CPU cores, and the figures include that contention.
@@ -47,8 +48,17 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '5' },
+    only: { type: 'string' },
   },
 });
+const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch'] as const;
+// `--only hit,miss`: a quick loop while working on one path; a full run is the reference.
+const only = new Set(flags.only?.split(',').map((name) => name.trim()) ?? scenarioNames);
+const unknownScenarios = [...only].filter((name) => !(scenarioNames as readonly string[]).includes(name));
+if (unknownScenarios.length > 0) {
+  process.stderr.write(`--only takes ${scenarioNames.join(', ')}; unknown: ${unknownScenarios.join(', ')}\n`);
+  process.exit(2);
+}
 const timing: Timing = { durationSeconds: Number(flags.duration), warmupSeconds: Number(flags.warmup) };
 const soakMinutes = Number(flags['soak-minutes']);
 if (!(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0)) {
@@ -130,9 +140,11 @@ async function profileScenario(
   let windowEndMs = Number.POSITIVE_INFINITY;
   const profiled: Timing = {
     ...timing,
-    onMeasure: () => {
-      windowStartMs = performance.now() - service.child.spawnedAt;
-      windowEndMs = windowStartMs + timing.durationSeconds * 1000;
+    onWindow: (startEpochMs, endEpochMs) => {
+      // The profile's clock starts about when the process was spawned.
+      const spawnedEpochMs = performance.timeOrigin + service.child.spawnedAt;
+      windowStartMs = startEpochMs - spawnedEpochMs;
+      windowEndMs = endEpochMs - spawnedEpochMs;
     },
   };
   const options = { delayMs: 0, connections: 64, label: scenario, tag: 'prof' };
@@ -175,37 +187,52 @@ async function main(): Promise<void> {
     log(`service on ${service.baseUrl} (pid ${service.child.pid}), idle RSS ${idleRssMb.toFixed(1)} MB`);
 
     const rows: LoadRow[] = [];
-    log('1/5 baseline…');
-    rows.push(await baselineScenario(baseline, timing));
-    log('1b/5 bare proxy floors: provider 0 ms (64 connections) and 200 ms (256 connections)…');
-    const fastFloor = await proxyFloorScenario(baseline, fake, timing, { delayMs: 0, connections: 64 });
-    const floor = await proxyFloorScenario(baseline, fake, timing, {
-      delayMs: slowProviderMs,
-      connections: 256,
-    });
+    if (only.has('baseline')) {
+      log('1/5 baseline…');
+      rows.push(await baselineScenario(baseline, timing));
+    }
+    const floors: LoadRow[] = [];
+    if (only.has('floors')) {
+      log('1b/5 bare proxy floors: provider 0 ms (64 connections) and 200 ms (256 connections)…');
+      floors.push(await proxyFloorScenario(baseline, fake, timing, { delayMs: 0, connections: 64 }));
+      floors.push(
+        await proxyFloorScenario(baseline, fake, timing, { delayMs: slowProviderMs, connections: 256 }),
+      );
+    }
     await stopChild(baseline);
-    log('2/5 cache hit…');
-    rows.push(await cacheHitScenario(service, timing));
-    log('3/5 cache miss, fast provider…');
-    const miss = await cacheMissScenario(service, fake, timing, {
-      delayMs: 0,
-      connections: 64,
-      label: 'cache miss, provider 0 ms',
-      tag: 'miss',
-    });
-    rows.push(miss);
-    log(`4/5 provider ${slowProviderMs} ms, 256 connections…`);
-    rows.push(
-      await cacheMissScenario(service, fake, timing, {
+    if (only.has('hit')) {
+      log('2/5 cache hit…');
+      rows.push(await cacheHitScenario(service, timing));
+    }
+    let miss: LoadRow | undefined;
+    if (only.has('miss')) {
+      log('3/5 cache miss, fast provider…');
+      miss = await cacheMissScenario(service, fake, timing, {
+        delayMs: 0,
+        connections: 64,
+        label: 'cache miss, provider 0 ms',
+        tag: 'miss',
+      });
+      rows.push(miss);
+    }
+    let slow: LoadRow | undefined;
+    if (only.has('slow')) {
+      log(`4/5 provider ${slowProviderMs} ms, 256 connections…`);
+      slow = await cacheMissScenario(service, fake, timing, {
         delayMs: slowProviderMs,
         connections: 256,
         label: `provider ${slowProviderMs} ms, cache miss`,
         tag: 'slow',
-      }),
-    );
-    rows.push(fastFloor, floor);
-    log('5/5 batch vs sequential…');
-    const batch = await batchScenario(service, fake, slowProviderMs);
+      });
+      rows.push(slow);
+    }
+    rows.push(...floors);
+    const floor = floors[1];
+    let batch: Awaited<ReturnType<typeof batchScenario>> | undefined;
+    if (only.has('batch')) {
+      log('5/5 batch vs sequential…');
+      batch = await batchScenario(service, fake, slowProviderMs);
+    }
     if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);
     const soak = flags.soak ? await soakScenario(service, fake, soakMinutes) : undefined;
     await stopChild(service.child, 30_000);
@@ -231,11 +258,15 @@ async function main(): Promise<void> {
       },
       rows,
       batch,
-      memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss.peakRssMb, soak },
+      memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss?.peakRssMb, soak },
       profile,
     };
     const results: BenchResults = { ...partial, targets: checkTargets(partial, slowProviderMs) };
-    const baselineRps = rows[0]?.requestsPerSecond ?? 0;
+    const baselineRps = rows.find((row) => row.scenario.startsWith('baseline'))?.requestsPerSecond ?? 0;
+    const overhead = (row: LoadRow | undefined, name: string) =>
+      row
+        ? `${name} p50 +${(row.p50Ms - slowProviderMs).toFixed(1)} ms, p99 +${(row.p99Ms - slowProviderMs).toFixed(1)} ms`
+        : `${name}: not run`;
     const lines = [
       '',
       `Structured Prompt Service benchmark — ${startedAt}, ${timing.durationSeconds} s per scenario after ${timing.warmupSeconds} s warm-up, ${flags.redis ? 'L1 + Redis L2' : 'embedded (L1 only)'}`,
@@ -245,14 +276,16 @@ async function main(): Promise<void> {
           ]
         : []),
       formatTable(rows, baselineRps),
-      `overhead at ${slowProviderMs} ms provider: p50 +${((rows[3]?.p50Ms ?? 0) - slowProviderMs).toFixed(1)} ms, p99 +${((rows[3]?.p99Ms ?? 0) - slowProviderMs).toFixed(1)} ms (bare proxy floor: p50 +${(floor.p50Ms - slowProviderMs).toFixed(1)} ms, p99 +${(floor.p99Ms - slowProviderMs).toFixed(1)} ms)`,
-      `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss.peakRssMb?.toFixed(1)} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
-      formatBatch(batch),
+      `overhead at ${slowProviderMs} ms provider: ${overhead(slow, 'service')} (${overhead(floor, 'bare proxy floor')})`,
+      `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss?.peakRssMb?.toFixed(1) ?? '(not run)'} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
+      ...(batch ? [formatBatch(batch)] : []),
       'Targets:',
       formatTargets(results.targets),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const file = join(repoRoot, 'bench', 'results', 'latest.json');
+    // A partial run must not replace the full reference run's file.
+    const complete = scenarioNames.every((name) => only.has(name));
+    const file = join(repoRoot, 'bench', 'results', complete ? 'latest.json' : 'partial.json');
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     log(`\nwrote ${file}`);
   } finally {

@@ -32,6 +32,15 @@ declare module 'autocannon' {
     '2xx': number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** An event emitter ('response', 'reqError', 'done') that is also the run's promise. */
+  interface Instance extends PromiseLike<Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void,
+    ): this;
+    on(event: 'reqError', listener: (error: Error) => void): this;
+    on(event: 'done', listener: (result: Result) => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -8,15 +8,15 @@ import {
   repoRoot,
   type Service,
 } from './bench-stack.ts';
-import { type BenchChild, cpuMilliseconds, residentMegabytes, runChild } from './child-processes.ts';
+import { type BenchChild, residentMegabytes, runChild } from './child-processes.ts';
 
 /** The load scenarios. Each one warms up first, then measures; prompts never repeat across runs. */
 
 export interface Timing {
   durationSeconds: number;
   warmupSeconds: number;
-  /** Called right before the measured run starts (after the warm-up): the profiler's window. */
-  onMeasure?: () => void;
+  /** Told the measured window (epoch milliseconds) after the run: the profiler cuts to it. */
+  onWindow?: (startEpochMs: number, endEpochMs: number) => void;
 }
 
 export interface LoadRow extends LoadSummary {
@@ -42,7 +42,7 @@ export async function runLoad(job: LoadJob): Promise<LoadSummary> {
     'load generator',
     nodeBinary,
     [join(repoRoot, 'bench', 'load-generator.ts'), JSON.stringify(job)],
-    (job.durationSeconds + 60) * 1000,
+    (job.durationSeconds + (job.warmupSeconds ?? 0) + 60) * 1000,
   );
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadSummary;
 }
@@ -86,23 +86,19 @@ async function withRssSampling<T>(
 }
 
 export async function baselineScenario(baseline: BenchChild, timing: Timing): Promise<LoadRow> {
-  const baselinePort = baseline.port;
-  const job: LoadJob = {
-    url: `http://127.0.0.1:${baselinePort}/`,
+  const summary = await runLoad({
+    url: `http://127.0.0.1:${baseline.port}/`,
     connections: 64,
-    durationSeconds: timing.warmupSeconds,
+    ...measured(timing, baseline.pid),
     headers: {},
     body: analyzeBody(basePrompt),
-  };
-  await runLoad(job);
-  const cpuBefore = cpuMilliseconds(baseline.pid);
-  const summary = await runLoad({ ...job, durationSeconds: timing.durationSeconds });
-  return {
-    scenario: 'baseline (bare Fastify)',
-    connections: 64,
-    ...summary,
-    ...cpuFigures(baseline.pid, cpuBefore, summary),
-  };
+  });
+  return { scenario: 'baseline (bare Fastify)', connections: 64, ...summary, ...cpuFigures(summary) };
+}
+
+/** Warm-up and window of one load run, with the CPU time of `pid` read over the window. */
+function measured(timing: Timing, pid: number) {
+  return { warmupSeconds: timing.warmupSeconds, durationSeconds: timing.durationSeconds, cpuPid: pid };
 }
 
 /**
@@ -117,22 +113,19 @@ export async function proxyFloorScenario(
   options: { delayMs: number; connections: number },
 ): Promise<LoadRow> {
   await fake.setDelay(options.delayMs);
-  const job: LoadJob = {
+  await waitForQuiet(fake);
+  const summary = await runLoad({
     url: `http://127.0.0.1:${baseline.port}/proxy`,
     connections: options.connections,
-    durationSeconds: timing.warmupSeconds,
+    ...measured(timing, baseline.pid),
     headers: {},
     body: analyzeBody(basePrompt),
-  };
-  await runLoad(job);
-  await waitForQuiet(fake);
-  const cpuBefore = cpuMilliseconds(baseline.pid);
-  const summary = await runLoad({ ...job, durationSeconds: timing.durationSeconds });
+  });
   const row: LoadRow = {
     scenario: `bare proxy, provider ${options.delayMs} ms (floor)`,
     connections: options.connections,
     ...summary,
-    ...cpuFigures(baseline.pid, cpuBefore, summary),
+    ...cpuFigures(summary),
   };
   await fake.setDelay(0);
   return row;
@@ -160,20 +153,16 @@ export async function cacheHitScenario(service: Service, timing: Timing): Promis
   if (first.provider !== providerName || second.cached !== true) {
     throw new Error(`cache hit set-up failed: ${JSON.stringify({ first, second })}`);
   }
-  await runLoad(analyzeJob(service, 64, timing.warmupSeconds));
-  const cpuBefore = cpuMilliseconds(service.child.pid);
-  timing.onMeasure?.();
-  const summary = await runLoad(analyzeJob(service, 64, timing.durationSeconds));
-  return {
-    scenario: 'cache hit',
-    connections: 64,
-    ...summary,
-    ...cpuFigures(service.child.pid, cpuBefore, summary),
-  };
+  const summary = await runLoad({
+    ...analyzeJob(service, 64, timing.durationSeconds),
+    ...measured(timing, service.child.pid),
+  });
+  timing.onWindow?.(summary.windowStartEpochMs, summary.windowEndEpochMs);
+  return { scenario: 'cache hit', connections: 64, ...summary, ...cpuFigures(summary) };
 }
 
-function cpuFigures(pid: number, cpuBefore: number, summary: LoadSummary) {
-  const cpuMs = cpuMilliseconds(pid) - cpuBefore;
+function cpuFigures(summary: LoadSummary) {
+  const cpuMs = summary.cpuMs ?? Number.NaN;
   return {
     cpuMsPerRequest: summary.completed > 0 ? cpuMs / summary.completed : Number.NaN,
     cpuCores: cpuMs / (summary.durationSeconds * 1000),
@@ -188,22 +177,23 @@ export async function cacheMissScenario(
   options: { delayMs: number; connections: number; label: string; tag: string },
 ): Promise<LoadRow> {
   await fake.setDelay(options.delayMs);
-  await runLoad(analyzeJob(service, options.connections, timing.warmupSeconds, `${options.tag}-warm`));
   await waitForQuiet(fake);
   await fake.resetCalls();
-  const cpuBefore = cpuMilliseconds(service.child.pid);
-  timing.onMeasure?.();
   const { result: summary, peakMb } = await withRssSampling(service.child.pid, () =>
-    runLoad(analyzeJob(service, options.connections, timing.durationSeconds, options.tag)),
+    runLoad({
+      ...analyzeJob(service, options.connections, timing.durationSeconds, options.tag),
+      ...measured(timing, service.child.pid),
+    }),
   );
-  const cpu = cpuFigures(service.child.pid, cpuBefore, summary);
-  // Counted after the backlog drained: every accepted request, answered in time or not.
+  timing.onWindow?.(summary.windowStartEpochMs, summary.windowEndEpochMs);
+  // Counted after the backlog drained: every accepted request of the run (warm-up included),
+  // answered in time or not; with distinct prompts it should equal completedWithWarmup or exceed it.
   await waitForQuiet(fake);
   const row: LoadRow = {
     scenario: options.label,
     connections: options.connections,
     ...summary,
-    ...cpu,
+    ...cpuFigures(summary),
     peakRssMb: peakMb,
     providerCalls: await fake.calls(),
   };
