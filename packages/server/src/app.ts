@@ -10,6 +10,7 @@ import { httpTracingPlugin } from './observability/http-tracing.plugin.ts';
 import { apiDocsPlugin } from './plugins/api-docs.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { lazyChildLoggerFactory } from './plugins/lazy-request-logger.ts';
 import { generateRequestId, requestIdHeader } from './plugins/request-id.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { strictJsonPlugin } from './plugins/strict-json.ts';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.server.bodyLimitBytes,
     requestTimeout: config.server.requestTimeoutMs,
     trustProxy: config.server.trustProxy,
@@ -72,14 +74,19 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
   app.removeContentTypeParser('text/plain');
   await app.register(strictJsonPlugin);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks on the per-request path: an async hook costs a promise and a microtask hop.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(requestIdHeader, request.id);
     if (deps.lifecycle.state === 'stopping' && request.url !== '/v1/health/live') {
       reply.header('connection', 'close');
-      throw new AppError('service_unavailable', 'The service is shutting down; retry on another instance.', {
-        headers: { 'retry-after': '1' },
-      });
+      done(
+        new AppError('service_unavailable', 'The service is shutting down; retry on another instance.', {
+          headers: { 'retry-after': '1' },
+        }),
+      );
+      return;
     }
+    done();
   });
 
   await app.register(httpTracingPlugin, { tracer: deps.tracer });

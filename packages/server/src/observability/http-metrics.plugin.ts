@@ -36,27 +36,32 @@ export const httpMetricsPlugin = fp<HttpMetricsPluginOptions>(
       return true;
     };
 
-    app.addHook('onRequest', async (request) => {
+    // Callback style: these run on every request, and an async hook costs a promise per call.
+    app.addHook('onRequest', (request, _reply, done) => {
       inFlight.add(request);
       metrics.httpInFlight.inc();
+      done();
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       finish(request);
       const method = methodLabel(request.method);
       const route = routeLabel(request);
       metrics.httpRequests.inc({ method, route, status: String(reply.statusCode) });
       metrics.httpDuration.observe({ method, route }, reply.elapsedTime / 1000);
+      done();
     });
 
     // The client went away before an answer: no onResponse follows, so count it as 499 here.
-    app.addHook('onRequestAbort', async (request) => {
-      if (!finish(request)) return;
-      metrics.httpRequests.inc({
-        method: methodLabel(request.method),
-        route: routeLabel(request),
-        status: '499',
-      });
+    app.addHook('onRequestAbort', (request, done) => {
+      if (finish(request)) {
+        metrics.httpRequests.inc({
+          method: methodLabel(request.method),
+          route: routeLabel(request),
+          status: '499',
+        });
+      }
+      done();
     });
   },
   { name: 'http-metrics', fastify: '5.x' },

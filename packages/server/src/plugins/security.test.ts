@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/support/build-app.ts';
-import { securityHeaders } from './security.ts';
+import { apiSecurityHeaders, isDocumentUrl, securityHeaders } from './security.ts';
 
 describe('security headers', () => {
-  it('are the ones helmet sets, on every answer including errors', async () => {
+  it('on the HTML docs pages are the ones helmet sets', async () => {
     const expected = securityHeaders();
     expect(Object.keys(expected)).toEqual(
       expect.arrayContaining([
@@ -14,11 +14,46 @@ describe('security headers', () => {
       ]),
     );
     const { app } = await buildTestApp();
-    for (const url of ['/', '/v1/nothing', '/docs/']) {
+    for (const url of ['/docs/', '/docs', '/redoc']) {
       const response = await app.inject({ method: 'GET', url });
       for (const [name, value] of Object.entries(expected))
         expect(response.headers[name], `${url} ${name}`).toBe(value);
     }
+  });
+
+  it('on API answers, errors included, are the short set: no sniffing, no framing, no loading, HSTS', async () => {
+    const { app } = await buildTestApp();
+    const documentOnly = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection'];
+    for (const url of ['/', '/v1/nothing', '/openapi.json', '/v1/health/live', '/docsearch']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.headers['content-security-policy'], url).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(response.headers['strict-transport-security'], url).toMatch(/^max-age=\d+/);
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+      for (const name of documentOnly) expect(response.headers[name], `${url} ${name}`).toBeUndefined();
+    }
+    const unauthenticated = await app.inject({
+      method: 'POST',
+      url: '/v1/analyze',
+      payload: { prompt: 'x' },
+    });
+    expect(unauthenticated.statusCode).toBe(401);
+    expect(unauthenticated.headers['x-content-type-options']).toBe('nosniff');
+    expect(unauthenticated.headers['content-security-policy']).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+  });
+
+  it('tells document URLs from API URLs by path segment, not by prefix alone', () => {
+    expect(isDocumentUrl('/docs')).toBe(true);
+    expect(isDocumentUrl('/docs/static/index.css')).toBe(true);
+    expect(isDocumentUrl('/redoc?x=1')).toBe(true);
+    expect(isDocumentUrl('/docsearch')).toBe(false);
+    expect(isDocumentUrl('/v1/docs')).toBe(false);
+    expect(Object.keys(apiSecurityHeaders())).not.toContain('x-xss-protection');
   });
 
   it('answers CORS preflights only for configured origins', async () => {

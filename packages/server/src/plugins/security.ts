@@ -47,12 +47,41 @@ export function securityHeaders(): Record<string, string> {
   return headers;
 }
 
+/**
+ * The set for API answers (JSON, problem+json, metrics text). Most of helmet's headers only mean
+ * something to a browser rendering a document (COOP, Origin-Agent-Cluster, DNS prefetch, the old XSS
+ * auditor, IE's download prompt, Flash policies), and its CSP lists sources for the docs pages.
+ * A JSON answer needs: no sniffing into HTML, no framing, no loading anything if it is opened in a
+ * tab, HSTS, no referrer. ~250 bytes instead of ~1,050 per answer (ADR 0011).
+ */
+export function apiSecurityHeaders(): Record<string, string> {
+  const full = securityHeaders();
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': full['cross-origin-resource-policy'] ?? 'same-origin',
+    'referrer-policy': full['referrer-policy'] ?? 'no-referrer',
+    'strict-transport-security': full['strict-transport-security'] ?? 'max-age=31536000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+}
+
+/** The HTML documentation pages (Swagger UI, ReDoc) and their assets get helmet's full set. */
+const documentPrefixes = ['/docs', '/redoc'];
+
+export function isDocumentUrl(url: string): boolean {
+  return documentPrefixes.some(
+    (prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`),
+  );
+}
+
 /** Security headers on every answer, and CORS only for the origins an operator listed. */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, options) => {
-    const headers = securityHeaders();
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+    const documentHeaders = securityHeaders();
+    const apiHeaders = apiSecurityHeaders();
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(isDocumentUrl(request.url) ? documentHeaders : apiHeaders);
       done();
     });
     if (options.corsOrigins.length > 0) {

@@ -42,7 +42,11 @@ export function lenientParse(text: string): LenientParseResult {
     if (typeof text !== 'string') return { ok: false, reason: 'the answer is not text' };
     if (text.length > maxInputChars)
       return { ok: false, reason: `the answer exceeds ${maxInputChars} characters` };
-    const candidates = candidatesOf(text.replace(/^\uFEFF/, ''));
+    const bare = text.replace(/^\uFEFF/, '');
+    // The common case, a model in JSON mode answering exactly one value: no candidates to build.
+    const direct = tryParse(bare);
+    if (direct !== undefined) return { ok: true, value: direct.parsed, repaired: false, repairs: [] };
+    const candidates = candidatesOf(bare);
     for (const candidate of candidates) {
       const value = tryParse(candidate.text);
       if (value !== undefined) {

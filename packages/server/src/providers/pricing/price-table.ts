@@ -79,5 +79,9 @@ export function roundUsd(value: number): number {
  * fewer for other scripts, so 3 keeps the estimate an upper bound in most cases.
  */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3);
+  return estimateTokensOfLength(text.length);
+}
+
+export function estimateTokensOfLength(characters: number): number {
+  return Math.ceil(characters / 3);
 }

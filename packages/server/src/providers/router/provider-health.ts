@@ -37,8 +37,10 @@ export class ProviderHealth {
     this.#outcomes.push({ at: now, ok, latencyMs });
     if (this.#outcomes.length > maxSamples) this.#outcomes.shift();
     this.#prune(now);
+    // Only a failure can push the error rate over the threshold: successes skip the count.
+    if (ok) return;
     const { errorRate, requests } = this.stats();
-    if (!ok && requests >= this.#options.minRequests && errorRate > this.#options.errorRateThreshold) {
+    if (requests >= this.#options.minRequests && errorRate > this.#options.errorRateThreshold) {
       this.#disabledUntil = now + this.#options.disableMs;
     }
   }

@@ -1,6 +1,6 @@
 import { Deadline } from '../../lib/deadline.ts';
 import type { FailedAttempt, ProviderGateway, RoutedGeneration, RouteOptions } from '../gateway.ts';
-import { estimateTokens, type PriceTable } from '../pricing/price-table.ts';
+import { estimateTokensOfLength, type PriceTable } from '../pricing/price-table.ts';
 import type { GenerateRequest, GenerateResult, Provider } from '../provider.ts';
 import { ProviderError } from '../provider-error.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
@@ -185,11 +185,11 @@ export class ProviderRouter implements ProviderGateway {
     } catch {
       return 0;
     }
-    const text =
-      request.system +
-      request.messages.map((message) => message.content).join('\n') +
-      JSON.stringify(request.schema);
-    const inputTokens = estimateTokens(text);
+    // The estimate only needs the length of what is sent; the schema's is measured once per object.
+    let characters = request.system.length + schemaJsonLength(request.schema);
+    for (const [index, message] of request.messages.entries())
+      characters += message.content.length + (index > 0 ? 1 : 0);
+    const inputTokens = estimateTokensOfLength(characters);
     // Upper bound for one answer: the most expensive candidate that might end up answering.
     return Math.max(
       0,
@@ -266,4 +266,16 @@ export class ProviderRouter implements ProviderGateway {
     if (member.settings.kind === 'local' || member.settings.kind === 'heuristic') return 0;
     return this.#prices.costUsd(modelId, inputTokens, outputTokens);
   }
+}
+
+/** Serialized length of a schema, memoized per schema object (the default one is shared process-wide). */
+const schemaLengths = new WeakMap<object, number>();
+function schemaJsonLength(schema: GenerateRequest['schema']): number {
+  if (typeof schema !== 'object' || schema === null) return JSON.stringify(schema ?? null).length;
+  let length = schemaLengths.get(schema);
+  if (length === undefined) {
+    length = JSON.stringify(schema).length;
+    schemaLengths.set(schema, length);
+  }
+  return length;
 }

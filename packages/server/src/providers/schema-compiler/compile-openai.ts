@@ -67,6 +67,8 @@ interface Context {
   warnings: WarningList;
   propertyCount: number;
   enumValueCount: number;
+  /** Some optional property became required + nullable: answers may carry nulls to remove. */
+  madeNullable?: boolean;
 }
 
 /**
@@ -100,7 +102,13 @@ export function compileForOpenAi(schema: JsonSchema): CompiledSchema {
     }
     if (context.propertyCount > maxProperties) throw new NotStrict(`more than ${maxProperties} properties`);
     if (context.enumValueCount > maxEnumValues) throw new NotStrict(`more than ${maxEnumValues} enum values`);
-    return { target: 'openai', mode: 'strict-json-schema', schema: compiled, warnings: warnings.items };
+    return {
+      target: 'openai',
+      mode: 'strict-json-schema',
+      schema: compiled,
+      warnings: warnings.items,
+      ...(context.madeNullable ? { nullsToStrip: true } : {}),
+    };
   } catch (error) {
     if (!(error instanceof NotStrict)) throw error;
     return {
@@ -184,7 +192,11 @@ function closeObject(schema: SchemaNode, out: SchemaNode, path: string, context:
       context,
       false,
     );
-    compiled[name] = required.has(name) ? property : nullable(property);
+    if (required.has(name)) compiled[name] = property;
+    else {
+      compiled[name] = nullable(property);
+      context.madeNullable = true;
+    }
   }
   out.type = out.type ?? 'object';
   out.properties = compiled;

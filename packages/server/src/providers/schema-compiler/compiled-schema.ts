@@ -24,6 +24,11 @@ export interface CompiledSchema {
   wrappedIn?: string;
   /** Constraints the target cannot express: they stay for post-validation and are reported. */
   warnings: string[];
+  /**
+   * Strict OpenAI only: optional properties were sent as required + nullable, so the answer's nulls
+   * must be stripped again (`stripNullOptionals`). Absent when every property was already required.
+   */
+  nullsToStrip?: boolean;
 }
 
 /** Collects warnings once each, in order, prefixed with the target. */

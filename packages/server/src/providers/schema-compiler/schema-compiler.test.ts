@@ -1,3 +1,4 @@
+import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
@@ -63,6 +64,15 @@ describe('openai strict compilation', () => {
     const stripped = stripNullOptionals(answer, schemaCorpus.optionalFields!);
     expect(JSON.parse(stripped)).toEqual({ name: 'Ada' });
     expect(validates(schemaCorpus.optionalFields!, JSON.parse(stripped))).toBe(true);
+    expect(compiled.nullsToStrip).toBe(true);
+  });
+
+  it('marks answers as needing null stripping only when an optional property was made nullable', () => {
+    const allRequired = compileSchema(defaultOutputSchema as JsonSchema, 'openai');
+    expect(allRequired.mode).toBe('strict-json-schema');
+    expect(allRequired.nullsToStrip).toBeUndefined();
+    // An optional `$ref` property (nulled as anyOf [ref, null]) counts as well.
+    expect(compileSchema(schemaCorpus.definitionsWithRef!, 'openai').nullsToStrip).toBe(true);
   });
 
   it('keeps $defs and recursion, rewrites draft-07 definitions, and nulls optional references', () => {
