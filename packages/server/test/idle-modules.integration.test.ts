@@ -59,10 +59,12 @@ describe('start-up cost', () => {
     expect(idle.length).toBeGreaterThan(100); // the recorder really saw the server's modules
     expect(idle.filter((url) => lazyPackages.test(url))).toEqual([]);
 
-    // The same server loads the provider's SDK and the HTTP client on its first provider call.
+    // The same server loads the HTTP client on its first provider call. OpenAI-compatible servers
+    // are spoken to by our own chat-completions client (ADR 0012): no AI SDK package and no zod.
     const afterCall = await modulesOf({ callProvider: true });
     const loaded = afterCall.filter((url) => lazyPackages.test(url)).join('\n');
-    expect(loaded).toContain('/node_modules/@ai-sdk/openai-compatible/');
     expect(loaded).toContain('/node_modules/undici/');
+    expect(loaded).not.toContain('/node_modules/@ai-sdk/openai-compatible/');
+    expect(loaded).not.toMatch(/\/node_modules\/zod\//);
   });
 });

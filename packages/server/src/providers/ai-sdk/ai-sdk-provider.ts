@@ -12,7 +12,7 @@ import type {
   ProviderKind,
 } from '../provider.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
-import { type CompiledSchema, compileSchema, type SchemaTarget } from '../schema-compiler/index.ts';
+import { type CompiledSchema, memoizedCompiler, type SchemaTarget } from '../schema-compiler/index.ts';
 import { mapFinishReason, mapUsage, toPrompt, withSchemaInstructions } from './convert-request.ts';
 import { toProviderError } from './map-api-error.ts';
 
@@ -62,6 +62,7 @@ export class AiSdkProvider implements Provider {
   readonly #modelFor: (modelId: string) => LanguageModelV3;
   readonly #dialect: Dialect;
   readonly #cache = new Map<string, LanguageModelV3>();
+  readonly #compile: (schema: GenerateRequest['schema']) => CompiledSchema;
 
   constructor(settings: ProviderSettings, modelFor: (modelId: string) => LanguageModelV3, dialect: Dialect) {
     this.name = settings.name;
@@ -71,19 +72,7 @@ export class AiSdkProvider implements Provider {
     this.#settings = settings;
     this.#modelFor = modelFor;
     this.#dialect = dialect;
-  }
-
-  // The default schema is one object for the whole process: compile it for this target once.
-  readonly #compiled = new WeakMap<object, ReturnType<typeof compileSchema>>();
-
-  #compile(schema: GenerateRequest['schema']): ReturnType<typeof compileSchema> {
-    if (typeof schema !== 'object' || schema === null) return compileSchema(schema, this.#dialect.target);
-    let compiled = this.#compiled.get(schema);
-    if (!compiled) {
-      compiled = compileSchema(schema, this.#dialect.target);
-      this.#compiled.set(schema, compiled);
-    }
-    return compiled;
+    this.#compile = memoizedCompiler(dialect.target);
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerateResult> {

@@ -79,3 +79,58 @@ function responseHeaders(headers: Record<string, string | string[] | undefined>)
 
 /** The fetch every cloud provider adapter passes to its AI SDK factory. */
 export const providerFetch = fetchThroughPool as FetchFunction;
+
+export interface PooledAnswer {
+  statusCode: number;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** A vendor answer larger than this is refused: a misbehaving server must not fill our memory. */
+export const maxAnswerBytes = 16 * 1024 * 1024;
+
+export class OversizedAnswerError extends Error {
+  override readonly name = 'OversizedAnswerError';
+}
+
+/**
+ * POST a JSON body over the shared pool and read the whole answer as text, for adapters that speak
+ * a wire format themselves (ADR 0012): no `Response`, `Headers` or web stream in between. Rejects
+ * like `fetchThroughPool` does: with the signal's reason once aborted, otherwise with the cause.
+ */
+export async function postJsonThroughPool(
+  url: string,
+  options: { headers: Record<string, string>; body: string; signal: AbortSignal },
+): Promise<PooledAnswer> {
+  const { signal } = options;
+  signal.throwIfAborted();
+  try {
+    const answer = await loadUndici().request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: options.body,
+      signal,
+      dispatcher: sharedDispatcher(),
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxAnswerBytes) {
+        answer.body.destroy();
+        throw new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    return { statusCode: answer.statusCode, headers, text };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw error;
+  }
+}

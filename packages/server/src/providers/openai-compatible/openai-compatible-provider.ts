@@ -1,35 +1,119 @@
-import type { OpenAICompatibleProvider } from '@ai-sdk/openai-compatible';
-import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
-import { AiSdkProvider } from '../ai-sdk/ai-sdk-provider.ts';
-import { providerFetch } from '../ai-sdk/provider-fetch.ts';
-import { openAiDialect } from '../openai/openai-dialect.ts';
+import { serviceVersion } from '../../version.ts';
+import { safeName, withSchemaInstructions } from '../ai-sdk/convert-request.ts';
+import { kindOfStatus, toProviderError } from '../ai-sdk/map-api-error.ts';
+import { parseErrorBody, parseRetryAfter, redactSecrets } from '../ai-sdk/parse-error-body.ts';
+import { OversizedAnswerError, postJsonThroughPool } from '../ai-sdk/provider-fetch.ts';
+import type { GenerateOptions, GenerateRequest, GenerateResult, Provider } from '../provider.ts';
+import { ProviderError } from '../provider-error.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
+import { memoizedCompiler, stripNullOptionals } from '../schema-compiler/index.ts';
+import {
+  chatCompletionsBody,
+  MalformedCompletionError,
+  type ResponseFormat,
+  readChatCompletion,
+} from './chat-completions-wire.ts';
 
-const compatibleSdk = loadOnFirstUse<typeof import('@ai-sdk/openai-compatible')>('@ai-sdk/openai-compatible');
+const userAgent = `structured-prompt-service/${serviceVersion}`;
 
 /**
- * Any server speaking OpenAI chat completions (Ollama, vLLM, LM Studio, Groq, Together …) through
- * `@ai-sdk/openai-compatible`. Servers without `json_schema` support get `structuredOutputs: false`
- * in config and are asked for plain JSON with the schema in the instructions.
+ * Any server speaking OpenAI chat completions (vLLM, Ollama, LM Studio, llama.cpp server, Groq,
+ * Together …), through our own client for that wire format (ADR 0012) over the shared keep-alive
+ * pool. Strict `json_schema` when the schema compiles to the strict subset and the server supports
+ * structured outputs; otherwise `json_object` with the schema in the instructions.
  */
-export function createOpenAiCompatibleProvider(settings: ProviderSettings): AiSdkProvider {
-  const baseURL = settings.baseUrl;
-  if (!baseURL) throw new Error(`provider ${settings.name}: an OpenAI-compatible provider needs baseUrl`);
-  // The SDK reads per-call options under the provider's name; keep it a plain identifier.
-  const providerOptionsKey = settings.name.replace(/[^a-zA-Z0-9]/g, '');
-  let compatible: OpenAICompatibleProvider | undefined;
-  const sdk = () =>
-    (compatible ??= compatibleSdk().createOpenAICompatible({
-      fetch: providerFetch,
-      name: providerOptionsKey,
-      baseURL,
-      ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-      includeUsage: true,
-      supportsStructuredOutputs: settings.structuredOutputs,
-    }));
-  return new AiSdkProvider(
-    settings,
-    (modelId) => sdk().chatModel(modelId),
-    openAiDialect({ providerOptionsKey, logprobs: false, structuredOutputs: settings.structuredOutputs }),
-  );
+export class OpenAiCompatibleProvider implements Provider {
+  readonly name: string;
+  readonly kind = 'openai-compatible' as const;
+  readonly defaultModel: string;
+  readonly models: readonly string[];
+  readonly #settings: ProviderSettings;
+  readonly #url: string;
+  readonly #headers: Record<string, string>;
+  readonly #compile = memoizedCompiler('openai');
+
+  constructor(settings: ProviderSettings) {
+    if (!settings.baseUrl)
+      throw new Error(`provider ${settings.name}: an OpenAI-compatible provider needs baseUrl`);
+    this.name = settings.name;
+    this.defaultModel = settings.defaultModel;
+    this.models = settings.models.length > 0 ? settings.models : [settings.defaultModel];
+    this.#settings = settings;
+    this.#url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+    this.#headers = {
+      'user-agent': userAgent,
+      ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}),
+    };
+  }
+
+  async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerateResult> {
+    const model = request.model ?? this.defaultModel;
+    const compiled = this.#compile(request.schema);
+    const strict =
+      this.#settings.structuredOutputs && compiled.mode === 'strict-json-schema' && compiled.schema;
+    const responseFormat: ResponseFormat = strict
+      ? { type: 'json_schema', name: safeName(request.schemaName), schema: compiled.schema! }
+      : { type: 'json_object' };
+    const baseSystem = this.#settings.metaPrompt ?? request.system;
+    const body = chatCompletionsBody({
+      model,
+      system: strict ? baseSystem : withSchemaInstructions(baseSystem, request.schema),
+      messages: request.messages,
+      temperature: request.temperature ?? this.#settings.temperature,
+      maxTokens: request.maxTokens ?? this.#settings.maxTokens,
+      responseFormat,
+    });
+
+    let answer: Awaited<ReturnType<typeof postJsonThroughPool>>;
+    try {
+      answer = await postJsonThroughPool(this.#url, {
+        headers: this.#headers,
+        body: JSON.stringify(body),
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (error instanceof OversizedAnswerError && !options.signal.aborted) {
+        throw new ProviderError(this.name, 'malformed_response', `malformed response: ${error.message}`);
+      }
+      throw toProviderError(this.name, error, options.signal);
+    }
+    if (answer.statusCode < 200 || answer.statusCode > 299) throw this.#httpError(answer);
+
+    let completion: ReturnType<typeof readChatCompletion>;
+    try {
+      completion = readChatCompletion(JSON.parse(answer.text));
+    } catch (error) {
+      const reason = error instanceof MalformedCompletionError ? error.message : 'the body is not JSON';
+      throw new ProviderError(this.name, 'malformed_response', `malformed response: ${reason}`, {
+        cause: error,
+        statusCode: answer.statusCode,
+      });
+    }
+    return {
+      // Nulls appear only where the compiler made an optional property nullable.
+      text:
+        strict && compiled.nullsToStrip
+          ? stripNullOptionals(completion.text, request.schema)
+          : completion.text,
+      model: completion.model ?? model,
+      usage: completion.usage,
+      finishReason: completion.finishReason,
+      warnings: [...compiled.warnings],
+    };
+  }
+
+  #httpError(answer: { statusCode: number; headers: Record<string, string>; text: string }): ProviderError {
+    const body = parseErrorBody(answer.text);
+    const retryAfterMs = parseRetryAfter(answer.headers) ?? body.retryAfterMs;
+    const kind = answer.statusCode < 400 ? 'malformed_response' : kindOfStatus(answer.statusCode);
+    const detail = body.message ?? `status ${answer.statusCode}`;
+    return new ProviderError(this.name, kind, redactSecrets(`HTTP ${answer.statusCode}: ${detail}`), {
+      statusCode: answer.statusCode,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+}
+
+export function createOpenAiCompatibleProvider(settings: ProviderSettings): OpenAiCompatibleProvider {
+  return new OpenAiCompatibleProvider(settings);
 }

@@ -25,3 +25,20 @@ export function compileSchema(schema: JsonSchema, target: SchemaTarget, caps?: G
       return compileForLocal(schema, caps);
   }
 }
+
+/**
+ * `compileSchema` for one target, memoized per schema object: the default schema (and a registered
+ * one) is the same object on every request, so each adapter compiles it once.
+ */
+export function memoizedCompiler(target: SchemaTarget): (schema: JsonSchema) => CompiledSchema {
+  const compiled = new WeakMap<object, CompiledSchema>();
+  return (schema) => {
+    if (typeof schema !== 'object' || schema === null) return compileSchema(schema, target);
+    let result = compiled.get(schema);
+    if (!result) {
+      result = compileSchema(schema, target);
+      compiled.set(schema, result);
+    }
+    return result;
+  };
+}

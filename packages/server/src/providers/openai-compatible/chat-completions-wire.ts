@@ -1,0 +1,117 @@
+import type { JsonSchema } from '../../lib/json-schema-types.ts';
+import type { ChatMessage, FinishReason, TokenUsage } from '../provider.ts';
+
+/**
+ * The OpenAI chat-completions wire format, the part of it we use: one non-streamed completion with a
+ * JSON response format (ADR 0012). Pure functions: building the body, reading the answer.
+ * References: OpenAI's "Create chat completion" request and "chat completion object" response.
+ */
+
+export type ResponseFormat =
+  | { type: 'json_schema'; name: string; schema: JsonSchema }
+  | { type: 'json_object' };
+
+export interface ChatCompletionsRequest {
+  model: string;
+  system: string;
+  messages: readonly ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  responseFormat: ResponseFormat;
+}
+
+export function chatCompletionsBody(request: ChatCompletionsRequest): Record<string, unknown> {
+  const messages: Array<{ role: string; content: string }> = [];
+  if (request.system.length > 0) messages.push({ role: 'system', content: request.system });
+  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
+  const format = request.responseFormat;
+  return {
+    model: request.model,
+    messages,
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+    response_format:
+      format.type === 'json_schema'
+        ? { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: true } }
+        : { type: 'json_object' },
+  };
+}
+
+export interface ChatCompletionAnswer {
+  text: string;
+  /** The model the server says answered; absent when it does not say. */
+  model: string | undefined;
+  usage: TokenUsage;
+  finishReason: FinishReason;
+}
+
+/** A 2xx body that is not a chat completion: the router treats it as `malformed_response`. */
+export class MalformedCompletionError extends Error {
+  override readonly name = 'MalformedCompletionError';
+}
+
+/**
+ * Reads the first choice of a chat completion. `content` is a string in OpenAI's format; some
+ * compatible servers send an array of text parts instead, which are joined. A refusal, or no content
+ * at all, leaves the text empty: the pipeline reports that as an answer that does not parse.
+ */
+export function readChatCompletion(body: unknown): ChatCompletionAnswer {
+  if (body === null || typeof body !== 'object')
+    throw new MalformedCompletionError('the body is not an object');
+  const completion = body as { choices?: unknown; model?: unknown; usage?: unknown };
+  if (!Array.isArray(completion.choices) || completion.choices.length === 0) {
+    throw new MalformedCompletionError('the completion has no choices');
+  }
+  const choice = completion.choices[0] as { message?: { content?: unknown }; finish_reason?: unknown } | null;
+  if (
+    choice === null ||
+    typeof choice !== 'object' ||
+    typeof choice.message !== 'object' ||
+    !choice.message
+  ) {
+    throw new MalformedCompletionError('the first choice has no message');
+  }
+  return {
+    text: contentText(choice.message.content),
+    model: typeof completion.model === 'string' && completion.model !== '' ? completion.model : undefined,
+    usage: readUsage(completion.usage),
+    finishReason: finishReasonOf(choice.finish_reason),
+  };
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => {
+      const text = (part as { type?: unknown; text?: unknown } | null)?.text;
+      return typeof text === 'string' ? text : '';
+    })
+    .join('');
+}
+
+function readUsage(usage: unknown): TokenUsage {
+  const record = (usage ?? {}) as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  return {
+    promptTokens: tokenCount(record.prompt_tokens),
+    completionTokens: tokenCount(record.completion_tokens),
+  };
+}
+
+function tokenCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+export function finishReasonOf(reason: unknown): FinishReason {
+  switch (reason) {
+    case 'stop':
+    case 'length':
+    case 'content_filter':
+    case 'tool_calls':
+      return reason;
+    case 'function_call':
+      return 'tool_calls';
+    default:
+      return 'other';
+  }
+}
