@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error.ts';
 import { canonicalStringify as canonicalJson, schemaHash, sha256Hex } from '../lib/canonical-json.ts';
 import type { JsonSchema } from '../lib/json-schema-types.ts';
+import { alreadyNormal } from '../modules/analyze/preprocess/normalize-prompt.ts';
 
 /** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
 export const CACHE_KEY_ROOT = 'sps:resp:';
@@ -46,8 +47,14 @@ export interface CacheKey {
 
 /** Unicode NFC, trimmed, runs of whitespace collapsed to one space; lower-cased only when asked. */
 export function normalizePrompt(prompt: string, options: { lowercase?: boolean } = {}): string {
-  const normalized = prompt.normalize('NFC').trim().replace(/\s+/gu, ' ');
+  // Text the analyze preprocessing already normalized usually passes this check: nothing to change.
+  const normalized = alreadyNormal.test(prompt) ? prompt : collapsePrompt(prompt);
   return options.lowercase ? normalized.toLowerCase() : normalized;
+}
+
+/** The key's normalization without the fast path. */
+export function collapsePrompt(prompt: string): string {
+  return prompt.normalize('NFC').trim().replace(/\s+/gu, ' ');
 }
 
 // One canonical form for schemas and keys in the whole service (lib/canonical-json.ts).

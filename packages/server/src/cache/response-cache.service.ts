@@ -236,9 +236,11 @@ export class ResponseCacheService {
   }
 
   #count(deltas: Partial<CounterSet>): void {
-    for (const [name, delta] of Object.entries(deltas) as Array<[keyof CounterSet, number]>) {
-      this.#local[name] += delta;
-      this.#unsent[name] += delta;
+    // for…in over the one to three keys given: no entries array per request.
+    for (const name in deltas) {
+      const delta = deltas[name as keyof CounterSet] ?? 0;
+      this.#local[name as keyof CounterSet] += delta;
+      this.#unsent[name as keyof CounterSet] += delta;
     }
   }
 
