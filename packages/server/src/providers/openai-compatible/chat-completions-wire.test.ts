@@ -1,31 +1,66 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chatCompletionsBody,
+  chatCompletionsJson,
   finishReasonOf,
+  JsonFragments,
   MalformedCompletionError,
   readChatCompletion,
 } from './chat-completions-wire.ts';
 
 describe('chat-completions wire format', () => {
   it('leaves out what the caller did not set, and the system message when it is empty', () => {
-    expect(
-      chatCompletionsBody({
+    const text = chatCompletionsJson(
+      {
         model: 'm',
         system: '',
         messages: [
-          { role: 'user', content: 'hi' },
+          { role: 'user', content: 'hi "there"\n' },
           { role: 'assistant', content: '{}' },
         ],
         responseFormat: { type: 'json_object' },
-      }),
-    ).toEqual({
+      },
+      new JsonFragments(),
+    );
+    expect(JSON.parse(text)).toEqual({
       model: 'm',
       messages: [
-        { role: 'user', content: 'hi' },
+        { role: 'user', content: 'hi "there"\n' },
         { role: 'assistant', content: '{}' },
       ],
       response_format: { type: 'json_object' },
     });
+  });
+
+  it('serializes the constant parts once and gives the same text as plain JSON', () => {
+    const fragments = new JsonFragments(2);
+    const schema = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] };
+    const request = {
+      model: 'm',
+      system: 'Answer in JSON.',
+      messages: [{ role: 'user' as const, content: 'x' }],
+      temperature: 0,
+      maxTokens: 10,
+      responseFormat: { type: 'json_schema' as const, name: 'n', schema },
+    };
+    const expected = JSON.stringify({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Answer in JSON.' },
+        { role: 'user', content: 'x' },
+      ],
+      temperature: 0,
+      max_tokens: 10,
+      response_format: { type: 'json_schema', json_schema: { name: 'n', schema, strict: true } },
+    });
+    expect(chatCompletionsJson(request, fragments)).toBe(expected);
+    // A second call is served from the fragments: same bytes.
+    expect(chatCompletionsJson(request, fragments)).toBe(expected);
+    // The text memo is bounded: more distinct system prompts than its size still serialize correctly.
+    for (const system of ['one', 'two', 'three', 'Answer in JSON.']) {
+      expect(JSON.parse(chatCompletionsJson({ ...request, system }, fragments)).messages[0].content).toBe(
+        system,
+      );
+    }
   });
 
   it('reads a refusal (null content) as empty text and ignores nonsense usage', () => {

@@ -20,21 +20,70 @@ export interface ChatCompletionsRequest {
   responseFormat: ResponseFormat;
 }
 
-export function chatCompletionsBody(request: ChatCompletionsRequest): Record<string, unknown> {
-  const messages: Array<{ role: string; content: string }> = [];
-  if (request.system.length > 0) messages.push({ role: 'system', content: request.system });
-  for (const message of request.messages) messages.push({ role: message.role, content: message.content });
-  const format = request.responseFormat;
-  return {
-    model: request.model,
-    messages,
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-    ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
-    response_format:
-      format.type === 'json_schema'
-        ? { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: true } }
-        : { type: 'json_object' },
-  };
+/**
+ * The request body as JSON text. It is assembled from pieces so that the two large constant ones,
+ * the system prompt (memoized per schema by the meta-prompt) and the response format with its
+ * compiled schema, are serialized once rather than on every call; `fragments` keeps those.
+ */
+export function chatCompletionsJson(request: ChatCompletionsRequest, fragments: JsonFragments): string {
+  const parts = [`{"model":${JSON.stringify(request.model)},"messages":[`];
+  let first = true;
+  if (request.system.length > 0) {
+    parts.push(`{"role":"system","content":${fragments.text(request.system)}}`);
+    first = false;
+  }
+  for (const message of request.messages) {
+    parts.push(
+      `${first ? '' : ','}{"role":${JSON.stringify(message.role)},"content":${JSON.stringify(message.content)}}`,
+    );
+    first = false;
+  }
+  parts.push(']');
+  if (request.temperature !== undefined) parts.push(`,"temperature":${JSON.stringify(request.temperature)}`);
+  if (request.maxTokens !== undefined) parts.push(`,"max_tokens":${JSON.stringify(request.maxTokens)}`);
+  parts.push(`,"response_format":${fragments.responseFormat(request.responseFormat)}}`);
+  return parts.join('');
+}
+
+/** Serialized forms of the constant parts of requests, bounded so odd traffic cannot grow them. */
+export class JsonFragments {
+  readonly #texts = new Map<string, string>();
+  readonly #formats = new WeakMap<object, Map<string, string>>();
+  readonly #maxTexts: number;
+
+  constructor(maxTexts = 64) {
+    this.#maxTexts = maxTexts;
+  }
+
+  text(value: string): string {
+    let json = this.#texts.get(value);
+    if (json === undefined) {
+      json = JSON.stringify(value);
+      // Oldest first out: a Map iterates in insertion order.
+      if (this.#texts.size >= this.#maxTexts) this.#texts.delete(this.#texts.keys().next().value!);
+      this.#texts.set(value, json);
+    }
+    return json;
+  }
+
+  responseFormat(format: ResponseFormat): string {
+    if (format.type === 'json_object') return '{"type":"json_object"}';
+    const schema = format.schema;
+    const serialize = () =>
+      JSON.stringify({ type: 'json_schema', json_schema: { name: format.name, schema, strict: true } });
+    if (typeof schema !== 'object' || schema === null) return serialize();
+    let byName = this.#formats.get(schema);
+    if (!byName) {
+      byName = new Map();
+      this.#formats.set(schema, byName);
+    }
+    let json = byName.get(format.name);
+    if (json === undefined) {
+      json = serialize();
+      byName.set(format.name, json);
+    }
+    return json;
+  }
 }
 
 export interface ChatCompletionAnswer {

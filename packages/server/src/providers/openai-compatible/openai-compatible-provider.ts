@@ -8,7 +8,8 @@ import { ProviderError } from '../provider-error.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 import { memoizedCompiler, stripNullOptionals } from '../schema-compiler/index.ts';
 import {
-  chatCompletionsBody,
+  chatCompletionsJson,
+  JsonFragments,
   MalformedCompletionError,
   type ResponseFormat,
   readChatCompletion,
@@ -31,6 +32,7 @@ export class OpenAiCompatibleProvider implements Provider {
   readonly #url: string;
   readonly #headers: Record<string, string>;
   readonly #compile = memoizedCompiler('openai');
+  readonly #fragments = new JsonFragments();
 
   constructor(settings: ProviderSettings) {
     if (!settings.baseUrl)
@@ -55,20 +57,23 @@ export class OpenAiCompatibleProvider implements Provider {
       ? { type: 'json_schema', name: safeName(request.schemaName), schema: compiled.schema! }
       : { type: 'json_object' };
     const baseSystem = this.#settings.metaPrompt ?? request.system;
-    const body = chatCompletionsBody({
-      model,
-      system: strict ? baseSystem : withSchemaInstructions(baseSystem, request.schema),
-      messages: request.messages,
-      temperature: request.temperature ?? this.#settings.temperature,
-      maxTokens: request.maxTokens ?? this.#settings.maxTokens,
-      responseFormat,
-    });
+    const body = chatCompletionsJson(
+      {
+        model,
+        system: strict ? baseSystem : withSchemaInstructions(baseSystem, request.schema),
+        messages: request.messages,
+        temperature: request.temperature ?? this.#settings.temperature,
+        maxTokens: request.maxTokens ?? this.#settings.maxTokens,
+        responseFormat,
+      },
+      this.#fragments,
+    );
 
     let answer: Awaited<ReturnType<typeof postJsonThroughPool>>;
     try {
       answer = await postJsonThroughPool(this.#url, {
         headers: this.#headers,
-        body: JSON.stringify(body),
+        body,
         signal: options.signal,
       });
     } catch (error) {
