@@ -43,8 +43,10 @@ export interface LoadSummary {
   timeouts: number;
   statusCodes: Record<string, number>;
   durationSeconds: number;
-  /** CPU time `cpuPid` spent inside the window. */
+  /** CPU time `cpuPid` spent inside the window, all threads. */
   cpuMs?: number;
+  /** The same for its main thread alone: the event loop, the ceiling of a Node.js server. */
+  mainThreadCpuMs?: number;
   /** The window, as epoch milliseconds: lets the harness cut a CPU profile to it. */
   windowStartEpochMs: number;
   windowEndEpochMs: number;
@@ -80,7 +82,10 @@ async function main(): Promise<void> {
   let errors = 0;
   let timeouts = 0;
   const statusCodes: Record<string, number> = {};
-  const readCpu = () => (job.cpuPid === undefined ? undefined : cpuMilliseconds(job.cpuPid));
+  const readCpu = () =>
+    job.cpuPid === undefined
+      ? undefined
+      : { all: cpuMilliseconds(job.cpuPid), main: cpuMilliseconds(job.cpuPid, job.cpuPid) };
   let windowStart = performance.now();
   let windowStartEpochMs = Date.now();
   let cpuAtStart = readCpu();
@@ -144,7 +149,9 @@ async function main(): Promise<void> {
     timeouts,
     statusCodes,
     durationSeconds: windowMs / 1000,
-    ...(cpuAtStart === undefined || cpuAtEnd === undefined ? {} : { cpuMs: cpuAtEnd - cpuAtStart }),
+    ...(cpuAtStart === undefined || cpuAtEnd === undefined
+      ? {}
+      : { cpuMs: cpuAtEnd.all - cpuAtStart.all, mainThreadCpuMs: cpuAtEnd.main - cpuAtStart.main }),
     windowStartEpochMs,
     windowEndEpochMs: Date.now(),
   };

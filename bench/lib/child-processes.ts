@@ -147,9 +147,15 @@ export function residentMegabytes(pid: number): number {
 // USER_HZ is 100 on every mainstream Linux build; /proc/<pid>/stat counts in those ticks.
 const ticksPerSecond = 100;
 
-/** User + system CPU time the process has used so far, in milliseconds. */
-export function cpuMilliseconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User + system CPU time the process (all its threads) has used so far, in milliseconds; with `tid`,
+ * that one thread's (the main thread's id is the process id).
+ */
+export function cpuMilliseconds(pid: number, tid?: number): number {
+  const stat = readFileSync(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+    'utf8',
+  );
   // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
