@@ -33,27 +33,8 @@ const fastify = createRequire(join(import.meta.dirname, '..', 'packages', 'serve
   'fastify',
 ) as typeof import('fastify').default;
 
-// Valid against the analyze response schema; what a cache hit answers, give or take the ids.
-const fixedAnswer = {
-  request_id: '',
-  data: {
-    intent: 'translate',
-    subject: 'a greeting',
-    entities: [{ type: 'language', value: 'French' }],
-    output_format: 'text',
-    original_language: 'en',
-  },
-  validation: { status: 'passed', errors: [], attempts: 0 },
-  confidence: 1,
-  language: 'en',
-  provider: 'openai-compatible',
-  model: 'bench-model',
-  cached: true,
-  failed_attempts: [],
-  usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
-  timing: { total_ms: 0.1, llm_ms: 0 },
-  warnings: [],
-};
+// The response schema's own example: a valid answer of the size a cache hit sends.
+const fixedAnswer = (AnalyzeResponse as unknown as { examples: Array<Record<string, unknown>> }).examples[0]!;
 
 async function runtimeFor() {
   const config = loadConfig({

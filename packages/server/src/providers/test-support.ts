@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import type { GenerateRequest } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
 import type { ProviderSettings } from './registry/provider-settings.ts';
 
 /** Settings for adapter tests; only what the test cares about needs saying. */
@@ -37,4 +39,14 @@ export function testRequest(overrides: Partial<GenerateRequest> = {}): GenerateR
     prompt: 'Book a table for two',
     ...overrides,
   };
+}
+
+/** The ProviderError a call rejects with; fails the test when it resolves or throws something else. */
+export async function providerFailure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
 }

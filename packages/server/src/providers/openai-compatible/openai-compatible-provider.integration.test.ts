@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeVendorServer } from '../../../test/fakes/fake-vendor-server.ts';
 import { openAiCompletion, openAiError } from '../../../test/fakes/vendor-replies.ts';
-import { ProviderError } from '../provider-error.ts';
-import { testRequest, testSettings } from '../test-support.ts';
+import { providerFailure, testRequest, testSettings } from '../test-support.ts';
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider.ts';
 
 let fake: FakeVendorServer;
@@ -23,15 +22,6 @@ const settings = (overrides = {}) =>
   });
 const provider = (overrides = {}) => createOpenAiCompatibleProvider(settings(overrides));
 const signal = () => AbortSignal.timeout(10_000);
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('OpenAI-compatible adapter against a fake chat-completions server', () => {
   it('sends strict json_schema, no key header when none is configured, and returns the answer', async () => {
@@ -146,13 +136,13 @@ describe('OpenAI-compatible adapter against a fake chat-completions server', () 
       openAiError(503, 'model is loading', { 'retry-after': '1' }),
       openAiError(429, 'Rate limit reached', { 'retry-after-ms': '250' }),
     );
-    expect(await failure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'server_error',
       retryAfterMs: 1000,
       provider: 'ollama',
       isRetryable: true,
     });
-    const limited = await failure(provider().generate(testRequest(), { signal: signal() }));
+    const limited = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
     expect(limited).toMatchObject({ kind: 'rate_limited', statusCode: 429, retryAfterMs: 250 });
     expect(limited.message).toContain('Rate limit reached');
   });
@@ -162,19 +152,21 @@ describe('OpenAI-compatible adapter against a fake chat-completions server', () 
       openAiError(400, 'response_format is not supported'),
       openAiError(401, 'Incorrect API key provided: gsk_live_1234567890abcdef'),
     );
-    expect(await failure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'bad_request',
       isRetryable: false,
       statusCode: 400,
     });
-    const denied = await failure(provider().generate(testRequest(), { signal: signal() }));
+    const denied = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
     expect(denied.kind).toBe('authentication');
     expect(denied.message).not.toContain('1234567890');
   });
 
   it('turns a hung server into a timeout and closes the connection', async () => {
     fake.script({ hang: true });
-    const error = await failure(provider().generate(testRequest(), { signal: AbortSignal.timeout(200) }));
+    const error = await providerFailure(
+      provider().generate(testRequest(), { signal: AbortSignal.timeout(200) }),
+    );
     expect(error).toMatchObject({ kind: 'timeout', isRetryable: true });
     await fake.whenClientAborts();
     expect(fake.requests[0]!.abortedByClient).toBe(true);
@@ -183,12 +175,12 @@ describe('OpenAI-compatible adapter against a fake chat-completions server', () 
   it('maps a 2xx that is not a chat completion to malformed_response, a refused connection to connection', async () => {
     fake.script({ body: '<html>bad gateway</html>' }, { body: { choices: [] } }, { body: { id: 'x' } });
     for (const reason of ['not JSON', 'no choices', 'no choices']) {
-      const error = await failure(provider().generate(testRequest(), { signal: signal() }));
+      const error = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
       expect(error).toMatchObject({ kind: 'malformed_response', isRetryable: false });
       expect(error.message).toContain(reason);
     }
     const closed = createOpenAiCompatibleProvider(settings({ baseUrl: 'http://127.0.0.1:9/v1' }));
-    expect(await failure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'connection',
       isRetryable: true,
     });

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeVendorServer } from '../../../test/fakes/fake-vendor-server.ts';
 import { openAiCompletion, openAiError } from '../../../test/fakes/vendor-replies.ts';
-import { ProviderError } from '../provider-error.ts';
-import { intentSchema, testRequest, testSettings } from '../test-support.ts';
+import { intentSchema, providerFailure, testRequest, testSettings } from '../test-support.ts';
 import { createOpenAiProvider } from './openai-provider.ts';
 
 let fake: FakeVendorServer;
@@ -23,15 +22,6 @@ const provider = () =>
     }),
   );
 const signal = () => AbortSignal.timeout(10_000);
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('OpenAI adapter against a fake chat-completions server', () => {
   it('sends a strict json_schema response format and returns the raw answer without optional nulls', async () => {
@@ -106,7 +96,7 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
 
   it('maps 429 with Retry-After to a retryable rate_limited error', async () => {
     fake.script(openAiError(429, 'Rate limit reached', { 'retry-after': '7' }));
-    const error = await failure(provider().generate(testRequest(), { signal: signal() }));
+    const error = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
     expect(error).toMatchObject({
       kind: 'rate_limited',
       isRetryable: true,
@@ -118,11 +108,11 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
 
   it('maps 500 to server_error and 400 to a non-retryable bad_request', async () => {
     fake.script(openAiError(500, 'boom'), openAiError(400, "Invalid schema for response_format 'intent'"));
-    expect(await failure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'server_error',
       isRetryable: true,
     });
-    expect(await failure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(provider().generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'bad_request',
       isRetryable: false,
       statusCode: 400,
@@ -131,14 +121,16 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
 
   it('redacts key-like strings that a vendor echoes in its error', async () => {
     fake.script(openAiError(401, 'Incorrect API key provided: sk-test-key-1234567890'));
-    const error = await failure(provider().generate(testRequest(), { signal: signal() }));
+    const error = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
     expect(error.kind).toBe('authentication');
     expect(error.message).not.toContain('1234567890');
   });
 
   it('turns a hung server into a timeout and closes the connection', async () => {
     fake.script({ hang: true });
-    const error = await failure(provider().generate(testRequest(), { signal: AbortSignal.timeout(200) }));
+    const error = await providerFailure(
+      provider().generate(testRequest(), { signal: AbortSignal.timeout(200) }),
+    );
     expect(error).toMatchObject({ kind: 'timeout', isRetryable: true });
     await fake.whenClientAborts();
     expect(fake.requests[0]!.abortedByClient).toBe(true);
@@ -146,13 +138,13 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
 
   it('maps an unparseable body to malformed_response and a refused connection to connection', async () => {
     fake.script({ body: '<html>bad gateway</html>' });
-    expect((await failure(provider().generate(testRequest(), { signal: signal() }))).kind).toBe(
+    expect((await providerFailure(provider().generate(testRequest(), { signal: signal() }))).kind).toBe(
       'malformed_response',
     );
     const closed = createOpenAiProvider(
       testSettings({ kind: 'openai', apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1' }),
     );
-    expect(await failure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
+    expect(await providerFailure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'connection',
       isRetryable: true,
     });
