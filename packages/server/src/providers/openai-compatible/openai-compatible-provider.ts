@@ -2,7 +2,7 @@ import { serviceVersion } from '../../version.ts';
 import { safeName, withSchemaInstructions } from '../ai-sdk/convert-request.ts';
 import { kindOfStatus, toProviderError } from '../ai-sdk/map-api-error.ts';
 import { parseErrorBody, parseRetryAfter, redactSecrets } from '../ai-sdk/parse-error-body.ts';
-import { OversizedAnswerError, postJsonThroughPool } from '../ai-sdk/provider-fetch.ts';
+import { OversizedAnswerError, type PooledAnswer, postJsonThroughPool } from '../ai-sdk/provider-fetch.ts';
 import type { GenerateOptions, GenerateRequest, GenerateResult, Provider } from '../provider.ts';
 import { ProviderError } from '../provider-error.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
@@ -69,7 +69,7 @@ export class OpenAiCompatibleProvider implements Provider {
       this.#fragments,
     );
 
-    let answer: Awaited<ReturnType<typeof postJsonThroughPool>>;
+    let answer: PooledAnswer;
     try {
       answer = await postJsonThroughPool(this.#url, {
         headers: this.#headers,
@@ -107,7 +107,7 @@ export class OpenAiCompatibleProvider implements Provider {
     };
   }
 
-  #httpError(answer: { statusCode: number; headers: Record<string, string>; text: string }): ProviderError {
+  #httpError(answer: PooledAnswer): ProviderError {
     const body = parseErrorBody(answer.text);
     const retryAfterMs = parseRetryAfter(answer.headers) ?? body.retryAfterMs;
     const kind = answer.statusCode < 400 ? 'malformed_response' : kindOfStatus(answer.statusCode);

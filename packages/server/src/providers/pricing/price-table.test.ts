@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, PriceTable } from './price-table.ts';
+import { estimateTokensOfLength, PriceTable } from './price-table.ts';
 
 describe('PriceTable', () => {
   it('prices by exact id and by dated-snapshot prefix, longest prefix first', () => {
@@ -26,6 +26,6 @@ describe('PriceTable', () => {
   });
 
   it('estimates tokens on the high side', () => {
-    expect(estimateTokens('a'.repeat(300))).toBe(100);
+    expect(estimateTokensOfLength('a'.repeat(300).length)).toBe(100);
   });
 });

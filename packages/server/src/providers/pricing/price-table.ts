@@ -75,13 +75,9 @@ export function roundUsd(value: number): number {
 }
 
 /**
- * Rough token count for budget estimates before a call: about 4 characters per token for English,
- * fewer for other scripts, so 3 keeps the estimate an upper bound in most cases.
+ * Rough token count of a text of this many characters, for budget estimates before a call: about 4
+ * characters per token for English, fewer for other scripts, so 3 keeps it an upper bound mostly.
  */
-export function estimateTokens(text: string): number {
-  return estimateTokensOfLength(text.length);
-}
-
 export function estimateTokensOfLength(characters: number): number {
   return Math.ceil(characters / 3);
 }
