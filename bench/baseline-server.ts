@@ -3,42 +3,35 @@
  * level and no plugins. What the service adds is measured against it.
  *
  *   POST /       answers a fixed JSON (scenario 1: what Node + Fastify cost here)
- *   POST /proxy  the least a gateway can do: forward a chat completion to the fake provider over a
- *                keep-alive pool (undici, as the service does), parse the answer's JSON content and
- *                return it — the floor for the provider-latency scenario, measured under the same
- *                load as the service
+ *   POST /proxy  the least a gateway can do: forward a chat completion to the fake provider over the
+ *                service's own keep-alive client (`postJsonThroughPool`, node:http), parse the
+ *                answer's JSON content and return it — the floor for the provider-latency scenarios,
+ *                measured under the same load as the service
  *
  *   node bench/baseline-server.ts [port] [fake provider base URL]
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import Fastify from 'fastify';
-
-const repoRoot = join(import.meta.dirname, '..');
-// The service's own undici (a dependency of packages/server), so the floor uses the same client.
-const undici = createRequire(join(repoRoot, 'packages', 'server', 'package.json'))(
-  'undici',
-) as typeof import('undici');
+import { postJsonThroughPool } from '../packages/server/src/providers/ai-sdk/provider-fetch.ts';
 
 const app = Fastify({ logger: false });
 const answer = { intent: 'translate', subject: 'a greeting', entities: [], output_format: 'text' };
 const providerUrl = process.argv[3] ? `${process.argv[3]}/v1/chat/completions` : undefined;
-const pool = new undici.Agent({ keepAliveTimeout: 10_000 });
 
 app.get('/', async () => answer);
 app.post('/', async () => answer);
 app.post<{ Body: { prompt?: string } }>('/proxy', async (request, reply) => {
   if (!providerUrl) return reply.code(404).send({ error: 'started without a provider URL' });
-  const upstream = await undici.request(providerUrl, {
-    method: 'POST',
-    dispatcher: pool,
-    headers: { 'content-type': 'application/json' },
+  const upstream = await postJsonThroughPool(providerUrl, {
+    headers: {},
     body: JSON.stringify({
       model: 'bench-model',
       messages: [{ role: 'user', content: request.body?.prompt ?? '' }],
     }),
+    signal: new AbortController().signal,
   });
-  const completion = (await upstream.body.json()) as { choices: { message: { content: string } }[] };
+  const completion = JSON.parse(upstream.body.toString('utf8')) as {
+    choices: { message: { content: string } }[];
+  };
   return JSON.parse(completion.choices[0]?.message.content ?? 'null');
 });
 

@@ -41,14 +41,19 @@ export function parseErrorBody(body: string | undefined): VendorErrorBody {
  * Header names arrive lower-cased from fetch.
  */
 export function parseRetryAfter(
-  headers: Record<string, string | undefined> | undefined,
+  headers: Record<string, string | readonly string[] | undefined> | undefined,
   now = Date.now(),
 ): number | undefined {
   if (!headers) return undefined;
-  const milliseconds = Number(headers['retry-after-ms']);
-  if (headers['retry-after-ms'] !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0)
+  const first = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' ? value : value?.[0];
+  };
+  const millisecondsText = first('retry-after-ms');
+  const milliseconds = Number(millisecondsText);
+  if (millisecondsText !== undefined && Number.isFinite(milliseconds) && milliseconds >= 0)
     return milliseconds;
-  const value = headers['retry-after'];
+  const value = first('retry-after');
   if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;

@@ -1,13 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerFetch } from './provider-fetch.ts';
+import {
+  maxAnswerBytes,
+  OversizedAnswerError,
+  postJsonThroughPool,
+  providerFetch,
+} from './provider-fetch.ts';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
-describe('provider fetch (undici request behind the fetch signature)', () => {
+describe('provider HTTP pool (node:http keep-alive behind fetch and postJsonThroughPool)', () => {
   let server: Server;
   let baseUrl = '';
+  let connections = 0;
   const routes = new Map<string, Handler>();
 
   beforeAll(async () => {
@@ -18,6 +24,9 @@ describe('provider fetch (undici request behind the fetch signature)', () => {
         body += chunk;
       });
       request.on('end', () => routes.get(request.url ?? '')?.(request, body, response));
+    });
+    server.on('connection', () => {
+      connections += 1;
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -93,5 +102,70 @@ describe('provider fetch (undici request behind the fetch signature)', () => {
     expect(failure).toBeInstanceOf(TypeError);
     expect((failure as TypeError).message).toBe('fetch failed');
     expect(((failure as TypeError).cause as { code?: string }).code).toBe('ECONNREFUSED');
+  });
+
+  it('posts JSON with its length and reuses one kept-alive connection for calls in sequence', async () => {
+    routes.set('/json', (request, body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          type: request.headers['content-type'],
+          length: request.headers['content-length'],
+          host: request.headers.host,
+          key: request.headers.authorization,
+          body: JSON.parse(body),
+        }),
+      );
+    });
+    const before = connections;
+    const answers = [];
+    for (const n of [1, 2, 3]) {
+      answers.push(
+        await postJsonThroughPool(`${baseUrl}/json`, {
+          headers: { authorization: 'Bearer k' },
+          body: JSON.stringify({ n, text: 'é' }),
+          signal: new AbortController().signal,
+        }),
+      );
+    }
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
+    expect(JSON.parse(answers[2]!.body.toString('utf8'))).toEqual({
+      type: 'application/json',
+      length: String(Buffer.byteLength(JSON.stringify({ n: 3, text: 'é' }))),
+      host: new URL(baseUrl).host,
+      key: 'Bearer k',
+      body: { n: 3, text: 'é' },
+    });
+    expect(connections - before).toBe(1);
+  });
+
+  it('refuses an answer larger than maxAnswerBytes instead of buffering it', async () => {
+    routes.set('/huge', (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      for (let sent = 0; sent <= maxAnswerBytes; sent += chunk.length) response.write(chunk);
+      response.end();
+    });
+    const failure = await postJsonThroughPool(`${baseUrl}/huge`, {
+      headers: {},
+      body: '{}',
+      signal: new AbortController().signal,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OversizedAnswerError);
+  });
+
+  it('rejects when the server drops the connection in the middle of the answer', async () => {
+    routes.set('/cut', (_request, _body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"partial":');
+      setTimeout(() => response.socket?.destroy(), 10);
+    });
+    await expect(
+      postJsonThroughPool(`${baseUrl}/cut`, {
+        headers: {},
+        body: '{}',
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -1,8 +1,10 @@
-import type { Agent, Dispatcher } from 'undici';
-import { loadOnFirstUse } from '../../lib/load-on-first-use.ts';
-
-/** undici is loaded on the first provider call: a server answering only from cache or the heuristic never needs it. */
-const loadUndici = loadOnFirstUse<typeof import('undici')>('undici');
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** The `fetch` signature the AI SDK provider factories accept. */
 export type FetchFunction = typeof globalThis.fetch;
@@ -10,14 +12,150 @@ export type FetchFunction = typeof globalThis.fetch;
 /** Statuses whose responses carry no body; `new Response` refuses one for them. */
 const nullBodyStatuses = new Set([101, 204, 205, 304]);
 
+/** A vendor answer larger than this is refused: a misbehaving server must not fill our memory. */
+export const maxAnswerBytes = 16 * 1024 * 1024;
+
+export class OversizedAnswerError extends Error {
+  override readonly name = 'OversizedAnswerError';
+}
+
+/** A whole answer from a vendor, read into memory (we never stream from cloud providers). */
+export interface PooledAnswer {
+  statusCode: number;
+  /** Lower-cased names as Node parses them: repeated headers joined with ", ", `set-cookie` a list. */
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
 /**
- * A `fetch` for the AI SDK providers built on undici's `request` with one keep-alive connection pool.
- *
- * The SDK only needs a complete response (we never stream from cloud providers), while the global
- * `fetch` pays for WHATWG streams, request cloning and per-call setup: on loopback it costs 0.23 ms of
- * CPU per call against 0.09 ms for this path (measured in `bench/`; it was the largest part of a
- * cache miss). Behaviour the SDK relies on is kept: an aborted signal rejects with the signal's reason,
- * and a failure to connect rejects with `TypeError('fetch failed')` carrying the cause, as fetch does.
+ * Keep-alive pools shared by every provider of the process, on Node's own HTTP client (ADR 0013).
+ * `timeout` closes a connection idle for 10 s, or earlier when the server announces a shorter
+ * `Keep-Alive: timeout`, so a pooled socket is not reused just as the server drops it; it never
+ * applies to a call in progress (deadlines do, through the signal). `lifo` keeps reusing the warmest
+ * connections and lets the rest expire after a burst.
+ */
+const poolOptions = { keepAlive: true, timeout: 10_000, scheduling: 'lifo' } as const;
+let httpPool: HttpAgent | undefined;
+let httpsPool: HttpsAgent | undefined;
+
+function poolFor(secure: boolean): HttpAgent {
+  if (secure) {
+    httpsPool ??= new HttpsAgent(poolOptions);
+    return httpsPool;
+  }
+  httpPool ??= new HttpAgent(poolOptions);
+  return httpPool;
+}
+
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+  /** `Host` header value. */
+  host: string;
+}
+
+/** Parsed provider URLs: a handful per process (one per configured endpoint), parsed once each. */
+const targets = new Map<string, Target>();
+const maxTargets = 256;
+
+function targetOf(url: string | URL): Target {
+  const text = String(url);
+  let target = targets.get(text);
+  if (!target) {
+    const parsed = new URL(text);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new TypeError(`unsupported protocol ${parsed.protocol}`);
+    }
+    target = {
+      secure: parsed.protocol === 'https:',
+      // Brackets of an IPv6 literal are URL syntax, not part of the address.
+      hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+      port: parsed.port,
+      path: `${parsed.pathname}${parsed.search}`,
+      host: parsed.host,
+    };
+    if (targets.size >= maxTargets) targets.clear();
+    targets.set(text, target);
+  }
+  return target;
+}
+
+export interface PoolRequest {
+  method: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body?: string | Uint8Array | null;
+  signal?: AbortSignal | null;
+}
+
+/**
+ * One request over the shared pool; resolves with the whole answer. Rejects with the signal's reason
+ * once it is aborted, with `OversizedAnswerError` past `maxAnswerBytes`, and otherwise with what the
+ * connection failed with (`ECONNREFUSED`, a reset, a connection closed before the answer ended).
+ */
+export function requestThroughPool(url: string | URL, request: PoolRequest): Promise<PooledAnswer> {
+  const { signal } = request;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const target = targetOf(url);
+  const body = request.body ?? undefined;
+  const headers: OutgoingHttpHeaders = { host: target.host, ...request.headers };
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  const send = target.secure ? httpsRequest : httpRequest;
+  const agent = poolFor(target.secure);
+
+  return new Promise<PooledAnswer>((resolve, reject) => {
+    const fail = (error: unknown) => reject(signal?.aborted ? signal.reason : error);
+    const outgoing = send(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        method: request.method,
+        headers,
+        setHost: false,
+        agent,
+        ...(signal ? { signal } : {}),
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        answer.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxAnswerBytes) {
+            // Rejected first: the events the destroy causes must not replace the reason.
+            fail(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
+            outgoing.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        answer.on('end', () =>
+          resolve({
+            statusCode: answer.statusCode ?? 0,
+            headers: answer.headers,
+            body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+          }),
+        );
+        answer.on('error', fail);
+        // A server that closes mid-body without a reset: no 'end' and, on some paths, no 'error'.
+        answer.on('close', () => {
+          if (!answer.complete) fail(new Error('the connection closed before the answer was complete'));
+        });
+      },
+    );
+    outgoing.on('error', fail);
+    outgoing.end(body);
+  });
+}
+
+/**
+ * A `fetch` for the AI SDK providers over the shared pool. The SDK only needs a complete response,
+ * while the global `fetch` pays for WHATWG streams, request cloning and per-call setup. Behaviour the
+ * SDK relies on is kept: an aborted signal rejects with the signal's reason, and a failure to connect
+ * rejects with `TypeError('fetch failed')` carrying the cause, as fetch does. Redirects are not
+ * followed: vendor APIs answer where they are called.
  */
 async function fetchThroughPool(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   // A `Request` object carries its own body stream: leave that rare form to the real fetch.
@@ -25,32 +163,18 @@ async function fetchThroughPool(input: RequestInfo | URL, init?: RequestInit): P
   const signal = init?.signal ?? undefined;
   signal?.throwIfAborted();
   try {
-    const answer = await loadUndici().request(input, {
-      method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+    const answer = await requestThroughPool(input, {
+      method: init?.method ?? 'GET',
       headers: plainHeaders(init?.headers),
       body: init?.body as string | Uint8Array | null | undefined,
       signal,
-      dispatcher: sharedDispatcher(),
     });
-    let body: ArrayBuffer | null = null;
-    if (nullBodyStatuses.has(answer.statusCode)) await answer.body.dump();
-    else body = await answer.body.arrayBuffer();
-    return new Response(body, {
-      status: answer.statusCode,
-      headers: responseHeaders(answer.headers),
-    });
+    const body = nullBodyStatuses.has(answer.statusCode) ? null : new Uint8Array(answer.body);
+    return new Response(body, { status: answer.statusCode, headers: responseHeaders(answer.headers) });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     throw new TypeError('fetch failed', { cause: error });
   }
-}
-
-let shared: Agent | undefined;
-
-/** One pool per process for every provider: connections to the same vendor are reused across them. */
-function sharedDispatcher(): Agent {
-  shared ??= new (loadUndici().Agent)({ keepAliveTimeout: 10_000 });
-  return shared;
 }
 
 function plainHeaders(headers: HeadersInit | undefined): Record<string, string> {
@@ -67,7 +191,7 @@ function plainHeaders(headers: HeadersInit | undefined): Record<string, string> 
   return result;
 }
 
-function responseHeaders(headers: Record<string, string | string[] | undefined>): Headers {
+function responseHeaders(headers: IncomingHttpHeaders): Headers {
   const result = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -80,57 +204,18 @@ function responseHeaders(headers: Record<string, string | string[] | undefined>)
 /** The fetch every cloud provider adapter passes to its AI SDK factory. */
 export const providerFetch = fetchThroughPool as FetchFunction;
 
-export interface PooledAnswer {
-  statusCode: number;
-  /** Lower-cased names; repeated headers joined with ", ". */
-  headers: Record<string, string>;
-  text: string;
-}
-
-/** A vendor answer larger than this is refused: a misbehaving server must not fill our memory. */
-export const maxAnswerBytes = 16 * 1024 * 1024;
-
-export class OversizedAnswerError extends Error {
-  override readonly name = 'OversizedAnswerError';
-}
-
 /**
- * POST a JSON body over the shared pool and read the whole answer as text, for adapters that speak
- * a wire format themselves (ADR 0012): no `Response`, `Headers` or web stream in between. Rejects
- * like `fetchThroughPool` does: with the signal's reason once aborted, otherwise with the cause.
+ * POST a JSON body over the shared pool and read the whole answer, for adapters that speak a wire
+ * format themselves (ADR 0012): no `Response`, `Headers` or web stream in between.
  */
-export async function postJsonThroughPool(
+export function postJsonThroughPool(
   url: string,
   options: { headers: Record<string, string>; body: string; signal: AbortSignal },
 ): Promise<PooledAnswer> {
-  const { signal } = options;
-  signal.throwIfAborted();
-  try {
-    const answer = await loadUndici().request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
-      body: options.body,
-      signal,
-      dispatcher: sharedDispatcher(),
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxAnswerBytes) {
-        answer.body.destroy();
-        throw new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    return { statusCode: answer.statusCode, headers, text };
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    throw error;
-  }
+  return requestThroughPool(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...options.headers },
+    body: options.body,
+    signal: options.signal,
+  });
 }

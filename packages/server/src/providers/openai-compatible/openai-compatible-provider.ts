@@ -86,7 +86,7 @@ export class OpenAiCompatibleProvider implements Provider {
 
     let completion: ReturnType<typeof readChatCompletion>;
     try {
-      completion = readChatCompletion(JSON.parse(answer.text));
+      completion = readChatCompletion(JSON.parse(answer.body.toString('utf8')));
     } catch (error) {
       const reason = error instanceof MalformedCompletionError ? error.message : 'the body is not JSON';
       throw new ProviderError(this.name, 'malformed_response', `malformed response: ${reason}`, {
@@ -108,7 +108,7 @@ export class OpenAiCompatibleProvider implements Provider {
   }
 
   #httpError(answer: PooledAnswer): ProviderError {
-    const body = parseErrorBody(answer.text);
+    const body = parseErrorBody(answer.body.toString('utf8'));
     const retryAfterMs = parseRetryAfter(answer.headers) ?? body.retryAfterMs;
     const kind = answer.statusCode < 400 ? 'malformed_response' : kindOfStatus(answer.statusCode);
     const detail = body.message ?? `status ${answer.statusCode}`;
