@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, LogCapture } from '../../test/support/build-app.ts';
+import { timeOfId } from '../lib/time-ordered-id.ts';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('request ids', () => {
-  it('generates a UUID when the caller sends none', async () => {
+  it('generates a time-ordered UUID (v7) when the caller sends none', async () => {
     const { app } = await buildTestApp();
+    const before = Date.now();
     const first = await app.inject({ method: 'GET', url: '/' });
     const second = await app.inject({ method: 'GET', url: '/' });
+    const after = Date.now();
     expect(first.headers['x-request-id']).toMatch(uuid);
     expect(second.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    // It carries the time it was minted, so the request-log index grows at its right edge (ADR 0014).
+    const minted = timeOfId(String(first.headers['x-request-id']));
+    expect(minted).toBeGreaterThanOrEqual(before);
+    expect(minted).toBeLessThanOrEqual(after);
   });
 
   it('echoes a well-formed incoming X-Request-ID', async () => {

@@ -5,26 +5,12 @@ import {
   fromJsonText,
   isDataError,
   isUniqueViolation,
-  isUuid,
-  newId,
   toBoolean,
   toDate,
   toJsonText,
   toNumber,
 } from './dialect.ts';
 import { decodeCursor, encodeCursor, pageLimit, toPage } from './pagination.ts';
-
-describe('newId', () => {
-  it('produces RFC 9562 version 7 UUIDs that sort by creation time', () => {
-    const earlier = newId(Date.UTC(2026, 0, 1));
-    const later = newId(Date.UTC(2026, 0, 1) + 1);
-    expect(earlier).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(isUuid(earlier)).toBe(true);
-    expect(earlier < later).toBe(true);
-    expect(earlier.slice(0, 13)).toBe(newId(Date.UTC(2026, 0, 1)).slice(0, 13));
-    expect(newId()).not.toBe(newId());
-  });
-});
 
 describe('value codecs', () => {
   it('encodes SQLite parameters', () => {

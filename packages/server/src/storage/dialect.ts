@@ -1,4 +1,3 @@
-import { randomFillSync } from 'node:crypto';
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
@@ -129,37 +128,6 @@ export function toJsonTextOrNull(value: unknown): string | null {
 export function fromJsonText<T = unknown>(value: unknown): T {
   if (value === null || value === undefined) return null as T;
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-/**
- * UUID version 7 (RFC 9562): 48-bit millisecond timestamp then random bits. Time-ordered ids keep
- * PostgreSQL's btree inserts at the right edge of the index and read well in logs.
- */
-// Random bytes are drawn from the OS in 4 KB blocks, not 16 at a time: every request log gets an id.
-const randomPool = new Uint8Array(4096);
-let randomOffset = randomPool.length;
-
-function randomBytes16(): Uint8Array {
-  if (randomOffset + 16 > randomPool.length) {
-    randomFillSync(randomPool);
-    randomOffset = 0;
-  }
-  const bytes = randomPool.slice(randomOffset, randomOffset + 16);
-  randomOffset += 16;
-  return bytes;
-}
-
-export function newId(now: number = Date.now()): string {
-  const bytes = randomBytes16();
-  let time = now;
-  for (let index = 5; index >= 0; index--) {
-    bytes[index] = time % 256;
-    time = Math.floor(time / 256);
-  }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** `FOR UPDATE SKIP LOCKED` where it exists; SQLite serialises writers, so plain selects are safe. */

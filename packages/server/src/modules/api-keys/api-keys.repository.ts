@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { AppError } from '../../errors/app-error.ts';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../storage/database.ts';
 import type { ApiKeysTable } from '../../storage/database-schema.ts';
 import {
@@ -8,7 +9,6 @@ import {
   fromJsonText,
   isUniqueViolation,
   isUuid,
-  newId,
   toBoolean,
   toDate,
   toDateOrNull,

@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../storage/database.ts';
 import type { AuditLogsTable } from '../../storage/database-schema.ts';
-import { fromJsonText, isUuid, newId, toDate, toJsonText } from '../../storage/dialect.ts';
+import { fromJsonText, isUuid, toDate, toJsonText } from '../../storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../../storage/pagination.ts';
 
 export interface AuditLogRecord {

@@ -1,11 +1,11 @@
 import { type Selectable, sql } from 'kysely';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../storage/database.ts';
 import type { JobsTable } from '../../storage/database-schema.ts';
 import {
   forUpdateSkipLocked,
   fromJsonText,
   isUuid,
-  newId,
   toDate,
   toDateOrNull,
   toJsonText,

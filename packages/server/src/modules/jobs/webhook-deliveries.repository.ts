@@ -1,12 +1,12 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../storage/database.ts';
 import type { WebhookDeliveriesTable } from '../../storage/database-schema.ts';
 import {
   forUpdateSkipLocked,
   fromJsonText,
   isUuid,
-  newId,
   toDate,
   toDateOrNull,
   toJsonText,

@@ -1,12 +1,12 @@
 import { type Selectable, sql } from 'kysely';
 import { AppError } from '../../errors/app-error.ts';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../storage/database.ts';
 import type { PromptTemplatesTable } from '../../storage/database-schema.ts';
 import {
   fromJsonText,
   isUniqueViolation,
   isUuid,
-  newId,
   toBoolean,
   toDate,
   toDateOrNull,

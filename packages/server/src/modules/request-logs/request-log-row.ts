@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
+import { newId } from '../../lib/time-ordered-id.ts';
 import type { RequestLogsTable } from '../../storage/database-schema.ts';
-import { newId, toJsonTextOrNull } from '../../storage/dialect.ts';
+import { toJsonTextOrNull } from '../../storage/dialect.ts';
 import type { NewRequestLog } from './request-logs.repository.ts';
 
 /**
