@@ -10,6 +10,14 @@ describe('PriceTable', () => {
     expect(table.priceOf('llama3.1:8b')).toBeUndefined();
   });
 
+  it('answers repeated lookups the same, also after its memo of resolved models fills up', () => {
+    const table = new PriceTable();
+    for (let index = 0; index < 2500; index++) expect(table.priceOf(`self-hosted-${index}`)).toBeUndefined();
+    expect(table.priceOf('gpt-4o-2024-08-06')?.inputPer1k).toBe(0.0025);
+    expect(table.priceOf('gpt-4o-2024-08-06')?.inputPer1k).toBe(0.0025);
+    expect(table.priceOf('gpt-4o-mini')?.inputPer1k).toBe(0.00015);
+  });
+
   it('lets config override and extend the defaults', () => {
     const table = new PriceTable({
       'gpt-4o': { inputPer1k: 1, outputPer1k: 2 },

@@ -39,21 +39,34 @@ export const defaultPrices: Readonly<Record<string, ModelPrice>> = {
   'gemini-1.5-flash': { inputPer1k: 0.000075, outputPer1k: 0.0003 },
 };
 
+const maxResolvedModels = 1000;
+
 /** Config prices merged over the defaults; lookups by exact id, then by longest dated-snapshot prefix. */
 export class PriceTable {
   readonly #prices: Map<string, ModelPrice>;
+  /**
+   * Answers of `priceOf` by model id, unknown models included: the prefix search runs on every
+   * provider call (estimate and cost), and a self-hosted model matches nothing after a full scan.
+   * Bounded, because model ids come from requests.
+   */
+  readonly #resolved = new Map<string, ModelPrice | null>();
 
   constructor(overrides: Readonly<Record<string, ModelPrice>> = {}) {
     this.#prices = new Map(Object.entries({ ...defaultPrices, ...overrides }));
   }
 
   priceOf(model: string): ModelPrice | undefined {
+    const known = this.#resolved.get(model);
+    if (known !== undefined) return known ?? undefined;
     const exact = this.#prices.get(model);
-    if (exact) return exact;
-    let best: [string, ModelPrice] | undefined;
-    for (const [id, price] of this.#prices) {
-      if (model.startsWith(`${id}-`) && (!best || id.length > best[0].length)) best = [id, price];
+    let best: [string, ModelPrice] | undefined = exact ? [model, exact] : undefined;
+    if (!exact) {
+      for (const [id, price] of this.#prices) {
+        if (model.startsWith(`${id}-`) && (!best || id.length > best[0].length)) best = [id, price];
+      }
     }
+    if (this.#resolved.size >= maxResolvedModels) this.#resolved.clear();
+    this.#resolved.set(model, best?.[1] ?? null);
     return best?.[1];
   }
 
