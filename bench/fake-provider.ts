@@ -11,6 +11,9 @@
  *   GET  /bench/stats               → {"calls": n}
  *   POST /bench/reset               → calls = 0
  *   POST /bench/config?delayMs=200  → answer every later call after that delay
+ *   POST /bench/config?delayMs=200&jitterMs=100
+ *                                   → …after a delay drawn uniformly from 100–300 ms (the harness
+ *                                     uses it during warm-ups only, see `spreadPhases` in scenarios.ts)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +39,7 @@ const completionBody = JSON.stringify(
 
 let calls = 0;
 let delayMs = 0;
+let jitterMs = 0;
 
 function sendJson(response: ServerResponse, status: number, payload: string): void {
   response.writeHead(status, {
@@ -52,20 +56,23 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   request.once('end', () => {
     if (request.method === 'POST' && url.pathname === '/v1/chat/completions') {
       calls += 1;
-      if (delayMs <= 0) return sendJson(response, 200, completionBody);
+      const wait = jitterMs > 0 ? delayMs + (Math.random() * 2 - 1) * jitterMs : delayMs;
+      if (wait <= 0) return sendJson(response, 200, completionBody);
       setTimeout(() => {
         if (!response.destroyed) sendJson(response, 200, completionBody);
-      }, delayMs);
+      }, wait);
       return;
     }
-    if (url.pathname === '/bench/stats') return sendJson(response, 200, JSON.stringify({ calls, delayMs }));
+    if (url.pathname === '/bench/stats')
+      return sendJson(response, 200, JSON.stringify({ calls, delayMs, jitterMs }));
     if (request.method === 'POST' && url.pathname === '/bench/reset') {
       calls = 0;
       return sendJson(response, 200, '{}');
     }
     if (request.method === 'POST' && url.pathname === '/bench/config') {
       delayMs = Number(url.searchParams.get('delayMs') ?? 0);
-      return sendJson(response, 200, JSON.stringify({ delayMs }));
+      jitterMs = Math.min(delayMs, Number(url.searchParams.get('jitterMs') ?? 0));
+      return sendJson(response, 200, JSON.stringify({ delayMs, jitterMs }));
     }
     sendJson(
       response,

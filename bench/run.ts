@@ -27,11 +27,20 @@ import {
   startService,
 } from './lib/bench-stack.ts';
 import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } from './lib/child-processes.ts';
-import { type BenchResults, checkTargets, formatBatch, formatTable, formatTargets } from './lib/report.ts';
+import {
+  addedLatency,
+  type BenchResults,
+  checkTargets,
+  formatBatch,
+  formatOverhead,
+  formatTable,
+  formatTargets,
+} from './lib/report.ts';
 import {
   baselineScenario,
   cacheHitScenario,
   cacheMissScenario,
+  directProviderScenario,
   type LoadRow,
   proxyFloorScenario,
   type Timing,
@@ -216,15 +225,19 @@ async function main(): Promise<void> {
       rows.push(miss);
     }
     let slow: LoadRow | undefined;
+    let direct: LoadRow | undefined;
     if (only.has('slow')) {
-      log(`4/5 provider ${slowProviderMs} ms, 256 connections…`);
+      log(
+        `4/5 provider ${slowProviderMs} ms, 256 connections: straight to the provider, then through the service…`,
+      );
+      direct = await directProviderScenario(fake, timing, { delayMs: slowProviderMs, connections: 256 });
       slow = await cacheMissScenario(service, fake, timing, {
         delayMs: slowProviderMs,
         connections: 256,
         label: `provider ${slowProviderMs} ms, cache miss`,
         tag: 'slow',
       });
-      rows.push(slow);
+      rows.push(slow, direct);
     }
     rows.push(...floors);
     const floor = floors[1];
@@ -264,9 +277,7 @@ async function main(): Promise<void> {
     const results: BenchResults = { ...partial, targets: checkTargets(partial, slowProviderMs) };
     const baselineRps = rows.find((row) => row.scenario.startsWith('baseline'))?.requestsPerSecond ?? 0;
     const overhead = (row: LoadRow | undefined, name: string) =>
-      row
-        ? `${name} p50 +${(row.p50Ms - slowProviderMs).toFixed(1)} ms, p99 +${(row.p99Ms - slowProviderMs).toFixed(1)} ms`
-        : `${name}: not run`;
+      row ? `${name} ${formatOverhead(addedLatency(row, direct, slowProviderMs))}` : `${name}: not run`;
     const lines = [
       '',
       `Structured Prompt Service benchmark — ${startedAt}, ${timing.durationSeconds} s per scenario after ${timing.warmupSeconds} s warm-up, ${flags.redis ? 'L1 + Redis L2' : 'embedded (L1 only)'}`,

@@ -16,7 +16,8 @@ export const fakeModel = 'bench-model';
 export interface FakeProvider {
   child: BenchChild;
   baseUrl: string;
-  setDelay(delayMs: number): Promise<void>;
+  /** Later calls are answered after `delayMs`, or uniformly within ± `jitterMs` of it. */
+  setDelay(delayMs: number, jitterMs?: number): Promise<void>;
   resetCalls(): Promise<void>;
   calls(): Promise<number>;
 }
@@ -37,7 +38,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   return {
     child,
     baseUrl,
-    setDelay: async (delayMs) => void (await control('POST', `/bench/config?delayMs=${delayMs}`)),
+    setDelay: async (delayMs, jitterMs = 0) =>
+      void (await control('POST', `/bench/config?delayMs=${delayMs}&jitterMs=${jitterMs}`)),
     resetCalls: async () => void (await control('POST', '/bench/reset')),
     calls: async () => (await control('GET', '/bench/stats')).calls ?? Number.NaN,
   };

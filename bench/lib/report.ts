@@ -70,6 +70,34 @@ function row(rows: LoadRow[], prefix: string): LoadRow | undefined {
   return rows.find((candidate) => candidate.scenario.startsWith(prefix));
 }
 
+export interface AddedLatency {
+  p50Ms: number;
+  p99Ms: number;
+  /** Over the nominal delay, as the issue words it. */
+  nominal: { p50Ms: number; p99Ms: number };
+  /** What p50/p99 are measured against: the direct-to-provider row when it ran, else the nominal delay. */
+  reference: 'direct' | 'nominal';
+}
+
+/**
+ * What a gateway adds at a given provider latency. The direct row (the load generator straight against
+ * the fake) is what a client sees without any gateway on this machine: the fake's timers fire late and
+ * the load generator and loopback take their share. Both figures are reported; targets are judged on
+ * the direct one when it exists (docs/architecture/0013-added-latency-reference.md).
+ */
+export function addedLatency(row: LoadRow, direct: LoadRow | undefined, delayMs: number): AddedLatency {
+  const nominal = { p50Ms: row.p50Ms - delayMs, p99Ms: row.p99Ms - delayMs };
+  if (!direct) return { ...nominal, nominal, reference: 'nominal' };
+  return { p50Ms: row.p50Ms - direct.p50Ms, p99Ms: row.p99Ms - direct.p99Ms, nominal, reference: 'direct' };
+}
+
+export function formatOverhead(added: AddedLatency): string {
+  const nominal = `p50 +${added.nominal.p50Ms.toFixed(1)} ms, p99 +${added.nominal.p99Ms.toFixed(1)} ms over the nominal delay`;
+  return added.reference === 'direct'
+    ? `p50 +${added.p50Ms.toFixed(1)} ms, p99 +${added.p99Ms.toFixed(1)} ms over the direct path (${nominal})`
+    : nominal;
+}
+
 export function checkTargets(results: Omit<BenchResults, 'targets'>, providerDelayMs: number): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const baseline = row(results.rows, 'baseline');
@@ -97,10 +125,18 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, providerDel
     });
   }
   if (slow) {
-    const p50 = slow.p50Ms - providerDelayMs;
-    const p99 = slow.p99Ms - providerDelayMs;
-    checks.push({ target: 'added p50 at 200 ms ≤ 2 ms', measured: `${p50.toFixed(1)} ms`, met: p50 <= 2 });
-    checks.push({ target: 'added p99 at 200 ms ≤ 20 ms', measured: `${p99.toFixed(1)} ms`, met: p99 <= 20 });
+    const added = addedLatency(slow, row(results.rows, 'provider direct'), providerDelayMs);
+    const against = added.reference === 'direct' ? ' (over the direct path)' : ' (over the nominal delay)';
+    checks.push({
+      target: `added p50 at 200 ms ≤ 2 ms${against}`,
+      measured: `${added.p50Ms.toFixed(1)} ms`,
+      met: added.p50Ms <= 2,
+    });
+    checks.push({
+      target: `added p99 at 200 ms ≤ 20 ms${against}`,
+      measured: `${added.p99Ms.toFixed(1)} ms`,
+      met: added.p99Ms <= 20,
+    });
     const failures = slow.non2xx + slow.errors + slow.timeouts;
     checks.push({
       target: 'zero errors at 200 ms, 256 conns',

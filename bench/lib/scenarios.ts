@@ -102,6 +102,75 @@ function measured(timing: Timing, pid: number) {
 }
 
 /**
+ * Runs `load` with the fake's delays spread out during the first half of the warm-up.
+ *
+ * autocannon opens every connection at once, so with a provider that answers after exactly N ms all
+ * of them send, wait and answer in lock-step: the whole population arrives as one wave per cycle and
+ * the wave waits for one event loop. Nothing in the measured code breaks the lock-step (a fixed delay
+ * keeps the phases where they are), so the figures would measure queueing behind a synthetic burst,
+ * not what a gateway adds for independent clients. For the first half of the warm-up the fake answers
+ * after a delay drawn from [N/2, 3N/2], which spreads the connections over the cycle; from then on,
+ * and through the whole measured window, every answer takes exactly N ms again.
+ */
+async function withSpreadPhases<T>(
+  fake: FakeProvider,
+  delayMs: number,
+  timing: Timing,
+  load: () => Promise<T>,
+): Promise<T> {
+  if (delayMs <= 0 || timing.warmupSeconds <= 0) {
+    await fake.setDelay(delayMs);
+    return load();
+  }
+  await fake.setDelay(delayMs, delayMs / 2);
+  // The last jittered answers (at most 1.5 × delay) must be in before the window opens.
+  const spreadMs = Math.max(
+    0,
+    Math.min(timing.warmupSeconds * 500, timing.warmupSeconds * 1000 - 2 * delayMs),
+  );
+  let settled: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    settled = fake.setDelay(delayMs);
+  }, spreadMs);
+  try {
+    return await load();
+  } finally {
+    clearTimeout(timer);
+    await (settled ?? fake.setDelay(delayMs));
+  }
+}
+
+/**
+ * The reference for scenario 4: the load generator straight against the fake provider, same delay and
+ * connections, no gateway in between. Its p50 and p99 above the nominal delay are what this machine's
+ * load generator, loopback and the fake's timers add by themselves; what a gateway adds is its own
+ * row minus this one.
+ */
+export async function directProviderScenario(
+  fake: FakeProvider,
+  timing: Timing,
+  options: { delayMs: number; connections: number },
+): Promise<LoadRow> {
+  await waitForQuiet(fake);
+  const summary = await withSpreadPhases(fake, options.delayMs, timing, () =>
+    runLoad({
+      url: `${fake.baseUrl}/v1/chat/completions`,
+      connections: options.connections,
+      ...measured(timing, fake.child.pid),
+      headers: {},
+      body: analyzeBody(basePrompt),
+    }),
+  );
+  await fake.setDelay(0);
+  return {
+    scenario: `provider direct, ${options.delayMs} ms (reference)`,
+    connections: options.connections,
+    ...summary,
+    ...cpuFigures(summary),
+  };
+}
+
+/**
  * The floor for scenario 4: the bare proxy route of the baseline server against the fake provider at
  * the same latency and connection count. Whatever it adds over the provider's delay, any Node.js
  * gateway on this machine adds too (under load the answers of 256 connections come back in waves).
@@ -112,15 +181,16 @@ export async function proxyFloorScenario(
   timing: Timing,
   options: { delayMs: number; connections: number },
 ): Promise<LoadRow> {
-  await fake.setDelay(options.delayMs);
   await waitForQuiet(fake);
-  const summary = await runLoad({
-    url: `http://127.0.0.1:${baseline.port}/proxy`,
-    connections: options.connections,
-    ...measured(timing, baseline.pid),
-    headers: {},
-    body: analyzeBody(basePrompt),
-  });
+  const summary = await withSpreadPhases(fake, options.delayMs, timing, () =>
+    runLoad({
+      url: `http://127.0.0.1:${baseline.port}/proxy`,
+      connections: options.connections,
+      ...measured(timing, baseline.pid),
+      headers: {},
+      body: analyzeBody(basePrompt),
+    }),
+  );
   const row: LoadRow = {
     scenario: `bare proxy, provider ${options.delayMs} ms (floor)`,
     connections: options.connections,
@@ -176,14 +246,15 @@ export async function cacheMissScenario(
   timing: Timing,
   options: { delayMs: number; connections: number; label: string; tag: string },
 ): Promise<LoadRow> {
-  await fake.setDelay(options.delayMs);
   await waitForQuiet(fake);
   await fake.resetCalls();
   const { result: summary, peakMb } = await withRssSampling(service.child.pid, () =>
-    runLoad({
-      ...analyzeJob(service, options.connections, timing.durationSeconds, options.tag),
-      ...measured(timing, service.child.pid),
-    }),
+    withSpreadPhases(fake, options.delayMs, timing, () =>
+      runLoad({
+        ...analyzeJob(service, options.connections, timing.durationSeconds, options.tag),
+        ...measured(timing, service.child.pid),
+      }),
+    ),
   );
   timing.onWindow?.(summary.windowStartEpochMs, summary.windowEndEpochMs);
   // Counted after the backlog drained: every accepted request of the run (warm-up included),
