@@ -15,6 +15,8 @@ import { postJsonThroughPool } from '../packages/server/src/providers/ai-sdk/pro
 
 const app = Fastify({ logger: false });
 const answer = { intent: 'translate', subject: 'a greeting', entities: [], output_format: 'text' };
+// One headers object for every call, as a provider has (its flattened form is kept with it).
+const noExtraHeaders = {};
 const providerUrl = process.argv[3] ? `${process.argv[3]}/v1/chat/completions` : undefined;
 
 app.get('/', async () => answer);
@@ -22,7 +24,7 @@ app.post('/', async () => answer);
 app.post<{ Body: { prompt?: string } }>('/proxy', async (request, reply) => {
   if (!providerUrl) return reply.code(404).send({ error: 'started without a provider URL' });
   const upstream = await postJsonThroughPool(providerUrl, {
-    headers: {},
+    headers: noExtraHeaders,
     body: JSON.stringify({
       model: 'bench-model',
       messages: [{ role: 'user', content: request.body?.prompt ?? '' }],

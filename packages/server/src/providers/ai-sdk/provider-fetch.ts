@@ -84,8 +84,8 @@ function targetOf(url: string | URL): Target {
 
 export interface PoolRequest {
   method: string;
-  /** Lower-case names. */
-  headers: Record<string, string>;
+  /** Lower-case names and their values, flattened: `['content-type', 'application/json', …]`. */
+  headers: readonly string[];
   body?: string | Uint8Array | null;
   signal?: AbortSignal | null;
 }
@@ -94,60 +94,85 @@ export interface PoolRequest {
  * One request over the shared pool; resolves with the whole answer. Rejects with the signal's reason
  * once it is aborted, with `OversizedAnswerError` past `maxAnswerBytes`, and otherwise with what the
  * connection failed with (`ECONNREFUSED`, a reset, a connection closed before the answer ended).
+ *
+ * Written for the per-call cost (ADR 0013): headers go to Node as a flat list (no `setHeader` per
+ * name), and the signal is watched with one listener rather than through `http.request`'s `signal`
+ * option, which tracks the request with stream end-of-life listeners.
  */
 export function requestThroughPool(url: string | URL, request: PoolRequest): Promise<PooledAnswer> {
   const { signal } = request;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const target = targetOf(url);
   const body = request.body ?? undefined;
-  const headers: OutgoingHttpHeaders = { host: target.host, ...request.headers };
-  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-  const send = target.secure ? httpsRequest : httpRequest;
-  const agent = poolFor(target.secure);
+  const headers = ['host', target.host, ...request.headers];
+  if (body !== undefined) headers.push('content-length', String(Buffer.byteLength(body)));
 
   return new Promise<PooledAnswer>((resolve, reject) => {
-    const fail = (error: unknown) => reject(signal?.aborted ? signal.reason : error);
-    const outgoing = send(
-      {
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        method: request.method,
-        headers,
-        setHost: false,
-        agent,
-        ...(signal ? { signal } : {}),
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        answer.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxAnswerBytes) {
-            // Rejected first: the events the destroy causes must not replace the reason.
-            fail(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
-            outgoing.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        answer.on('end', () =>
-          resolve({
-            statusCode: answer.statusCode ?? 0,
-            headers: answer.headers,
-            body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
-          }),
-        );
-        answer.on('error', fail);
-        // A server that closes mid-body without a reset: no 'end' and, on some paths, no 'error'.
-        answer.on('close', () => {
-          if (!answer.complete) fail(new Error('the connection closed before the answer was complete'));
-        });
-      },
-    );
-    outgoing.on('error', fail);
+    let settled = false;
+    const settle = (error: unknown, answer?: PooledAnswer) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (answer) resolve(answer);
+      else reject(signal?.aborted ? signal.reason : error);
+    };
+    const onAbort = () => {
+      settle(signal?.reason);
+      outgoing.destroy();
+    };
+    let outgoing: ReturnType<typeof httpRequest>;
+    try {
+      outgoing = (target.secure ? httpsRequest : httpRequest)(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: target.path,
+          method: request.method,
+          // Node takes a flat [name, value, …] list; its types only know the object form.
+          headers: headers as unknown as OutgoingHttpHeaders,
+          setHost: false,
+          agent: poolFor(target.secure),
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          answer.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxAnswerBytes) {
+              // Settled first: the events the destroy causes must not replace the reason.
+              settle(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
+              outgoing.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          answer.on('end', () =>
+            settle(undefined, {
+              statusCode: answer.statusCode ?? 0,
+              headers: answer.headers,
+              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+            }),
+          );
+          // Also how a connection cut mid-body ends: ECONNRESET "aborted".
+          answer.on('error', settle);
+        },
+      );
+    } catch (error) {
+      // A header value Node refuses (a newline in a configured key, say) throws here.
+      settle(error);
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    outgoing.on('error', settle);
     outgoing.end(body);
   });
+}
+
+/** Lower-cased names and values of a headers object, flattened for `requestThroughPool`. */
+export function headerList(headers: Readonly<Record<string, string>>): string[] {
+  const list: string[] = [];
+  for (const name in headers) list.push(name.toLowerCase(), headers[name]!);
+  return list;
 }
 
 /**
@@ -165,7 +190,7 @@ async function fetchThroughPool(input: RequestInfo | URL, init?: RequestInit): P
   try {
     const answer = await requestThroughPool(input, {
       method: init?.method ?? 'GET',
-      headers: plainHeaders(init?.headers),
+      headers: headerList(plainHeaders(init?.headers)),
       body: init?.body as string | Uint8Array | null | undefined,
       signal,
     });
@@ -204,18 +229,22 @@ function responseHeaders(headers: IncomingHttpHeaders): Headers {
 /** The fetch every cloud provider adapter passes to its AI SDK factory. */
 export const providerFetch = fetchThroughPool as FetchFunction;
 
+/** Header lists of `postJsonThroughPool` by the caller's (constant) headers object. */
+const jsonHeaderLists = new WeakMap<object, readonly string[]>();
+
 /**
  * POST a JSON body over the shared pool and read the whole answer, for adapters that speak a wire
- * format themselves (ADR 0012): no `Response`, `Headers` or web stream in between.
+ * format themselves (ADR 0012): no `Response`, `Headers` or web stream in between. `headers` is
+ * meant to be one object per provider; its flattened form is kept with it.
  */
 export function postJsonThroughPool(
   url: string,
-  options: { headers: Record<string, string>; body: string; signal: AbortSignal },
+  options: { headers: Readonly<Record<string, string>>; body: string; signal: AbortSignal },
 ): Promise<PooledAnswer> {
-  return requestThroughPool(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.body,
-    signal: options.signal,
-  });
+  let headers = jsonHeaderLists.get(options.headers);
+  if (!headers) {
+    headers = ['content-type', 'application/json', ...headerList(options.headers)];
+    jsonHeaderLists.set(options.headers, headers);
+  }
+  return requestThroughPool(url, { method: 'POST', headers, body: options.body, signal: options.signal });
 }
