@@ -27,8 +27,9 @@ export class BoundedLabel {
   value(raw: string | undefined | null): string {
     if (raw === undefined || raw === null || raw === '') return otherLabel;
     if (this.#allowed) return this.#allowed.has(raw) ? raw : otherLabel;
-    if (raw.length > maxLength || !labelShape.test(raw)) return otherLabel;
+    // A value kept before passed the shape check then: the common case is one set lookup.
     if (this.#seen.has(raw)) return raw;
+    if (raw.length > maxLength || !labelShape.test(raw)) return otherLabel;
     if (this.#seen.size >= this.#max) return otherLabel;
     this.#seen.add(raw);
     return raw;

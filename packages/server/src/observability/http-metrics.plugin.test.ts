@@ -103,4 +103,37 @@ describe('httpMetricsPlugin', () => {
     const samples = body.split('\n').filter((line) => !line.startsWith('#'));
     expect(samples.join('\n')).not.toMatch(/req-|sp_[0-9a-f]{8}|prompt|ignore/);
   });
+
+  it('counts a request the client abandoned once, as 499, and takes it off in-flight once', async () => {
+    const metrics = new Metrics({ defaultMetrics: false });
+    const app = Fastify() as unknown as AppInstance;
+    apps.push(app);
+    await app.register(httpMetricsPlugin, { metrics });
+    let abandoned!: () => void;
+    const clientGone = new Promise<void>((resolve) => {
+      abandoned = resolve;
+    });
+    // Answers only after the client has gone, so both the abort hook and the response hooks run.
+    app.get('/v1/slow', async (request) => {
+      request.raw.once('close', () => abandoned());
+      await clientGone;
+      return { late: true };
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const controller = new AbortController();
+    const call = fetch(`http://127.0.0.1:${port}/v1/slow`, { signal: controller.signal }).catch(
+      () => 'aborted',
+    );
+    await new Promise<void>((resolve) => app.server.once('request', () => resolve()));
+    controller.abort();
+    expect(await call).toBe('aborted');
+    await clientGone;
+    // Let the late answer's hooks run before reading.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { body } = await metrics.render();
+    expect(body).toMatch(/^sps_http_requests_in_flight 0$/m);
+    expect(body).toMatch(/^sps_http_requests_total\{method="GET",route="\/v1\/slow",status="499"\} 1$/m);
+    expect(body).not.toMatch(/^sps_http_requests_total\{method="GET",route="\/v1\/slow",status="200"\}/m);
+  });
 });

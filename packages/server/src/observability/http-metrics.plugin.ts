@@ -2,6 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Metrics } from './metrics.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Counted in `http_requests_in_flight` and not yet taken off (http-metrics plugin). */
+    countedInFlight: boolean;
+  }
+}
+
 export interface HttpMetricsPluginOptions {
   metrics: Metrics;
 }
@@ -26,40 +33,35 @@ function methodLabel(method: string): string {
  */
 export const httpMetricsPlugin = fp<HttpMetricsPluginOptions>(
   async (app: FastifyInstance, { metrics }) => {
-    // Requests counted in flight; a WeakSet so one that is aborted and then also answered is
-    // decremented once, and nothing leaks when neither hook runs.
-    const inFlight = new WeakSet<FastifyRequest>();
-
-    const finish = (request: FastifyRequest) => {
-      if (!inFlight.delete(request)) return false;
-      metrics.httpInFlight.dec();
-      return true;
-    };
+    // Whether the request is still counted in flight: one that is aborted and then also answered must
+    // be taken off once. A decorated boolean keeps the request object's shape stable.
+    app.decorateRequest('countedInFlight', false);
 
     // Callback style: these run on every request, and an async hook costs a promise per call.
     app.addHook('onRequest', (request, _reply, done) => {
-      inFlight.add(request);
-      metrics.httpInFlight.inc();
+      request.countedInFlight = true;
+      metrics.requestStarted();
       done();
     });
 
     app.addHook('onResponse', (request, reply, done) => {
-      finish(request);
-      const method = methodLabel(request.method);
-      const route = routeLabel(request);
-      metrics.httpRequests.inc({ method, route, status: String(reply.statusCode) });
-      metrics.httpDuration.observe({ method, route }, reply.elapsedTime / 1000);
+      if (request.countedInFlight) {
+        request.countedInFlight = false;
+        metrics.requestFinished(
+          methodLabel(request.method),
+          routeLabel(request),
+          reply.statusCode,
+          reply.elapsedTime / 1000,
+        );
+      }
       done();
     });
 
     // The client went away before an answer: no onResponse follows, so count it as 499 here.
     app.addHook('onRequestAbort', (request, done) => {
-      if (finish(request)) {
-        metrics.httpRequests.inc({
-          method: methodLabel(request.method),
-          route: routeLabel(request),
-          status: '499',
-        });
+      if (request.countedInFlight) {
+        request.countedInFlight = false;
+        metrics.requestAborted(methodLabel(request.method), routeLabel(request));
       }
       done();
     });

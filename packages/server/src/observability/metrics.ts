@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import {
   authFailureReasons,
   BoundedLabel,
@@ -8,6 +8,7 @@ import {
   validationStatuses,
 } from './bounded-label.ts';
 import { type MetricSources, SourceCollector } from './metric-sources.ts';
+import { SeriesCounter, SeriesHistogram } from './series-metrics.ts';
 
 /** Every family is named `sps_…`, default process metrics too, so one prefix finds all of ours. */
 export const metricPrefix = 'sps_';
@@ -68,9 +69,10 @@ export class Metrics {
   readonly #suspicious = new BoundedLabel({ max: 0, allowed: suspiciousKinds });
   readonly #sources: SourceCollector;
 
-  readonly httpRequests;
-  readonly httpDuration;
-  readonly httpInFlight;
+  readonly #httpRequests;
+  readonly #httpDuration;
+  /** Requests started and not yet answered or aborted; read into the gauge at each scrape. */
+  #inFlight = 0;
   readonly #llmRequests;
   readonly #llmErrors;
   readonly #llmDuration;
@@ -98,8 +100,9 @@ export class Metrics {
     if (options.defaultMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: metricPrefix });
 
+    // Counters and histograms are updated on the request path: series families (ADR 0016).
     const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-      new Counter<L>({ name: metricPrefix + name, help, labelNames, registers });
+      new SeriesCounter<L>({ name: metricPrefix + name, help, labelNames, registers });
     const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
       new Gauge<L>({ name: metricPrefix + name, help, labelNames, registers });
     const histogram = <L extends string>(
@@ -107,18 +110,26 @@ export class Metrics {
       help: string,
       buckets: number[],
       labelNames: readonly L[] = [],
-    ) => new Histogram<L>({ name: metricPrefix + name, help, labelNames, buckets, registers });
+    ) => new SeriesHistogram<L>({ name: metricPrefix + name, help, labelNames, buckets, registers });
 
-    this.httpRequests = counter(
+    this.#httpRequests = counter(
       'http_requests_total',
       'HTTP requests by method, route template and status.',
       ['method', 'route', 'status'],
     );
-    this.httpDuration = histogram('http_request_duration_seconds', 'HTTP request latency.', latencyBuckets, [
+    this.#httpDuration = histogram('http_request_duration_seconds', 'HTTP request latency.', latencyBuckets, [
       'method',
       'route',
     ]);
-    this.httpInFlight = gauge('http_requests_in_flight', 'HTTP requests being served now.');
+    const metrics = this;
+    new Gauge({
+      name: `${metricPrefix}http_requests_in_flight`,
+      help: 'HTTP requests being served now.',
+      registers,
+      collect() {
+        this.set(metrics.#inFlight);
+      },
+    });
 
     this.#llmRequests = counter('llm_requests_total', 'Provider calls by provider, model and outcome.', [
       'provider',
@@ -204,28 +215,46 @@ export class Metrics {
     this.#sources = new SourceCollector(this.registry, metricPrefix);
   }
 
+  /** A request arrived; pair with `requestFinished` or `requestAborted`, exactly once. */
+  requestStarted(): void {
+    this.#inFlight += 1;
+  }
+
+  /** `method` and `route` already bounded by the caller (HTTP method set, route template). */
+  requestFinished(method: string, route: string, statusCode: number, seconds: number): void {
+    this.#inFlight -= 1;
+    this.#httpRequests.at(method, route, String(statusCode)).inc();
+    this.#httpDuration.at(method, route).observe(seconds);
+  }
+
+  /** The client went away before an answer: counted as status 499, with no duration. */
+  requestAborted(method: string, route: string): void {
+    this.#inFlight -= 1;
+    this.#httpRequests.at(method, route, '499').inc();
+  }
+
   recordLlmCall(call: LlmCall): void {
     const provider = this.#providers.value(call.provider);
-    this.#llmRequests.inc({ provider, model: this.#models.value(call.model), outcome: call.outcome });
-    this.#llmDuration.observe({ provider }, call.latencyMs / 1000);
+    this.#llmRequests.at(provider, this.#models.value(call.model), call.outcome).inc();
+    this.#llmDuration.at(provider).observe(call.latencyMs / 1000);
     if (call.outcome === 'failure')
-      this.#llmErrors.inc({ provider, kind: this.#errorKinds.value(call.errorKind) });
-    if (call.costUsd) this.#llmCost.inc({ provider }, call.costUsd);
+      this.#llmErrors.at(provider, this.#errorKinds.value(call.errorKind)).inc();
+    if (call.costUsd) this.#llmCost.at(provider).inc(call.costUsd);
     this.recordTokens(call.provider, call.promptTokens ?? 0, call.completionTokens ?? 0);
   }
 
   recordTokens(provider: string, promptTokens: number, completionTokens: number): void {
     const label = this.#providers.value(provider);
-    if (promptTokens > 0) this.#llmTokens.inc({ provider: label, kind: 'prompt' }, promptTokens);
-    if (completionTokens > 0) this.#llmTokens.inc({ provider: label, kind: 'completion' }, completionTokens);
+    if (promptTokens > 0) this.#llmTokens.at(label, 'prompt').inc(promptTokens);
+    if (completionTokens > 0) this.#llmTokens.at(label, 'completion').inc(completionTokens);
   }
 
   recordRetry(provider: string): void {
-    this.#retries.inc({ provider: this.#providers.value(provider) });
+    this.#retries.at(this.#providers.value(provider)).inc();
   }
 
   recordFallback(from: string, to: string): void {
-    this.#fallbacks.inc({ from: this.#providers.value(from), to: this.#providers.value(to) });
+    this.#fallbacks.at(this.#providers.value(from), this.#providers.value(to)).inc();
   }
 
   setCircuitState(provider: string, state: CircuitState): void {
@@ -237,32 +266,33 @@ export class Metrics {
   }
 
   recordValidation(status: string, attempts: number): void {
-    this.#validations.inc({ status: this.#validation.value(status) });
-    if (attempts > 0) this.#attempts.observe(attempts);
+    this.#validations.at(this.#validation.value(status)).inc();
+    if (attempts > 0) this.#attempts.at().observe(attempts);
   }
 
   recordConfidence(confidence: number): void {
-    if (Number.isFinite(confidence)) this.#confidence.observe(Math.min(1, Math.max(0, confidence)));
+    if (Number.isFinite(confidence)) this.#confidence.at().observe(Math.min(1, Math.max(0, confidence)));
   }
 
   recordSuspiciousInput(kind: string): void {
-    this.#suspiciousInputs.inc({ kind: this.#suspicious.value(kind) });
+    this.#suspiciousInputs.at(this.#suspicious.value(kind)).inc();
   }
 
   /** `ip`, `hourly` (requests per key), `tokens` (per minute), `budget`, `auth_lockout`. */
   recordLimitRejection(kind: string): void {
-    this.#limitRejections.inc({ kind: this.#limitKinds.value(kind) });
+    this.#limitRejections.at(this.#limitKinds.value(kind)).inc();
   }
 
   recordAuthFailure(reason: string): void {
-    this.#authFailures.inc({ reason: this.#authReasons.value(reason) });
+    this.#authFailures.at(this.#authReasons.value(reason)).inc();
   }
 
   /** What one request cost a key; the id (never the secret) becomes a bounded label. */
   recordKeyUsage(keyId: string, usage: { costUsd: number; totalTokens: number }): void {
+    if (!(usage.costUsd > 0) && !(usage.totalTokens > 0)) return;
     const apiKeyId = this.#keys.value(keyId);
-    if (usage.costUsd > 0) this.#keyCost.inc({ api_key_id: apiKeyId }, usage.costUsd);
-    if (usage.totalTokens > 0) this.#keyTokens.inc({ api_key_id: apiKeyId }, usage.totalTokens);
+    if (usage.costUsd > 0) this.#keyCost.at(apiKeyId).inc(usage.costUsd);
+    if (usage.totalTokens > 0) this.#keyTokens.at(apiKeyId).inc(usage.totalTokens);
   }
 
   /** Spent / limit of a key's monthly budget, after a reservation or settlement. */
