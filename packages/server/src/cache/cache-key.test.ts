@@ -57,6 +57,27 @@ describe('buildCacheKey', () => {
     expect(buildCacheKey(withoutExtra).hash).toBe(sha256Hex(canonicalJson(materialWithoutExtra)));
   });
 
+  it('writes scalar extras in canonical form, the same text as for nested ones', () => {
+    const extras: Array<Record<string, unknown>> = [
+      { metaPrompt: 'v2', language: 'auto', maxRepairAttempts: undefined },
+      { metaPrompt: 'v2', language: 'fr', maxRepairAttempts: 3 },
+      { b: true, a: null, é: 'ü "quoted"', c: 1.5e-7 },
+      { z: Number.NaN, a: 1 },
+      { nested: { b: 1, a: 2 }, a: 'x' },
+      {},
+    ];
+    for (const extra of extras) {
+      const material = {
+        v: 1,
+        prompt: normalizePrompt(base.prompt),
+        lowercase: false,
+        schema: { hash: sha256Hex(canonicalJson((base.schema as { schema: unknown }).schema)) },
+        extra,
+      };
+      expect(buildCacheKey({ ...base, extra }).hash).toBe(sha256Hex(canonicalJson(material)));
+    }
+  });
+
   it('ignores differences normalization removes', () => {
     expect(keyOf({ prompt: '  Extract   the invoice\ntotal ' })).toBe(keyOf({}));
     expect(keyOf({ prompt: 'Cafe\u0301' })).toBe(keyOf({ prompt: 'Café' }));

@@ -91,10 +91,30 @@ export function buildCacheKey(input: CacheKeyInput): CacheKey {
     validationMode: input.validationMode,
   });
   const material =
-    input.extra === undefined ? fields : `{"extra":${canonicalJson(input.extra)},${fields.slice(1)}`;
+    input.extra === undefined ? fields : `{"extra":${canonicalExtra(input.extra)},${fields.slice(1)}`;
   const namespace = toNamespace(input.schemaName);
   const hash = sha256Hex(material);
   return { namespace, hash, text: `${CACHE_KEY_ROOT}${namespace}:${hash}` };
+}
+
+/**
+ * The canonical JSON of `extra`. The analyze service passes a few scalars (meta-prompt version,
+ * language, repair attempts) on every request: those are written in sorted key order directly, which
+ * is the text `canonicalJson` gives for them; anything nested goes through `canonicalJson` itself.
+ */
+function canonicalExtra(extra: Record<string, unknown>): string {
+  const names = Object.keys(extra).sort();
+  let text = '';
+  for (const name of names) {
+    const value = extra[name];
+    if (value === undefined) continue;
+    if (value !== null && typeof value === 'object') return canonicalJson(extra);
+    if (typeof value === 'number' && !Number.isFinite(value)) return canonicalJson(extra);
+    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol')
+      return canonicalJson(extra);
+    text += `${text === '' ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  }
+  return `{${text}}`;
 }
 
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.@*?-]{1,100}$/;

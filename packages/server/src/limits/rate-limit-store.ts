@@ -55,6 +55,8 @@ class FlexibleRateLimitStore implements RateLimitStore {
   readonly kind: 'memory' | 'redis';
   readonly #create: LimiterFactory;
   readonly #limiters = new Map<string, RateLimiterAbstract>();
+  /** The same limiters by policy object: callers reuse their policies, so most lookups end here. */
+  readonly #byPolicy = new WeakMap<LimitPolicy, RateLimiterAbstract>();
   readonly #prefix: string;
 
   constructor(kind: 'memory' | 'redis', prefix: string, create: LimiterFactory) {
@@ -113,6 +115,8 @@ class FlexibleRateLimitStore implements RateLimitStore {
 
   /** One limiter per policy shape. The key prefix leaves out `points`, so raising a key's limit keeps its count. */
   #limiter(policy: LimitPolicy): RateLimiterAbstract {
+    const known = this.#byPolicy.get(policy);
+    if (known) return known;
     const id = `${policy.name}|${policy.points}|${policy.windowSeconds}|${policy.blockSeconds ?? 0}`;
     let limiter = this.#limiters.get(id);
     if (!limiter) {
@@ -124,6 +128,7 @@ class FlexibleRateLimitStore implements RateLimitStore {
       });
       this.#limiters.set(id, limiter);
     }
+    this.#byPolicy.set(policy, limiter);
     return limiter;
   }
 }

@@ -102,8 +102,26 @@ export function formatValidationErrors(errors: readonly FieldError[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The user section split around its one `{{prompt}}`: every request fills it, and concatenating the
+ * two halves is what `render` would produce (it never looks inside the inserted prompt).
+ */
+const userParts = splitAtPlaceholder(section('user'), '{{prompt}}');
+
 function userMessage(input: MetaPromptInput): ChatMessage {
-  return { role: 'user', content: render(section('user'), { prompt: input.prompt }) };
+  const content = userParts
+    ? userParts[0] + input.prompt + userParts[1]
+    : render(section('user'), { prompt: input.prompt });
+  return { role: 'user', content };
+}
+
+/** `[before, after]` when `text` has exactly one `placeholder` and no other placeholder. */
+function splitAtPlaceholder(text: string, placeholder: string): [string, string] | undefined {
+  const at = text.indexOf(placeholder);
+  if (at === -1 || text.indexOf(placeholder, at + 1) !== -1) return undefined;
+  const before = text.slice(0, at);
+  const after = text.slice(at + placeholder.length);
+  return /\{\{\w+\}\}/.test(before + after) ? undefined : [before, after];
 }
 
 function section(name: string): string {

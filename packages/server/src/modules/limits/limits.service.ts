@@ -142,16 +142,27 @@ export class LimitsService {
   }
 }
 
-const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => ({
-  name: 'key-hourly',
-  points: key.rateLimitPerHour,
-  windowSeconds: 3600,
-});
-const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => ({
-  name: 'key-tokens',
-  points: key.tokensPerMinute ?? 1,
-  windowSeconds: 60,
-});
+/**
+ * Policies by limit value: one object per distinct limit, reused by every request, so the store finds
+ * its limiter by identity instead of building a lookup key per call. Keys share a handful of limits.
+ */
+function policyCache(name: string, windowSeconds: number): (points: number) => LimitPolicy {
+  const policies = new Map<number, LimitPolicy>();
+  return (points) => {
+    let policy = policies.get(points);
+    if (!policy) {
+      policy = { name, points, windowSeconds };
+      // Limits are set per key by admins: bounded in practice, but never let the map grow without end.
+      if (policies.size >= 1000) policies.clear();
+      policies.set(points, policy);
+    }
+    return policy;
+  };
+}
+const hourlyPolicyFor = policyCache('key-hourly', 3600);
+const tokensPolicyFor = policyCache('key-tokens', 60);
+const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
+const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
 
 /** X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for one decision. */
 export function rateLimitHeaders(
