@@ -139,6 +139,23 @@ describe('provider HTTP pool (node:http keep-alive behind fetch and postJsonThro
     expect(connections - before).toBe(1);
   });
 
+  it('sends a body given as chunks back to back, with their total length', async () => {
+    routes.set('/chunks', (request, body, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ length: request.headers['content-length'], body }));
+    });
+    const chunks = [Buffer.from('{"a":'), Buffer.from('"é"'), Buffer.from(',"b":[1,2]}')];
+    const answer = await postJsonThroughPool(`${baseUrl}/chunks`, {
+      headers: {},
+      body: chunks,
+      signal: new AbortController().signal,
+    });
+    expect(JSON.parse(answer.body.toString('utf8'))).toEqual({
+      length: String(Buffer.concat(chunks).length),
+      body: '{"a":"é","b":[1,2]}',
+    });
+  });
+
   it('refuses an answer larger than maxAnswerBytes instead of buffering it', async () => {
     routes.set('/huge', (_request, _body, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });

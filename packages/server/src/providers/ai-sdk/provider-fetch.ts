@@ -1,7 +1,9 @@
 import {
+  type ClientRequest,
   Agent as HttpAgent,
   request as httpRequest,
   type IncomingHttpHeaders,
+  type IncomingMessage,
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -86,7 +88,8 @@ export interface PoolRequest {
   method: string;
   /** Lower-case names and their values, flattened: `['content-type', 'application/json', …]`. */
   headers: readonly string[];
-  body?: string | Uint8Array | null;
+  /** A list of chunks is sent as it is, one after the other (see `chatCompletionsBody`). */
+  body?: string | Uint8Array | readonly Uint8Array[] | null;
   signal?: AbortSignal | null;
 }
 
@@ -100,13 +103,67 @@ export interface PoolRequest {
  * option, which tracks the request with stream end-of-life listeners.
  */
 export function requestThroughPool(url: string | URL, request: PoolRequest): Promise<PooledAnswer> {
-  const { signal } = request;
+  const signal = request.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const target = targetOf(url);
-  const body = request.body ?? undefined;
-  const headers = ['host', target.host, ...request.headers];
-  if (body !== undefined) headers.push('content-length', String(Buffer.byteLength(body)));
+  let outgoing: ClientRequest;
+  try {
+    outgoing = send(targetOf(url), request.method, request.headers, request.body ?? undefined);
+  } catch (error) {
+    // A header value Node refuses (a newline in a configured key, say) throws here.
+    return Promise.reject(error);
+  }
+  return answerOf(outgoing, signal);
+}
 
+/**
+ * Starts the request and hands it the body. Kept apart from `answerOf`'s closures on purpose: a body
+ * captured there would stay reachable until the answer arrives, and with a slow provider hundreds of
+ * request bodies (several KB each, the system prompt included) would survive every young-generation
+ * collection meanwhile.
+ */
+function send(
+  target: Target,
+  method: string,
+  extraHeaders: readonly string[],
+  body: string | Uint8Array | readonly Uint8Array[] | undefined,
+): ClientRequest {
+  const headers = ['host', target.host, ...extraHeaders];
+  if (body !== undefined) headers.push('content-length', String(byteLength(body)));
+  const outgoing = (target.secure ? httpsRequest : httpRequest)({
+    hostname: target.hostname,
+    port: target.port,
+    path: target.path,
+    method,
+    // Node takes a flat [name, value, …] list; its types only know the object form.
+    headers: headers as unknown as OutgoingHttpHeaders,
+    setHost: false,
+    agent: poolFor(target.secure),
+  });
+  if (isChunkList(body)) {
+    // Written before the socket is attached, the chunks are queued and go out in one corked write.
+    for (let index = 0; index < body.length - 1; index++) outgoing.write(body[index]);
+    outgoing.end(body.at(-1));
+  } else {
+    outgoing.end(body);
+  }
+  return outgoing;
+}
+
+function isChunkList(
+  body: string | Uint8Array | readonly Uint8Array[] | undefined,
+): body is readonly Uint8Array[] {
+  return Array.isArray(body);
+}
+
+function byteLength(body: string | Uint8Array | readonly Uint8Array[]): number {
+  if (!isChunkList(body)) return Buffer.byteLength(body);
+  let total = 0;
+  for (const chunk of body) total += chunk.byteLength;
+  return total;
+}
+
+/** The whole answer to `outgoing`; errors and events are only emitted after this has subscribed. */
+function answerOf(outgoing: ClientRequest, signal: AbortSignal | undefined): Promise<PooledAnswer> {
   return new Promise<PooledAnswer>((resolve, reject) => {
     let settled = false;
     const settle = (error: unknown, answer?: PooledAnswer) => {
@@ -120,51 +177,31 @@ export function requestThroughPool(url: string | URL, request: PoolRequest): Pro
       settle(signal?.reason);
       outgoing.destroy();
     };
-    let outgoing: ReturnType<typeof httpRequest>;
-    try {
-      outgoing = (target.secure ? httpsRequest : httpRequest)(
-        {
-          hostname: target.hostname,
-          port: target.port,
-          path: target.path,
-          method: request.method,
-          // Node takes a flat [name, value, …] list; its types only know the object form.
-          headers: headers as unknown as OutgoingHttpHeaders,
-          setHost: false,
-          agent: poolFor(target.secure),
-        },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          answer.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxAnswerBytes) {
-              // Settled first: the events the destroy causes must not replace the reason.
-              settle(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
-              outgoing.destroy();
-              return;
-            }
-            chunks.push(chunk);
-          });
-          answer.on('end', () =>
-            settle(undefined, {
-              statusCode: answer.statusCode ?? 0,
-              headers: answer.headers,
-              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
-            }),
-          );
-          // Also how a connection cut mid-body ends: ECONNRESET "aborted".
-          answer.on('error', settle);
-        },
+    outgoing.once('response', (answer: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxAnswerBytes) {
+          // Settled first: the events the destroy causes must not replace the reason.
+          settle(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
+          outgoing.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      answer.on('end', () =>
+        settle(undefined, {
+          statusCode: answer.statusCode ?? 0,
+          headers: answer.headers,
+          body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+        }),
       );
-    } catch (error) {
-      // A header value Node refuses (a newline in a configured key, say) throws here.
-      settle(error);
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+      // Also how a connection cut mid-body ends: ECONNRESET "aborted".
+      answer.on('error', settle);
+    });
     outgoing.on('error', settle);
-    outgoing.end(body);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -239,7 +276,11 @@ const jsonHeaderLists = new WeakMap<object, readonly string[]>();
  */
 export function postJsonThroughPool(
   url: string,
-  options: { headers: Readonly<Record<string, string>>; body: string; signal: AbortSignal },
+  options: {
+    headers: Readonly<Record<string, string>>;
+    body: string | readonly Uint8Array[];
+    signal: AbortSignal;
+  },
 ): Promise<PooledAnswer> {
   let headers = jsonHeaderLists.get(options.headers);
   if (!headers) {

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chatCompletionsJson,
+  type ChatCompletionsRequest,
+  chatCompletionsBody,
   finishReasonOf,
   JsonFragments,
   MalformedCompletionError,
   readChatCompletion,
 } from './chat-completions-wire.ts';
 
+/** The body as the server receives it. */
+function bodyText(request: ChatCompletionsRequest, fragments: JsonFragments): string {
+  return Buffer.concat(chatCompletionsBody(request, fragments)).toString('utf8');
+}
+
 describe('chat-completions wire format', () => {
   it('leaves out what the caller did not set, and the system message when it is empty', () => {
-    const text = chatCompletionsJson(
+    const text = bodyText(
       {
         model: 'm',
         system: '',
@@ -52,14 +58,16 @@ describe('chat-completions wire format', () => {
       max_tokens: 10,
       response_format: { type: 'json_schema', json_schema: { name: 'n', schema, strict: true } },
     });
-    expect(chatCompletionsJson(request, fragments)).toBe(expected);
-    // A second call is served from the fragments: same bytes.
-    expect(chatCompletionsJson(request, fragments)).toBe(expected);
-    // The text memo is bounded: more distinct system prompts than its size still serialize correctly.
-    for (const system of ['one', 'two', 'three', 'Answer in JSON.']) {
-      expect(JSON.parse(chatCompletionsJson({ ...request, system }, fragments)).messages[0].content).toBe(
-        system,
-      );
+    expect(bodyText(request, fragments)).toBe(expected);
+    // A second call is served from the fragments: same bytes, and the very same shared buffers.
+    expect(bodyText(request, fragments)).toBe(expected);
+    const [, systemFirst, , formatFirst] = chatCompletionsBody(request, fragments);
+    const [, systemAgain, , formatAgain] = chatCompletionsBody(request, fragments);
+    expect(systemAgain).toBe(systemFirst);
+    expect(formatAgain).toBe(formatFirst);
+    // The memo is bounded: more distinct system prompts than its size still serialize correctly.
+    for (const system of ['one', 'two', 'three', 'Answer in JSON.', 'ünïcødé "quoted"\n']) {
+      expect(JSON.parse(bodyText({ ...request, system }, fragments)).messages[0].content).toBe(system);
     }
   });
 

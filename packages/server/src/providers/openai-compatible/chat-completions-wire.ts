@@ -21,68 +21,81 @@ export interface ChatCompletionsRequest {
 }
 
 /**
- * The request body as JSON text. It is assembled from pieces so that the two large constant ones,
- * the system prompt (memoized per schema by the meta-prompt) and the response format with its
- * compiled schema, are serialized once rather than on every call; `fragments` keeps those.
+ * The request body as a list of byte chunks, sent as they are (ADR 0017). The two large parts, the
+ * system message (the meta-prompt with the pretty-printed schema, memoized per schema) and the
+ * response format with its compiled schema, are serialized and encoded once and then shared by
+ * every call; only the small parts around them (model, conversation, options) are built per call.
+ * Concatenated, the chunks are the JSON text `JSON.stringify` would give for the same request.
  */
-export function chatCompletionsJson(request: ChatCompletionsRequest, fragments: JsonFragments): string {
-  const parts = [`{"model":${JSON.stringify(request.model)},"messages":[`];
+export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: JsonFragments): Buffer[] {
+  const chunks: Buffer[] = [];
+  let text = `{"model":${JSON.stringify(request.model)},"messages":[`;
   let first = true;
   if (request.system.length > 0) {
-    parts.push(`{"role":"system","content":${fragments.text(request.system)}}`);
+    chunks.push(Buffer.from(text), fragments.systemMessage(request.system));
+    text = '';
     first = false;
   }
   for (const message of request.messages) {
-    parts.push(
-      `${first ? '' : ','}{"role":${JSON.stringify(message.role)},"content":${JSON.stringify(message.content)}}`,
-    );
+    text += `${first ? '' : ','}{"role":${JSON.stringify(message.role)},"content":${JSON.stringify(message.content)}}`;
     first = false;
   }
-  parts.push(']');
-  if (request.temperature !== undefined) parts.push(`,"temperature":${JSON.stringify(request.temperature)}`);
-  if (request.maxTokens !== undefined) parts.push(`,"max_tokens":${JSON.stringify(request.maxTokens)}`);
-  parts.push(`,"response_format":${fragments.responseFormat(request.responseFormat)}}`);
-  return parts.join('');
+  text += ']';
+  if (request.temperature !== undefined) text += `,"temperature":${JSON.stringify(request.temperature)}`;
+  if (request.maxTokens !== undefined) text += `,"max_tokens":${JSON.stringify(request.maxTokens)}`;
+  chunks.push(Buffer.from(`${text},"response_format":`), fragments.responseFormat(request.responseFormat));
+  chunks.push(closingBrace);
+  return chunks;
 }
 
-/** Serialized forms of the constant parts of requests, bounded so odd traffic cannot grow them. */
+const closingBrace = Buffer.from('}');
+const jsonObjectFormat = Buffer.from('{"type":"json_object"}');
+
+/**
+ * Encoded forms of the constant parts of requests, bounded so odd traffic cannot grow them. Callers
+ * must not write into the buffers they get: they are shared by every request.
+ */
 export class JsonFragments {
-  readonly #texts = new Map<string, string>();
-  readonly #formats = new WeakMap<object, Map<string, string>>();
+  readonly #systemMessages = new Map<string, Buffer>();
+  readonly #formats = new WeakMap<object, Map<string, Buffer>>();
   readonly #maxTexts: number;
 
   constructor(maxTexts = 64) {
     this.#maxTexts = maxTexts;
   }
 
-  text(value: string): string {
-    let json = this.#texts.get(value);
-    if (json === undefined) {
-      json = JSON.stringify(value);
+  /** `{"role":"system","content":…}` for this system prompt. */
+  systemMessage(system: string): Buffer {
+    let encoded = this.#systemMessages.get(system);
+    if (encoded === undefined) {
+      encoded = Buffer.from(`{"role":"system","content":${JSON.stringify(system)}}`);
       // Oldest first out: a Map iterates in insertion order.
-      if (this.#texts.size >= this.#maxTexts) this.#texts.delete(this.#texts.keys().next().value!);
-      this.#texts.set(value, json);
+      if (this.#systemMessages.size >= this.#maxTexts)
+        this.#systemMessages.delete(this.#systemMessages.keys().next().value!);
+      this.#systemMessages.set(system, encoded);
     }
-    return json;
+    return encoded;
   }
 
-  responseFormat(format: ResponseFormat): string {
-    if (format.type === 'json_object') return '{"type":"json_object"}';
+  responseFormat(format: ResponseFormat): Buffer {
+    if (format.type === 'json_object') return jsonObjectFormat;
     const schema = format.schema;
     const serialize = () =>
-      JSON.stringify({ type: 'json_schema', json_schema: { name: format.name, schema, strict: true } });
+      Buffer.from(
+        JSON.stringify({ type: 'json_schema', json_schema: { name: format.name, schema, strict: true } }),
+      );
     if (typeof schema !== 'object' || schema === null) return serialize();
     let byName = this.#formats.get(schema);
     if (!byName) {
       byName = new Map();
       this.#formats.set(schema, byName);
     }
-    let json = byName.get(format.name);
-    if (json === undefined) {
-      json = serialize();
-      byName.set(format.name, json);
+    let encoded = byName.get(format.name);
+    if (encoded === undefined) {
+      encoded = serialize();
+      byName.set(format.name, encoded);
     }
-    return json;
+    return encoded;
   }
 }
 

@@ -8,7 +8,7 @@ import { ProviderError } from '../provider-error.ts';
 import type { ProviderSettings } from '../registry/provider-settings.ts';
 import { memoizedCompiler, stripNullOptionals } from '../schema-compiler/index.ts';
 import {
-  chatCompletionsJson,
+  chatCompletionsBody,
   JsonFragments,
   MalformedCompletionError,
   type ResponseFormat,
@@ -57,23 +57,24 @@ export class OpenAiCompatibleProvider implements Provider {
       ? { type: 'json_schema', name: safeName(request.schemaName), schema: compiled.schema! }
       : { type: 'json_object' };
     const baseSystem = this.#settings.metaPrompt ?? request.system;
-    const body = chatCompletionsJson(
-      {
-        model,
-        system: strict ? baseSystem : withSchemaInstructions(baseSystem, request.schema),
-        messages: request.messages,
-        temperature: request.temperature ?? this.#settings.temperature,
-        maxTokens: request.maxTokens ?? this.#settings.maxTokens,
-        responseFormat,
-      },
-      this.#fragments,
-    );
 
     let answer: PooledAnswer;
     try {
+      // The body (several KB with the system prompt) is built inline, never held in a local across
+      // the await: hundreds of calls in flight would keep hundreds of them alive.
       answer = await postJsonThroughPool(this.#url, {
         headers: this.#headers,
-        body,
+        body: chatCompletionsBody(
+          {
+            model,
+            system: strict ? baseSystem : withSchemaInstructions(baseSystem, request.schema),
+            messages: request.messages,
+            temperature: request.temperature ?? this.#settings.temperature,
+            maxTokens: request.maxTokens ?? this.#settings.maxTokens,
+            responseFormat,
+          },
+          this.#fragments,
+        ),
         signal: options.signal,
       });
     } catch (error) {
