@@ -103,6 +103,21 @@ export function buildCacheKey(input: CacheKeyInput): CacheKey {
  * is the text `canonicalJson` gives for them; anything nested goes through `canonicalJson` itself.
  */
 function canonicalExtra(extra: Record<string, unknown>): string {
+  let text = extraTexts.get(extra);
+  if (text === undefined) {
+    text = writeExtra(extra);
+    extraTexts.set(extra, text);
+  }
+  return text;
+}
+
+/**
+ * Texts of `extra` objects that callers reuse (the analyze service keeps one per option set), like
+ * schema hashes are kept per schema object. Such objects must not be changed after their first key.
+ */
+const extraTexts = new WeakMap<object, string>();
+
+function writeExtra(extra: Record<string, unknown>): string {
   const names = Object.keys(extra).sort();
   let text = '';
   for (const name of names) {

@@ -94,11 +94,7 @@ export class AnalyzeService {
         temperature: body.temperature,
         maxTokens: body.max_tokens,
         validationMode: validation,
-        extra: {
-          metaPrompt: metaPromptVersion,
-          language: options.language ?? 'auto',
-          maxRepairAttempts: options.max_repair_attempts,
-        },
+        extra: keyExtra(options.language ?? 'auto', options.max_repair_attempts),
       });
 
       const lookup = () =>
@@ -432,3 +428,20 @@ function schemaNameOf(schema: unknown): string {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * The cache key's `extra` for one combination of options, one frozen object per combination, so the
+ * key builder serializes each combination once (it keeps texts per object). Bounded: the language
+ * comes from requests.
+ */
+const keyExtras = new Map<string, Readonly<Record<string, unknown>>>();
+function keyExtra(language: string, maxRepairAttempts: number | undefined): Record<string, unknown> {
+  const id = `${language}\u0000${maxRepairAttempts ?? ''}`;
+  let extra = keyExtras.get(id);
+  if (!extra) {
+    extra = Object.freeze({ metaPrompt: metaPromptVersion, language, maxRepairAttempts });
+    if (keyExtras.size >= 256) keyExtras.clear();
+    keyExtras.set(id, extra);
+  }
+  return extra;
+}
