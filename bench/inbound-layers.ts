@@ -6,7 +6,7 @@
  *
  *   node bench/inbound-layers.ts [--duration 6] [--warmup 2] [--layers 6,7] [--service-env '{"LOG_BATCH_SIZE":"1000"}']
  *
- * `--service-env` adds settings to the service of layers 6–8 (an experiment: is it the log thread?).
+ * `--service-env` adds settings to the service of layers 6–9 (an experiment: is it the log thread?).
  *
  * Prints one table and writes bench/results/layers.json. Same caveats as `npm run bench`: 2 cores
  * shared with the load generator, so compare rows of one run, not runs of different days.
@@ -26,6 +26,7 @@ const layers = [
   '+ HTTP metrics (counter, histogram, in-flight gauge)',
   '+ security headers (6)',
   '+ request id (UUID, header)',
+  "+ the service's logger (pino at warn, lazy per-request child)",
   '+ auth (lockout, key verification, hourly limit, 5 rate-limit headers)',
   '+ the analyze service answering from its cache',
   'the real app (buildApp)',
@@ -69,7 +70,7 @@ async function measureLayer(
   try {
     const url = `http://127.0.0.1:${app.port}/v1/analyze`;
     const headers = { 'content-type': 'application/json', 'x-api-key': adminKey };
-    // Fills the cache of layers 7 and 8; every layer must answer 200 before it is measured.
+    // Fills the cache of layers 8 and 9; every layer must answer 200 before it is measured.
     for (let attempt = 0; attempt < 2; attempt++) {
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 200)
@@ -105,7 +106,7 @@ try {
     process.stderr.write(`layer ${layer}: ${layers[layer]}…\n`);
     const measured = await measureLayer(layer, fake.baseUrl);
     const previous = rows.at(-1);
-    // The real app is compared with layer 7: what buildApp adds beyond the layers rebuilt here.
+    // The real app is compared with layer 8: what buildApp adds beyond the layers rebuilt here.
     const added = previous
       ? measured.mainThreadMicrosecondsPerRequest - previous.mainThreadMicrosecondsPerRequest
       : null;

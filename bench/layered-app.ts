@@ -1,12 +1,12 @@
 /**
  * The service's inbound HTTP layer rebuilt one layer at a time, for `npm run bench:layers`. Every
- * layer up to 6 answers `POST /v1/analyze` with the same fixed analyze answer, so the difference
- * between two layers is what the added plugin costs per request. Layer 7 answers through the real
- * analyze service (from its cache), layer 8 is the real app as `server.ts` builds it.
+ * layer up to 7 answers `POST /v1/analyze` with the same fixed analyze answer, so the difference
+ * between two layers is what the added plugin costs per request. Layer 8 answers through the real
+ * analyze service (from its cache), layer 9 is the real app as `server.ts` builds it.
  *
- *   node bench/layered-app.ts <layer 0-8> <port> <fake provider base URL> <admin key>
+ *   node bench/layered-app.ts <layer 0-9> <port> <fake provider base URL> <admin key>
  *
- * LAYER_ENV (JSON) adds settings to the service of layers 6–8.
+ * LAYER_ENV (JSON) adds settings to the service of layers 6–9.
  */
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,7 +56,7 @@ async function runtimeFor() {
 
 async function layeredApp(): Promise<FastifyInstance> {
   const { logger, runtime } = layer >= 6 ? await runtimeFor() : { logger: undefined, runtime: undefined };
-  if (layer === 8 && runtime) return (await buildApp(runtime.deps)) as unknown as FastifyInstance;
+  if (layer === 9 && runtime) return (await buildApp(runtime.deps)) as unknown as FastifyInstance;
   const app = fastify({
     ...(logger
       ? { loggerInstance: logger as FastifyBaseLogger, childLoggerFactory: lazyChildLoggerFactory }
@@ -79,7 +79,7 @@ async function layeredApp(): Promise<FastifyInstance> {
       reply.header(requestIdHeader, request.id);
       done();
     });
-  if (layer >= 6 && runtime) {
+  if (layer >= 7 && runtime) {
     const { services } = runtime.deps;
     await app.register(authPlugin, {
       verifier: services.verifier,
@@ -93,7 +93,7 @@ async function layeredApp(): Promise<FastifyInstance> {
   const schema = layer >= 2 ? { schema: { body: AnalyzeRequest, response: { 200: AnalyzeResponse } } } : {};
   const analyze = runtime?.deps.services.analyze;
   app.post('/v1/analyze', schema, async (request) => {
-    if (layer >= 7 && analyze && request.auth) {
+    if (layer >= 8 && analyze && request.auth) {
       return analyze.analyze(request.body as never, {
         key: request.auth.key,
         requestId: request.id,

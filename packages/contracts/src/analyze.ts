@@ -193,7 +193,7 @@ export const AnalyzeResponse = Type.Object(
     description: 'A structured answer and an honest account of how it was obtained',
     examples: [
       {
-        request_id: '9f1c2e7a-4d1b-4b8e-a1c3-6f0e2d9b7c55',
+        request_id: '01a2389f-5c11-7e3a-9b4d-2f6c1a8e0d47',
         data: {
           intent: 'translate',
           subject: 'Hello World',

@@ -22,7 +22,7 @@ export const Problem = Type.Object(
     status: Type.Integer({ minimum: 400, maximum: 599, examples: [400] }),
     detail: Type.String({ examples: ['body/prompt must NOT have fewer than 1 characters'] }),
     code: Type.String({ description: 'Machine-readable error code', examples: ['validation_error'] }),
-    request_id: Type.String({ examples: ['9f1c2e7a-4d1b-4b8e-a1c3-6f0e2d9b7c55'] }),
+    request_id: Type.String({ examples: ['01a2389f-5c11-7e3a-9b4d-2f6c1a8e0d47'] }),
     instance: Type.Optional(Type.String({ description: 'Path of the request that failed' })),
     errors: Type.Optional(Type.Array(FieldError)),
     retry_after_seconds: Type.Optional(Type.Integer({ minimum: 0 })),
