@@ -8,7 +8,7 @@ import { createMemoryRateLimitStore, createRedisRateLimitStore } from './rate-li
 const prefix = uniquePrefix('limits');
 const key = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
 
-rateLimitStoreConformance('memory', () => createMemoryRateLimitStore(prefix), key);
+rateLimitStoreConformance('memory', () => createMemoryRateLimitStore(), key);
 budgetLedgerConformance('memory', () => createMemoryBudgetLedger(), key);
 
 if (await redisAvailable()) {

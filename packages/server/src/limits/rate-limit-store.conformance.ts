@@ -94,6 +94,34 @@ export function rateLimitStoreConformance(
       expect(refused.resetMs).toBeGreaterThan(100_000);
     });
 
+    const answersNow = typeof makeStore().consumeNow === 'function';
+    it.skipIf(!answersNow)(
+      `answers at once what it answers later${answersNow ? '' : ' (skipped: this store must ask a server)'}`,
+      async () => {
+        const store = makeStore();
+        const key = uniqueKey('now');
+        const lockout: LimitPolicy = {
+          name: 'conformance-now',
+          points: 2,
+          windowSeconds: 60,
+          blockSeconds: 90,
+        };
+        expect(store.peekNow!(lockout, key)).toEqual(await store.peek(lockout, key));
+        const first = store.consumeNow!(lockout, key);
+        expect(first).toMatchObject({ allowed: true, remaining: 1 });
+        expect(store.peekNow!(lockout, key)).toMatchObject({ allowed: true, remaining: 1 });
+        expect((await store.consume(lockout, key)).remaining).toBe(0);
+        const refused = store.consumeNow!(lockout, key);
+        expect(refused.allowed).toBe(false);
+        expect(refused.resetMs).toBeGreaterThan(60_000); // the block, not the window
+        expect(store.peekNow!(lockout, key)).toMatchObject({ allowed: false, remaining: 0 });
+        const other = uniqueKey('now-tokens');
+        expect(store.consumeNow!(policy, other, 2).remaining).toBe(1);
+        expect(store.consumeNow!(policy, other, 2).allowed).toBe(false); // refused, given back
+        expect((await store.peek(policy, other)).remaining).toBe(1);
+      },
+    );
+
     it('expires the window', async () => {
       const store = makeStore();
       const key = uniqueKey('expiry');

@@ -5,6 +5,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { MemoryRateLimitStore } from './memory-rate-limit-store.ts';
 
 /** A fixed-window budget of `points` per `windowSeconds`, e.g. 1000 requests per hour for one key. */
 export interface LimitPolicy {
@@ -42,6 +43,12 @@ export interface RateLimitStore {
   reset(policy: LimitPolicy, key: string): Promise<void>;
   /** Refuses the key for the policy's `blockSeconds` from now (starts a lockout at once). */
   block(policy: LimitPolicy, key: string): Promise<void>;
+  /**
+   * `consume` and `peek` answered at once, by stores whose counters live in this process (memory).
+   * Absent on stores that must ask a server; callers fall back to the promise.
+   */
+  consumeNow?(policy: LimitPolicy, key: string, points?: number): LimitDecision;
+  peekNow?(policy: LimitPolicy, key: string): LimitDecision;
 }
 
 type LimiterFactory = (options: {
@@ -51,6 +58,7 @@ type LimiterFactory = (options: {
   blockDuration: number;
 }) => RateLimiterAbstract;
 
+/** rate-limiter-flexible behind the interface: the Redis store (the memory one is our own). */
 class FlexibleRateLimitStore implements RateLimitStore {
   readonly kind: 'memory' | 'redis';
   readonly #create: LimiterFactory;
@@ -142,8 +150,9 @@ function decision(policy: LimitPolicy, result: RateLimiterRes, allowed: boolean)
   };
 }
 
-export function createMemoryRateLimitStore(prefix = 'sps:rl'): RateLimitStore {
-  return new FlexibleRateLimitStore('memory', prefix, (options) => new RateLimiterMemory(options));
+/** Counters in this process: embedded mode, and tests. */
+export function createMemoryRateLimitStore(): RateLimitStore {
+  return new MemoryRateLimitStore();
 }
 
 /**

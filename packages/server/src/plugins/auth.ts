@@ -1,6 +1,7 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/app-error.ts';
+import type { LimitDecision } from '../limits/rate-limit-store.ts';
 import { secretsEqual } from '../modules/api-keys/api-key-secret.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
 import type { KeyVerifier } from '../modules/api-keys/key-verifier.ts';
@@ -64,30 +65,102 @@ export const authPlugin = fp<AuthPluginOptions>(
     const lastTouched = new Map<string, number>();
     const lastRateAudit = new Map<string, number>();
 
-    app.addHook('onRequest', async (request, reply) => {
-      const level = authLevelOf(request);
-      const ip = request.ip;
+    const ipRefusal = (decision: LimitDecision) => {
+      metrics?.recordLimitRejection('ip');
+      return new AppError('rate_limited', 'Too many requests from this address; slow down.', {
+        headers: rateLimitHeaders('ip', 60, decision),
+      });
+    };
 
+    /**
+     * What follows a key's hourly count, on both paths: rate-limit headers, the refusal when the hour
+     * is used up (audited once a minute per key), or the request's auth context.
+     */
+    const admit = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      key: ApiKeyRecord,
+      isAdmin: boolean,
+      decision: LimitDecision,
+    ): AppError | undefined => {
+      const headers = rateLimitHeaders('hourly', 3600, decision);
+      reply.headers(headers);
+      if (!decision.allowed) {
+        metrics?.recordLimitRejection('hourly');
+        // One audit row per key per minute is enough to see abuse without flooding the table.
+        const now = Date.now();
+        if ((lastRateAudit.get(key.id) ?? 0) < now - 60_000) {
+          lastRateAudit.set(key.id, now);
+          audit.record({
+            eventType: 'rate_limit.exceeded',
+            result: 'denied',
+            actorKeyId: key.id,
+            ip: request.ip,
+            requestId: request.id,
+            details: { limit: decision.limit, window_seconds: 3600 },
+          });
+        }
+        return new AppError(
+          'rate_limited',
+          `The key's limit of ${decision.limit} requests per hour is used up.`,
+          {
+            headers,
+          },
+        );
+      }
+      request.auth = { key, isAdmin };
+      // Every later log line of this request names the key (its id, never its secret) and the route.
+      // (A child logger costs a few microseconds; skip it when nothing at info or below is logged.)
+      if (
+        (request.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')
+      ) {
+        request.log = request.log.child({ api_key_id: key.id, route: request.routeOptions.url });
+        reply.log = request.log;
+      }
+      const now = Date.now();
+      if ((lastTouched.get(key.id) ?? 0) < now - 60_000) {
+        lastTouched.set(key.id, now);
+        options.keys
+          .touchLastUsed(key.id)
+          .catch((error: unknown) => request.log.warn({ err: error }, 'could not record key use'));
+      }
+      return undefined;
+    };
+
+    /**
+     * The common case decided without waiting (ADR 0018): counters in this process and a key in the
+     * verifier's cache. `true` admitted, an error refused, undefined when the full path must decide;
+     * it returns undefined only before anything was counted, so the full path never counts twice.
+     */
+    const decideNow = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      level: AuthLevel,
+    ): true | AppError | undefined => {
+      if (tracer?.enabled) return undefined;
+      if (level === 'public') {
+        const decision = limits.consumeIpNow(request.ip);
+        if (!decision) return undefined;
+        return decision.allowed ? true : ipRefusal(decision);
+      }
+      const lockout = limits.lockoutNow(request.ip);
+      if (!lockout || lockout.locked) return undefined;
+      // Failures, admin checks and first lookups are rare: the full path audits them.
+      const verification = verifier.verifyNow(request.headers);
+      if (!verification?.ok) return undefined;
+      const isAdmin = verification.key.scopes.includes('admin');
+      if (level === 'admin' && !isAdmin) return undefined;
+      const decision = limits.consumeKeyRequestNow(verification.key);
+      if (!decision) return undefined;
+      return admit(request, reply, verification.key, isAdmin, decision) ?? true;
+    };
+
+    /** Every case, waiting on the stores and the database as needed. */
+    const decide = async (request: FastifyRequest, reply: FastifyReply, level: AuthLevel): Promise<void> => {
+      const ip = request.ip;
       if (level === 'public') {
         const decision = await traced('rateLimit', () => limits.consumeIp(ip));
-        if (!decision.allowed) {
-          metrics?.recordLimitRejection('ip');
-          throw new AppError('rate_limited', 'Too many requests from this address; slow down.', {
-            headers: rateLimitHeaders('ip', 60, decision),
-          });
-        }
-        return;
-      }
-
-      if (level === 'metrics') {
-        if (!options.metricsToken) return;
-        const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-        if (!secretsEqual(presented, options.metricsToken)) {
-          metrics?.recordAuthFailure('metrics_token');
-          throw new AppError('unauthorized', 'The metrics token is missing or wrong.', {
-            headers: { 'www-authenticate': 'Bearer realm="metrics"' },
-          });
-        }
+        if (!decision.allowed) throw ipRefusal(decision);
         return;
       }
 
@@ -137,47 +210,39 @@ export const authPlugin = fp<AuthPluginOptions>(
       }
 
       const decision = await traced('rateLimit', () => limits.consumeKeyRequest(key));
-      const headers = rateLimitHeaders('hourly', 3600, decision);
-      reply.headers(headers);
-      if (!decision.allowed) {
-        metrics?.recordLimitRejection('hourly');
-        // One audit row per key per minute is enough to see abuse without flooding the table.
-        const now = Date.now();
-        if ((lastRateAudit.get(key.id) ?? 0) < now - 60_000) {
-          lastRateAudit.set(key.id, now);
-          audit.record({
-            eventType: 'rate_limit.exceeded',
-            result: 'denied',
-            actorKeyId: key.id,
-            ip,
-            requestId: request.id,
-            details: { limit: decision.limit, window_seconds: 3600 },
-          });
-        }
-        throw new AppError(
-          'rate_limited',
-          `The key's limit of ${decision.limit} requests per hour is used up.`,
-          { headers },
-        );
-      }
+      const refusal = admit(request, reply, key, isAdmin, decision);
+      if (refusal) throw refusal;
+    };
 
-      request.auth = { key, isAdmin };
-      // Every later log line of this request names the key (its id, never its secret) and the route.
-      // (A child logger costs a few microseconds; skip it when nothing at info or below is logged.)
-      if (
-        (request.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')
-      ) {
-        request.log = request.log.child({ api_key_id: key.id, route: request.routeOptions.url });
-        reply.log = request.log;
+    // Callback style: the common case completes in the same tick, with no promise per request.
+    app.addHook('onRequest', (request, reply, done) => {
+      const level = authLevelOf(request);
+      if (level === 'metrics') {
+        done(metricsTokenRefusal(request, options.metricsToken, metrics));
+        return;
       }
-      const now = Date.now();
-      if ((lastTouched.get(key.id) ?? 0) < now - 60_000) {
-        lastTouched.set(key.id, now);
-        options.keys
-          .touchLastUsed(key.id)
-          .catch((error: unknown) => request.log.warn({ err: error }, 'could not record key use'));
+      const now = decideNow(request, reply, level);
+      if (now !== undefined) {
+        done(now === true ? undefined : now);
+        return;
       }
+      decide(request, reply, level).then(() => done(), done);
     });
   },
   { name: 'auth' },
 );
+
+/** The metrics route's own token, when one is configured. */
+function metricsTokenRefusal(
+  request: FastifyRequest,
+  metricsToken: string | undefined,
+  metrics: Metrics | undefined,
+): AppError | undefined {
+  if (!metricsToken) return undefined;
+  const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  if (secretsEqual(presented, metricsToken)) return undefined;
+  metrics?.recordAuthFailure('metrics_token');
+  return new AppError('unauthorized', 'The metrics token is missing or wrong.', {
+    headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+  });
+}

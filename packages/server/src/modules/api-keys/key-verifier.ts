@@ -32,16 +32,36 @@ export class KeyVerifier {
   }
 
   async verify(headers: Record<string, string | string[] | undefined>): Promise<Verification> {
+    const presented = this.#presented(headers);
+    if ('ok' in presented) return presented;
+    let key = this.#cache?.get(presented.hash);
+    if (!key) {
+      key = (await this.#repository.findByHash(presented.hash)) ?? undefined;
+      if (!key) return { ok: false, reason: 'unknown' };
+      this.#cache?.set(presented.hash, key);
+    }
+    return this.#judge(key, presented.hash);
+  }
+
+  /**
+   * `verify` without waiting: the answer when no database lookup is needed (no key, a malformed one,
+   * or one in the cache), undefined when `verify` must look it up.
+   */
+  verifyNow(headers: Record<string, string | string[] | undefined>): Verification | undefined {
+    const presented = this.#presented(headers);
+    if ('ok' in presented) return presented;
+    const key = this.#cache?.get(presented.hash);
+    return key ? this.#judge(key, presented.hash) : undefined;
+  }
+
+  #presented(headers: Record<string, string | string[] | undefined>): Verification | { hash: string } {
     const raw = extractKey(headers);
     if (raw === undefined) return { ok: false, reason: 'missing' };
     if (!isWellFormedKey(raw)) return { ok: false, reason: 'malformed' };
-    const hash = hashApiKey(raw);
-    let key = this.#cache?.get(hash);
-    if (!key) {
-      key = (await this.#repository.findByHash(hash)) ?? undefined;
-      if (!key) return { ok: false, reason: 'unknown' };
-      this.#cache?.set(hash, key);
-    }
+    return { hash: hashApiKey(raw) };
+  }
+
+  #judge(key: ApiKeyRecord, hash: string): Verification {
     if (!key.isActive || key.revokedAt !== null) return { ok: false, reason: 'revoked' };
     if (key.expiresAt !== null && key.expiresAt.getTime() <= this.#now().getTime())
       return { ok: false, reason: 'expired' };

@@ -54,10 +54,29 @@ export class LimitsService {
     return this.#options.store.consume(this.#ipPolicy, ip);
   }
 
+  /** `consumeIp` answered at once, or undefined when the store must be awaited. */
+  consumeIpNow(ip: string): LimitDecision | undefined {
+    return this.#options.store.consumeNow?.(this.#ipPolicy, ip);
+  }
+
   /** Whether this IP is locked out after too many failed authentications. */
   async lockout(ip: string): Promise<LimitDecision | undefined> {
-    const state = await this.#options.store.peek(this.#authFailurePolicy, ip);
-    return state.remaining === 0 && state.resetMs > 0 ? { ...state, allowed: false } : undefined;
+    return lockedBy(await this.#options.store.peek(this.#authFailurePolicy, ip));
+  }
+
+  /**
+   * `lockout` answered at once when the store keeps its counters in this process: `{ locked }`, with
+   * `locked` undefined when the address may try. Undefined when the store must be awaited.
+   */
+  lockoutNow(ip: string): { locked: LimitDecision | undefined } | undefined {
+    const { store } = this.#options;
+    if (!store.peekNow) return undefined;
+    return { locked: lockedBy(store.peekNow(this.#authFailurePolicy, ip)) };
+  }
+
+  /** `consumeKeyRequest` answered at once, or undefined when the store must be awaited. */
+  consumeKeyRequestNow(key: ApiKeyRecord): LimitDecision | undefined {
+    return this.#options.store.consumeNow?.(hourlyPolicy(key), key.id);
   }
 
   /** Counts a failed authentication; the one that uses up the allowance starts the lockout. */
@@ -140,6 +159,11 @@ export class LimitsService {
     const now = (this.#options.now ?? (() => new Date()))();
     return `${keyId}:${now.toISOString().slice(0, 7)}`;
   }
+}
+
+/** The refusal a lockout state amounts to, or undefined when the address is not locked out. */
+function lockedBy(state: LimitDecision): LimitDecision | undefined {
+  return state.remaining === 0 && state.resetMs > 0 ? { ...state, allowed: false } : undefined;
 }
 
 /**
