@@ -3,6 +3,7 @@
  * at the same time so that whatever else the machine does hits both alike.
  *
  *   node bench/compare.ts --base HEAD~2 [--rounds 3] [--scenarios hit,miss] [--duration 8]
+ *   COMPARE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/profiles/{label}' node bench/compare.ts …
  *
  * The base version is checked out in a temporary git worktree (sharing this checkout's
  * node_modules); the other one is this working tree, uncommitted changes included. Each round starts
@@ -67,6 +68,18 @@ interface Version {
   root: string;
 }
 
+/**
+ * Extra Node flags for both services (`COMPARE_NODE_FLAGS`), `{label}` replaced per version, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/profiles/{label}` to profile both sides of the same load.
+ */
+function nodeFlagsFor(version: Version): string[] {
+  const label = version.label.replace(/\W+/g, '-');
+  return (process.env.COMPARE_NODE_FLAGS ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((flag) => flag.replaceAll('{label}', label));
+}
+
 interface RunningService {
   child: BenchChild;
   baseUrl: string;
@@ -82,7 +95,7 @@ async function startVersion(
   const child = await startChild({
     name: `service ${version.label}`,
     command: nodeBinary,
-    args: [join(version.root, 'packages', 'server', 'src', 'server.ts')],
+    args: [...nodeFlagsFor(version), join(version.root, 'packages', 'server', 'src', 'server.ts')],
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,
     timeoutMs: 60_000,
     env: {
