@@ -16,19 +16,12 @@
  * two `npm run bench` runs minutes apart cannot show a 5% change; a paired run can.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nodeBinary, repoRoot, startFakeProvider } from './lib/bench-stack.ts';
-import {
-  type BenchChild,
-  killAllChildrenNow,
-  startChild,
-  stopAllChildren,
-  stopChild,
-} from './lib/child-processes.ts';
+import { repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
+import { killAllChildrenNow, stopAllChildren, stopChild } from './lib/child-processes.ts';
 import { analyzeBody, basePrompt, runLoad } from './lib/scenarios.ts';
 
 const { values: flags } = parseArgs({
@@ -80,50 +73,19 @@ function nodeFlagsFor(version: Version): string[] {
     .map((flag) => flag.replaceAll('{label}', label));
 }
 
-interface RunningService {
-  child: BenchChild;
-  baseUrl: string;
-  userKey: string;
-}
-
-async function startVersion(
-  version: Version,
-  round: number,
-  providerBaseUrl: string,
-): Promise<RunningService> {
-  const adminKey = `sp_${randomBytes(32).toString('hex')}`;
-  const child = await startChild({
+function startVersion(version: Version, round: number, providerBaseUrl: string): Promise<Service> {
+  const dataDir = join(workDir, `${version.label.replace(/\W+/g, '-')}-${round}`);
+  return startService({
+    dataDir,
+    providerBaseUrl,
+    root: version.root,
+    nodeFlags: nodeFlagsFor(version),
     name: `service ${version.label}`,
-    command: nodeBinary,
-    args: [...nodeFlagsFor(version), join(version.root, 'packages', 'server', 'src', 'server.ts')],
-    readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 60_000,
-    env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      DATABASE_URL: `sqlite:${join(workDir, `${version.label}-${round}.db`)}`,
-      LOG_LEVEL: 'warn',
-      SPS_ADMIN_KEY: adminKey,
-      DEFAULT_RATE_LIMIT_PER_HOUR: '10000000',
-      IP_REQUESTS_PER_MINUTE: '100000000',
-      OPENAI_COMPATIBLE_BASE_URL: `${providerBaseUrl}/v1`,
-      OPENAI_COMPATIBLE_MODEL: 'bench-model',
-    },
   });
-  const baseUrl = `http://127.0.0.1:${child.port}`;
-  const response = await fetch(`${baseUrl}/v1/api-keys`, {
-    method: 'POST',
-    headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'compare', scopes: ['user'], rate_limit_per_hour: 10_000_000 }),
-  });
-  const created = (await response.json()) as { key?: string };
-  if (!created.key) throw new Error(`${version.label}: could not create a key: ${JSON.stringify(created)}`);
-  return { child, baseUrl, userKey: created.key };
 }
 
 /** One scenario against one service; `distinct` makes every prompt new (a miss). */
-async function load(service: RunningService, seconds: number, distinct?: string) {
+async function load(service: Service, seconds: number, distinct?: string) {
   const summary = await runLoad({
     url: `${service.baseUrl}/v1/analyze`,
     connections: 64,

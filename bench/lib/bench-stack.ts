@@ -72,6 +72,12 @@ export interface ServiceOptions {
   redisUrl?: string;
   /** Run under `--cpu-prof`, writing the profile into this directory at exit. */
   cpuProfileDir?: string;
+  /** The checkout whose server runs (`bench:compare` starts an older one); this one by default. */
+  root?: string;
+  /** Node flags instead of `BENCH_NODE_FLAGS`. */
+  nodeFlags?: string[];
+  /** Shown in the harness's messages. */
+  name?: string;
 }
 
 export interface Service {
@@ -100,16 +106,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const profileArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = await startChild({
-    name: options.cpuProfileDir ? 'service (profiled)' : 'service',
+    name: options.name ?? (options.cpuProfileDir ? 'service (profiled)' : 'service'),
     command: nodeBinary,
     args: [
       ...profileArgs,
-      ...serviceNodeFlags,
+      ...(options.nodeFlags ?? serviceNodeFlags),
       // Only used by the memory probe, on request; the service never calls gc() itself.
       '--expose-gc',
       '--import',
       join(repoRoot, 'bench', 'lib', 'memory-probe.ts'),
-      join(repoRoot, 'packages', 'server', 'src', 'server.ts'),
+      join(options.root ?? repoRoot, 'packages', 'server', 'src', 'server.ts'),
     ],
     env,
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,

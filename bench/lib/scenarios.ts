@@ -140,65 +140,61 @@ async function withSpreadPhases<T>(
   }
 }
 
+/** One load of `url` at a provider delay, with spread arrivals, as a table row (CPU of `cpuPid`). */
+async function delayedRow(
+  fake: FakeProvider,
+  timing: Timing,
+  options: { delayMs: number; connections: number },
+  target: { scenario: string; url: string; cpuPid: number },
+): Promise<LoadRow> {
+  await waitForQuiet(fake);
+  const summary = await withSpreadPhases(fake, options.delayMs, timing, () =>
+    runLoad({
+      url: target.url,
+      connections: options.connections,
+      ...measured(timing, target.cpuPid),
+      headers: {},
+      body: analyzeBody(basePrompt),
+    }),
+  );
+  await fake.setDelay(0);
+  return { scenario: target.scenario, connections: options.connections, ...summary, ...cpuFigures(summary) };
+}
+
 /**
  * The reference for scenario 4: the load generator straight against the fake provider, same delay and
  * connections, no gateway in between. Its p50 and p99 above the nominal delay are what this machine's
  * load generator, loopback and the fake's timers add by themselves; what a gateway adds is its own
  * row minus this one.
  */
-export async function directProviderScenario(
+export function directProviderScenario(
   fake: FakeProvider,
   timing: Timing,
   options: { delayMs: number; connections: number },
 ): Promise<LoadRow> {
-  await waitForQuiet(fake);
-  const summary = await withSpreadPhases(fake, options.delayMs, timing, () =>
-    runLoad({
-      url: `${fake.baseUrl}/v1/chat/completions`,
-      connections: options.connections,
-      ...measured(timing, fake.child.pid),
-      headers: {},
-      body: analyzeBody(basePrompt),
-    }),
-  );
-  await fake.setDelay(0);
-  return {
+  return delayedRow(fake, timing, options, {
     scenario: `provider direct, ${options.delayMs} ms (reference)`,
-    connections: options.connections,
-    ...summary,
-    ...cpuFigures(summary),
-  };
+    url: `${fake.baseUrl}/v1/chat/completions`,
+    cpuPid: fake.child.pid,
+  });
 }
 
 /**
  * The floor for scenario 4: the bare proxy route of the baseline server against the fake provider at
  * the same latency and connection count. Whatever it adds over the provider's delay, any Node.js
- * gateway on this machine adds too (under load the answers of 256 connections come back in waves).
+ * gateway on this machine adds too.
  */
-export async function proxyFloorScenario(
+export function proxyFloorScenario(
   baseline: BenchChild,
   fake: FakeProvider,
   timing: Timing,
   options: { delayMs: number; connections: number },
 ): Promise<LoadRow> {
-  await waitForQuiet(fake);
-  const summary = await withSpreadPhases(fake, options.delayMs, timing, () =>
-    runLoad({
-      url: `http://127.0.0.1:${baseline.port}/proxy`,
-      connections: options.connections,
-      ...measured(timing, baseline.pid),
-      headers: {},
-      body: analyzeBody(basePrompt),
-    }),
-  );
-  const row: LoadRow = {
+  return delayedRow(fake, timing, options, {
     scenario: `bare proxy, provider ${options.delayMs} ms (floor)`,
-    connections: options.connections,
-    ...summary,
-    ...cpuFigures(summary),
-  };
-  await fake.setDelay(0);
-  return row;
+    url: `http://127.0.0.1:${baseline.port}/proxy`,
+    cpuPid: baseline.pid,
+  });
 }
 
 export function analyzeJob(

@@ -54,13 +54,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   peekNow(policy: LimitPolicy, key: string): LimitDecision {
     const now = this.#now();
     const window = this.#current(policy, key, now);
-    if (!window)
-      return {
-        allowed: true,
-        limit: policy.points,
-        remaining: policy.points,
-        resetMs: policy.windowSeconds * 1000,
-      };
+    if (!window) return untouched(policy);
     return decision(policy, window, now, window.consumed <= policy.points);
   }
 
@@ -141,6 +135,16 @@ export class MemoryRateLimitStore implements RateLimitStore {
       for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
     }
   }
+}
+
+/** The state of a key that has nothing counted in the current window (both stores). */
+export function untouched(policy: LimitPolicy): LimitDecision {
+  return {
+    allowed: true,
+    limit: policy.points,
+    remaining: policy.points,
+    resetMs: policy.windowSeconds * 1000,
+  };
 }
 
 function decision(policy: LimitPolicy, window: Window, now: number, allowed: boolean): LimitDecision {

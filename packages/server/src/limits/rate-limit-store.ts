@@ -5,7 +5,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import { MemoryRateLimitStore } from './memory-rate-limit-store.ts';
+import { MemoryRateLimitStore, untouched } from './memory-rate-limit-store.ts';
 
 /** A fixed-window budget of `points` per `windowSeconds`, e.g. 1000 requests per hour for one key. */
 export interface LimitPolicy {
@@ -103,13 +103,7 @@ class FlexibleRateLimitStore implements RateLimitStore {
 
   async peek(policy: LimitPolicy, key: string): Promise<LimitDecision> {
     const result = await this.#limiter(policy).get(key);
-    if (!result)
-      return {
-        allowed: true,
-        limit: policy.points,
-        remaining: policy.points,
-        resetMs: policy.windowSeconds * 1000,
-      };
+    if (!result) return untouched(policy);
     return decision(policy, result, result.consumedPoints <= policy.points);
   }
 
