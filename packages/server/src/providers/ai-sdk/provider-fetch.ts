@@ -1,12 +1,7 @@
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { checkHeaderList, Http1Pool, type Http1Target } from '../http/http1-pool.ts';
+
+export { maxAnswerBytes, OversizedAnswerError } from '../http/http1-response.ts';
 
 /** The `fetch` signature the AI SDK provider factories accept. */
 export type FetchFunction = typeof globalThis.fetch;
@@ -14,49 +9,28 @@ export type FetchFunction = typeof globalThis.fetch;
 /** Statuses whose responses carry no body; `new Response` refuses one for them. */
 const nullBodyStatuses = new Set([101, 204, 205, 304]);
 
-/** A vendor answer larger than this is refused: a misbehaving server must not fill our memory. */
-export const maxAnswerBytes = 16 * 1024 * 1024;
-
-export class OversizedAnswerError extends Error {
-  override readonly name = 'OversizedAnswerError';
-}
-
 /** A whole answer from a vendor, read into memory (we never stream from cloud providers). */
 export interface PooledAnswer {
   statusCode: number;
-  /** Lower-cased names as Node parses them: repeated headers joined with ", ", `set-cookie` a list. */
+  /** Lower-cased names: repeated headers joined with ", " (some kept once, as Node does), `set-cookie` a list. */
   headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
 /**
- * Keep-alive pools shared by every provider of the process, on Node's own HTTP client (ADR 0013).
- * `timeout` closes a connection idle for 10 s, or earlier when the server announces a shorter
- * `Keep-Alive: timeout`, so a pooled socket is not reused just as the server drops it; it never
- * applies to a call in progress (deadlines do, through the signal). `lifo` keeps reusing the warmest
- * connections and lets the rest expire after a burst.
+ * Kept-alive connections shared by every provider of the process, on our own HTTP/1.1 client
+ * (ADR 0019, which replaced Node's `http.request` and agent of ADR 0013 for the CPU per call). A
+ * connection idle for 10 s, or for less than the server's announced `Keep-Alive: timeout`, is closed
+ * so that it is not reused just as the server drops it.
  */
-const poolOptions = { keepAlive: true, timeout: 10_000, scheduling: 'lifo' } as const;
-let httpPool: HttpAgent | undefined;
-let httpsPool: HttpsAgent | undefined;
+const pool = new Http1Pool();
 
-function poolFor(secure: boolean): HttpAgent {
-  if (secure) {
-    httpsPool ??= new HttpsAgent(poolOptions);
-    return httpsPool;
-  }
-  httpPool ??= new HttpAgent(poolOptions);
-  return httpPool;
+/** Closes the idle provider connections (tests; a process exit closes them anyway). */
+export function closeIdleProviderConnections(): void {
+  pool.closeIdle();
 }
 
-interface Target {
-  secure: boolean;
-  hostname: string;
-  port: string;
-  path: string;
-  /** `Host` header value. */
-  host: string;
-}
+type Target = Http1Target;
 
 /** Parsed provider URLs: a handful per process (one per configured endpoint), parsed once each. */
 const targets = new Map<string, Target>();
@@ -98,112 +72,33 @@ export interface PoolRequest {
  * once it is aborted, with `OversizedAnswerError` past `maxAnswerBytes`, and otherwise with what the
  * connection failed with (`ECONNREFUSED`, a reset, a connection closed before the answer ended).
  *
- * Written for the per-call cost (ADR 0013): headers go to Node as a flat list (no `setHeader` per
- * name), and the signal is watched with one listener rather than through `http.request`'s `signal`
- * option, which tracks the request with stream end-of-life listeners.
+ * Written for the per-call cost (ADR 0019): the head is one string written with the body, header
+ * lists are checked once per list, and the signal is watched with one listener.
  */
 export function requestThroughPool(url: string | URL, request: PoolRequest): Promise<PooledAnswer> {
   const signal = request.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  let outgoing: ClientRequest;
+  let target: Target;
   try {
-    outgoing = send(targetOf(url), request.method, request.headers, request.body ?? undefined);
+    target = targetOf(url);
+    if (!checkedHeaderLists.has(request.headers)) {
+      checkHeaderList(request.headers);
+      checkedHeaderLists.add(request.headers);
+    }
   } catch (error) {
-    // A header value Node refuses (a newline in a configured key, say) throws here.
+    // An unsupported URL, or a header value that cannot go on the wire (a newline in a configured key).
     return Promise.reject(error);
   }
-  return answerOf(outgoing, signal);
-}
-
-/**
- * Starts the request and hands it the body. Kept apart from `answerOf`'s closures on purpose: a body
- * captured there would stay reachable until the answer arrives, and with a slow provider hundreds of
- * request bodies (several KB each, the system prompt included) would survive every young-generation
- * collection meanwhile.
- */
-function send(
-  target: Target,
-  method: string,
-  extraHeaders: readonly string[],
-  body: string | Uint8Array | readonly Uint8Array[] | undefined,
-): ClientRequest {
-  const headers = ['host', target.host, ...extraHeaders];
-  if (body !== undefined) headers.push('content-length', String(byteLength(body)));
-  const outgoing = (target.secure ? httpsRequest : httpRequest)({
-    hostname: target.hostname,
-    port: target.port,
-    path: target.path,
-    method,
-    // Node takes a flat [name, value, …] list; its types only know the object form.
-    headers: headers as unknown as OutgoingHttpHeaders,
-    setHost: false,
-    agent: poolFor(target.secure),
-  });
-  if (isChunkList(body)) {
-    // Written before the socket is attached, the chunks are queued and go out in one corked write.
-    for (let index = 0; index < body.length - 1; index++) outgoing.write(body[index]);
-    outgoing.end(body.at(-1));
-  } else {
-    outgoing.end(body);
-  }
-  return outgoing;
-}
-
-function isChunkList(
-  body: string | Uint8Array | readonly Uint8Array[] | undefined,
-): body is readonly Uint8Array[] {
-  return Array.isArray(body);
-}
-
-function byteLength(body: string | Uint8Array | readonly Uint8Array[]): number {
-  if (!isChunkList(body)) return Buffer.byteLength(body);
-  let total = 0;
-  for (const chunk of body) total += chunk.byteLength;
-  return total;
-}
-
-/** The whole answer to `outgoing`; errors and events are only emitted after this has subscribed. */
-function answerOf(outgoing: ClientRequest, signal: AbortSignal | undefined): Promise<PooledAnswer> {
-  return new Promise<PooledAnswer>((resolve, reject) => {
-    let settled = false;
-    const settle = (error: unknown, answer?: PooledAnswer) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      if (answer) resolve(answer);
-      else reject(signal?.aborted ? signal.reason : error);
-    };
-    const onAbort = () => {
-      settle(signal?.reason);
-      outgoing.destroy();
-    };
-    outgoing.once('response', (answer: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      answer.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxAnswerBytes) {
-          // Settled first: the events the destroy causes must not replace the reason.
-          settle(new OversizedAnswerError(`the answer is larger than ${maxAnswerBytes} bytes`));
-          outgoing.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      answer.on('end', () =>
-        settle(undefined, {
-          statusCode: answer.statusCode ?? 0,
-          headers: answer.headers,
-          body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
-        }),
-      );
-      // Also how a connection cut mid-body ends: ECONNRESET "aborted".
-      answer.on('error', settle);
-    });
-    outgoing.on('error', settle);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return pool.request(target, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body ?? undefined,
+    signal,
   });
 }
+
+/** Lists already checked: a provider's constant list (`postJsonThroughPool`) is checked once. */
+const checkedHeaderLists = new WeakSet<readonly string[]>();
 
 /** Lower-cased names and values of a headers object, flattened for `requestThroughPool`. */
 export function headerList(headers: Readonly<Record<string, string>>): string[] {
