@@ -1,3 +1,5 @@
+// First, before the module graph loads and collects: keeps nextTick's object shapes stable (ADR 0020).
+import './lib/pin-tick-object-maps.ts';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config/index.ts';
