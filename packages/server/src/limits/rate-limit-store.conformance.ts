@@ -62,15 +62,14 @@ export function rateLimitStoreConformance(
       expect((await store.peek(policy, key)).remaining).toBe(3);
     });
 
+    /** A fresh store, a key of its own and a policy that locks out once its points are used. */
+    const lockoutCase = (name: string, points: number, windowSeconds: number, blockSeconds: number) => {
+      const lockout: LimitPolicy = { name: `conformance-${name}`, points, windowSeconds, blockSeconds };
+      return { store: makeStore(), key: uniqueKey(name), lockout };
+    };
+
     it('blocks for blockSeconds once exhausted (lockout)', async () => {
-      const store = makeStore();
-      const key = uniqueKey('block');
-      const lockout: LimitPolicy = {
-        name: 'conformance-lockout',
-        points: 2,
-        windowSeconds: 1,
-        blockSeconds: 300,
-      };
+      const { store, key, lockout } = lockoutCase('lockout', 2, 1, 300);
       await store.consume(lockout, key);
       await store.consume(lockout, key);
       const refused = await store.consume(lockout, key);
@@ -80,14 +79,7 @@ export function rateLimitStoreConformance(
     });
 
     it('block() starts a lockout at once', async () => {
-      const store = makeStore();
-      const key = uniqueKey('explicit-block');
-      const lockout: LimitPolicy = {
-        name: 'conformance-explicit-block',
-        points: 5,
-        windowSeconds: 60,
-        blockSeconds: 120,
-      };
+      const { store, key, lockout } = lockoutCase('explicit-block', 5, 60, 120);
       await store.block(lockout, key);
       const refused = await store.consume(lockout, key);
       expect(refused.allowed).toBe(false);
@@ -98,14 +90,7 @@ export function rateLimitStoreConformance(
     it.skipIf(!answersNow)(
       `answers at once what it answers later${answersNow ? '' : ' (skipped: this store must ask a server)'}`,
       async () => {
-        const store = makeStore();
-        const key = uniqueKey('now');
-        const lockout: LimitPolicy = {
-          name: 'conformance-now',
-          points: 2,
-          windowSeconds: 60,
-          blockSeconds: 90,
-        };
+        const { store, key, lockout } = lockoutCase('now', 2, 60, 90);
         expect(store.peekNow!(lockout, key)).toEqual(await store.peek(lockout, key));
         const first = store.consumeNow!(lockout, key);
         expect(first).toMatchObject({ allowed: true, remaining: 1 });

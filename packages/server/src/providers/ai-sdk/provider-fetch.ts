@@ -30,13 +30,11 @@ export function closeIdleProviderConnections(): void {
   pool.closeIdle();
 }
 
-type Target = Http1Target;
-
 /** Parsed provider URLs: a handful per process (one per configured endpoint), parsed once each. */
-const targets = new Map<string, Target>();
+const targets = new Map<string, Http1Target>();
 const maxTargets = 256;
 
-function targetOf(url: string | URL): Target {
+function targetOf(url: string | URL): Http1Target {
   const text = String(url);
   let target = targets.get(text);
   if (!target) {
@@ -78,7 +76,7 @@ export interface PoolRequest {
 export function requestThroughPool(url: string | URL, request: PoolRequest): Promise<PooledAnswer> {
   const signal = request.signal ?? undefined;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  let target: Target;
+  let target: Http1Target;
   try {
     target = targetOf(url);
     if (!checkedHeaderLists.has(request.headers)) {

@@ -71,8 +71,8 @@ class Connection {
     this.socket.setNoDelay(true);
     this.socket.on('data', (data: Buffer) => this.#received(data));
     this.socket.on('end', () => this.#ended());
-    this.socket.on('close', () => this.#closed(new ConnectionClosedError()));
-    this.socket.on('error', (error) => this.#closed(error));
+    this.socket.on('close', () => this.destroy(new ConnectionClosedError()));
+    this.socket.on('error', (error) => this.destroy(error));
   }
 
   send(request: Http1Request, target: Http1Target, call: Call): void {
@@ -125,10 +125,6 @@ class Connection {
     const answer = call?.parser.end();
     if (call && answer) this.#answered(call, answer);
     else this.destroy();
-  }
-
-  #closed(error: unknown): void {
-    this.destroy(error);
   }
 
   #answered(call: Call, answer: ParsedAnswer): void {

@@ -210,7 +210,7 @@ export class Http1ResponseParser {
     this.#done = true;
     const head = this.#head!;
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bodyBytes);
-    return { ...head, body, reusable: head.reusable && clean && this.#framing?.kind !== 'until-close' };
+    return { ...head, body, reusable: head.reusable && clean };
   }
 }
 
