@@ -6,7 +6,11 @@ import { secretsEqual } from '../modules/api-keys/api-key-secret.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from '../modules/api-keys/api-keys.repository.ts';
 import type { KeyVerifier } from '../modules/api-keys/key-verifier.ts';
 import type { AuditService } from '../modules/audit-logs/audit.service.ts';
-import { type LimitsService, rateLimitHeaders } from '../modules/limits/limits.service.ts';
+import {
+  type LimitsService,
+  rateLimitHeaders,
+  rateLimitHeaderWriter,
+} from '../modules/limits/limits.service.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Tracer } from '../observability/tracing.ts';
 
@@ -62,6 +66,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     // Spans only when tracing is on; otherwise call straight through (no closure per request).
     const traced = <T>(kind: 'auth' | 'rateLimit', fn: () => Promise<T>): Promise<T> =>
       tracer?.enabled ? tracer[kind](fn) : fn();
+    const writeHourlyHeaders = rateLimitHeaderWriter('hourly', 3600);
     const lastTouched = new Map<string, number>();
     const lastRateAudit = new Map<string, number>();
 
@@ -83,8 +88,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       isAdmin: boolean,
       decision: LimitDecision,
     ): AppError | undefined => {
-      const headers = rateLimitHeaders('hourly', 3600, decision);
-      reply.headers(headers);
+      writeHourlyHeaders(reply, decision);
       if (!decision.allowed) {
         metrics?.recordLimitRejection('hourly');
         // One audit row per key per minute is enough to see abuse without flooding the table.
@@ -103,9 +107,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         return new AppError(
           'rate_limited',
           `The key's limit of ${decision.limit} requests per hour is used up.`,
-          {
-            headers,
-          },
+          { headers: rateLimitHeaders('hourly', 3600, decision) },
         );
       }
       request.auth = { key, isAdmin };
@@ -146,7 +148,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       const lockout = limits.lockoutNow(request.ip);
       if (!lockout || lockout.locked) return undefined;
       // Failures, admin checks and first lookups are rare: the full path audits them.
-      const verification = verifier.verifyNow(request.headers);
+      const verification = verifier.verifyNow(request.headers, request.raw.socket);
       if (!verification?.ok) return undefined;
       const isAdmin = verification.key.scopes.includes('admin');
       if (level === 'admin' && !isAdmin) return undefined;
@@ -176,7 +178,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         );
       }
 
-      const verification = await traced('auth', () => verifier.verify(request.headers));
+      const verification = await traced('auth', () => verifier.verify(request.headers, request.raw.socket));
       if (!verification.ok) {
         metrics?.recordAuthFailure(verification.reason);
         await limits.recordAuthFailure(ip);

@@ -188,21 +188,57 @@ const tokensPolicyFor = policyCache('key-tokens', 60);
 const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
 const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
 
-/** X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for one decision. */
+/** Anything headers can be set on: a Fastify reply, or a collector for an error's headers. */
+export interface HeaderTarget {
+  header(name: string, value: string): unknown;
+}
+
+export type RateLimitHeaderWriter = (target: HeaderTarget, decision: LimitDecision, now?: number) => void;
+
+/**
+ * Writes X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for decisions of one
+ * policy. The limit's text and the policy header depend only on the limit, so they are built once
+ * per limit value and reused: every admitted request sends these headers.
+ */
+export function rateLimitHeaderWriter(policyName: string, windowSeconds: number): RateLimitHeaderWriter {
+  const fixedByLimit = new Map<number, { limit: string; policy: string }>();
+  return (target, decision, now = Date.now()) => {
+    let fixed = fixedByLimit.get(decision.limit);
+    if (!fixed) {
+      fixed = {
+        limit: String(decision.limit),
+        policy: `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
+      };
+      // Limits are set per key by admins: few in practice, but never let the map grow without end.
+      if (fixedByLimit.size >= 1000) fixedByLimit.clear();
+      fixedByLimit.set(decision.limit, fixed);
+    }
+    const resetSeconds = Math.ceil(decision.resetMs / 1000);
+    target.header('x-ratelimit-limit', fixed.limit);
+    target.header('x-ratelimit-remaining', String(decision.remaining));
+    target.header('x-ratelimit-reset', String(Math.ceil((now + decision.resetMs) / 1000)));
+    target.header('ratelimit-policy', fixed.policy);
+    target.header('ratelimit', `"${policyName}";r=${decision.remaining};t=${resetSeconds}`);
+    if (!decision.allowed) target.header('retry-after', String(Math.max(1, resetSeconds)));
+  };
+}
+
+/** The same headers as an object, for refusals that carry them in their error. */
 export function rateLimitHeaders(
   policyName: string,
   windowSeconds: number,
   decision: LimitDecision,
   now = Date.now(),
 ): Record<string, string> {
-  const resetSeconds = Math.ceil(decision.resetMs / 1000);
-  const headers: Record<string, string> = {
-    'x-ratelimit-limit': String(decision.limit),
-    'x-ratelimit-remaining': String(decision.remaining),
-    'x-ratelimit-reset': String(Math.ceil((now + decision.resetMs) / 1000)),
-    'ratelimit-policy': `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
-    ratelimit: `"${policyName}";r=${decision.remaining};t=${resetSeconds}`,
-  };
-  if (!decision.allowed) headers['retry-after'] = String(Math.max(1, resetSeconds));
+  const headers: Record<string, string> = {};
+  rateLimitHeaderWriter(policyName, windowSeconds)(
+    {
+      header(name, value) {
+        headers[name] = value;
+      },
+    },
+    decision,
+    now,
+  );
   return headers;
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectSuspiciousInput } from './suspicious-input.ts';
+import { detectSuspiciousInput, suspiciousPatterns, suspiciousTrigger } from './suspicious-input.ts';
 
 const kinds = (text: string) => detectSuspiciousInput(text).map((finding) => finding.kind);
 
@@ -32,5 +33,42 @@ describe('detectSuspiciousInput', () => {
     const [finding] = detectSuspiciousInput(text);
     expect(finding!.excerpt.length).toBeLessThan(80);
     expect(finding!.excerpt).toContain('<script>');
+  });
+
+  // The quick pre-check may only skip texts that no pattern matches: texts made of pieces of every
+  // pattern (and of ordinary words) must never match a pattern without also matching the pre-check.
+  it('never skips a text that some pattern matches', () => {
+    const cores = [
+      '<script>',
+      '< SCRIPT src=x>',
+      'JavaScript :',
+      '<img src=x onerror=',
+      '<a onclick =',
+      "' or 1=1",
+      "'AND '2'='2",
+      '; DROP TABLE',
+      ';delete from',
+      '; insert  into',
+      'UNION ALL SELECT',
+      'union select',
+      "';--",
+      "' --",
+      '{{ constructor',
+      '{{a.__proto__',
+      '{{ process',
+      '{{require',
+    ];
+    const noise = [' ', 'a', 'Translate', 'french', '\n', '=', '1', ':', '-', '.', 'é', '>', '"'];
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...cores), fc.constantFrom(...noise)), { maxLength: 8 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ maxLength: 40 })), (candidate) => {
+        const matched = suspiciousPatterns.some(({ pattern }) => pattern.test(candidate));
+        if (matched) expect(suspiciousTrigger.test(candidate)).toBe(true);
+        if (!suspiciousTrigger.test(candidate)) expect(detectSuspiciousInput(candidate)).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
