@@ -4,7 +4,7 @@
  * autocannon in a separate process, prints one table and writes bench/results/latest.json.
  *
  *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
- *                     [--only baseline,floors,hit,miss,slow,batch]
+ *                     [--only baseline,floors,hit,miss,slow,batch] [--pairs 6] [--pair-seconds 3]
  *
  * Everything runs on the same machine: the load generator and the fake provider compete with the
  * service for the CPU cores, and the figures include that contention.
@@ -27,6 +27,7 @@ import {
   startService,
 } from './lib/bench-stack.ts';
 import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } from './lib/child-processes.ts';
+import { formatPairedRatio, type PairedRatio, pairedHitRatio } from './lib/paired-ratio.ts';
 import {
   addedLatency,
   type BenchResults,
@@ -58,6 +59,9 @@ const { values: flags } = parseArgs({
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '5' },
     only: { type: 'string' },
+    // The hit target's alternating windows (ADR 0021); 0 leaves them out.
+    pairs: { type: 'string', default: '6' },
+    'pair-seconds': { type: 'string', default: '3' },
   },
 });
 const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch'] as const;
@@ -70,9 +74,17 @@ if (unknownScenarios.length > 0) {
 }
 const timing: Timing = { durationSeconds: Number(flags.duration), warmupSeconds: Number(flags.warmup) };
 const soakMinutes = Number(flags['soak-minutes']);
-if (!(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0)) {
+const pairTiming = {
+  pairs: Number(flags.pairs),
+  windowSeconds: Number(flags['pair-seconds']),
+  warmupSeconds: 1,
+};
+if (
+  !(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0) ||
+  !(Number.isInteger(pairTiming.pairs) && pairTiming.pairs >= 0 && pairTiming.windowSeconds > 0)
+) {
   process.stderr.write(
-    '--duration, --warmup and --soak-minutes must be positive numbers of seconds/minutes\n',
+    '--duration, --warmup, --soak-minutes and --pair-seconds must be positive numbers; --pairs a whole number\n',
   );
   process.exit(2);
 }
@@ -208,11 +220,16 @@ async function main(): Promise<void> {
         await proxyFloorScenario(baseline, fake, timing, { delayMs: slowProviderMs, connections: 256 }),
       );
     }
-    await stopChild(baseline);
+    let pairedHit: PairedRatio | undefined;
     if (only.has('hit')) {
       log('2/5 cache hit…');
       rows.push(await cacheHitScenario(service, timing));
+      if (pairTiming.pairs > 0) {
+        log(`2b/5 cache hit and baseline in ${pairTiming.pairs} alternating pairs of windows…`);
+        pairedHit = await pairedHitRatio(baseline, service, pairTiming);
+      }
     }
+    await stopChild(baseline);
     let miss: LoadRow | undefined;
     if (only.has('miss')) {
       log('3/5 cache miss, fast provider…');
@@ -271,6 +288,7 @@ async function main(): Promise<void> {
       },
       rows,
       batch,
+      pairedHit,
       memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss?.peakRssMb, soak },
       profile,
     };
@@ -287,6 +305,7 @@ async function main(): Promise<void> {
           ]
         : []),
       formatTable(rows, baselineRps),
+      ...(pairedHit ? [formatPairedRatio(pairedHit)] : []),
       `overhead at ${slowProviderMs} ms provider: ${overhead(slow, 'service')} (${overhead(floor, 'bare proxy floor')})`,
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss?.peakRssMb?.toFixed(1) ?? '(not run)'} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       ...(batch ? [formatBatch(batch)] : []),
