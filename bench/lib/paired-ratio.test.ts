@@ -1,34 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadSummary } from '../load-generator.ts';
 import { median, summarizePairs, toPair } from './paired-ratio.ts';
-import { type BenchResults, checkTargets } from './report.ts';
-import type { LoadRow } from './scenarios.ts';
-
-function summary(fields: Partial<LoadSummary>): LoadSummary {
-  return {
-    requestsPerSecond: 1000,
-    p50Ms: 1,
-    p90Ms: 1,
-    p99Ms: 1,
-    maxMs: 1,
-    completed: 1000,
-    completedWithWarmup: 1000,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    statusCodes: { 200: 1000 },
-    durationSeconds: 1,
-    windowStartEpochMs: 0,
-    windowEndEpochMs: 1000,
-    ...fields,
-  };
-}
+import { checkTargets } from './report.ts';
+import { benchResults, loadRow, loadSummary } from './test-fixtures.ts';
 
 const timing = { windowSeconds: 3, warmupSeconds: 1 };
-
-function results(rows: LoadRow[], pairedHit?: BenchResults['pairedHit']): Omit<BenchResults, 'targets'> {
-  return { startedAt: '', environment: {}, options: {}, rows, memory: { idleRssMb: 120 }, pairedHit };
-}
 
 const hitVerdict = (checks: ReturnType<typeof checkTargets>) =>
   checks.find((check) => check.target.startsWith('cache hit'));
@@ -45,8 +20,8 @@ describe('median', () => {
 describe('one pair of windows', () => {
   it('divides the hit by the baseline and turns main-thread CPU into µs per request', () => {
     const pair = toPair(
-      summary({ requestsPerSecond: 30_000, completed: 90_000, mainThreadCpuMs: 2_700 }),
-      summary({ requestsPerSecond: 12_000, completed: 36_000, mainThreadCpuMs: 2_520 }),
+      loadSummary({ requestsPerSecond: 30_000, completed: 90_000, mainThreadCpuMs: 2_700 }),
+      loadSummary({ requestsPerSecond: 12_000, completed: 36_000, mainThreadCpuMs: 2_520 }),
       true,
     );
     expect(pair.ratio).toBeCloseTo(0.4, 12);
@@ -60,42 +35,41 @@ describe('the hit target on paired windows', () => {
   const pairsAt = (...ratios: number[]) =>
     ratios.map((ratio, index) =>
       toPair(
-        summary({ requestsPerSecond: 10_000 }),
-        summary({ requestsPerSecond: 10_000 * ratio }),
+        loadSummary({ requestsPerSecond: 10_000 }),
+        loadSummary({ requestsPerSecond: 10_000 * ratio }),
         index % 2 === 1,
       ),
     );
   // Windows a minute apart that disagree with the pairs: the pairs decide.
-  const rows = [row('baseline (bare Fastify)', 30_000), row('cache hit', 9_000)];
+  const rows = [
+    loadRow('baseline (bare Fastify)', { requestsPerSecond: 30_000 }),
+    loadRow('cache hit', { requestsPerSecond: 9_000 }),
+  ];
 
   it('is judged on the median pair, with the range and the table windows beside it', () => {
     const paired = summarizePairs(pairsAt(0.38, 0.45, 0.41, 0.43), timing, 0);
     expect(paired.median).toBeCloseTo(0.42, 12);
     expect(paired.min).toBeCloseTo(0.38, 12);
     expect(paired.max).toBeCloseTo(0.45, 12);
-    const verdict = hitVerdict(checkTargets(results(rows, paired), 200));
+    const verdict = hitVerdict(checkTargets(benchResults(rows, paired), 200));
     expect(verdict).toMatchObject({ met: true, measured: "42% (pairs 38%–45%; table's windows 30%)" });
   });
 
   it('is missed when the median pair is under 40%, whatever the best pair reads', () => {
     const paired = summarizePairs(pairsAt(0.62, 0.36, 0.37, 0.39), timing, 0);
-    expect(hitVerdict(checkTargets(results(rows, paired), 200))).toMatchObject({ met: false });
+    expect(hitVerdict(checkTargets(benchResults(rows, paired), 200))).toMatchObject({ met: false });
   });
 
   it('is missed when any window had a failure', () => {
     const paired = summarizePairs(pairsAt(0.5, 0.5), timing, 1);
-    expect(hitVerdict(checkTargets(results(rows, paired), 200))).toMatchObject({ met: false });
+    expect(hitVerdict(checkTargets(benchResults(rows, paired), 200))).toMatchObject({ met: false });
   });
 
   it('falls back to the table windows when no pairs ran', () => {
-    expect(hitVerdict(checkTargets(results(rows), 200))).toMatchObject({
+    expect(hitVerdict(checkTargets(benchResults(rows), 200))).toMatchObject({
       target: 'cache hit ≥ 40% of baseline req/s',
       met: false,
       measured: '30%',
     });
   });
 });
-
-function row(scenario: string, requestsPerSecond: number): LoadRow {
-  return { scenario, connections: 64, ...summary({ requestsPerSecond }) };
-}

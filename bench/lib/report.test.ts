@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { percentile } from '../load-generator.ts';
-import { addedLatency, type BenchResults, checkTargets, formatOverhead } from './report.ts';
-import type { LoadRow } from './scenarios.ts';
-
-function row(scenario: string, fields: Partial<LoadRow> = {}): LoadRow {
-  return {
-    scenario,
-    connections: 64,
-    requestsPerSecond: 1000,
-    p50Ms: 1,
-    p90Ms: 1,
-    p99Ms: 1,
-    maxMs: 1,
-    completed: 1000,
-    completedWithWarmup: 1000,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    statusCodes: { 200: 1000 },
-    durationSeconds: 1,
-    windowStartEpochMs: 0,
-    windowEndEpochMs: 1000,
-    ...fields,
-  };
-}
-
-function results(rows: LoadRow[]): Omit<BenchResults, 'targets'> {
-  return { startedAt: '', environment: {}, options: {}, rows, memory: { idleRssMb: 120 } };
-}
+import { addedLatency, checkTargets, formatOverhead } from './report.ts';
+import { benchResults, loadRow } from './test-fixtures.ts';
 
 const verdict = (checks: ReturnType<typeof checkTargets>, prefix: string) =>
   checks.find((check) => check.target.startsWith(prefix));
@@ -44,8 +18,8 @@ describe('percentile', () => {
 });
 
 describe('added latency at a provider delay', () => {
-  const service = row('provider 200 ms, cache miss', { p50Ms: 203.5, p99Ms: 220.5 });
-  const direct = row('provider direct, 200 ms (reference)', { p50Ms: 201, p99Ms: 204 });
+  const service = loadRow('provider 200 ms, cache miss', { p50Ms: 203.5, p99Ms: 220.5 });
+  const direct = loadRow('provider direct, 200 ms (reference)', { p50Ms: 201, p99Ms: 204 });
 
   it('is measured over the direct path when it ran, with the nominal figures beside', () => {
     const added = addedLatency(service, direct, 200);
@@ -66,11 +40,11 @@ describe('added latency at a provider delay', () => {
   });
 
   it('judges the 200 ms targets on the direct path', () => {
-    const checks = checkTargets(results([service, direct]), 200);
+    const checks = checkTargets(benchResults([service, direct]), 200);
     expect(verdict(checks, 'added p50')).toMatchObject({ met: false, measured: '2.5 ms' });
     expect(verdict(checks, 'added p99')).toMatchObject({ met: true, measured: '16.5 ms' });
     expect(verdict(checks, 'added p50')?.target).toContain('over the direct path');
-    const withErrors = checkTargets(results([{ ...service, non2xx: 3 }, direct]), 200);
+    const withErrors = checkTargets(benchResults([{ ...service, non2xx: 3 }, direct]), 200);
     expect(verdict(withErrors, 'zero errors')).toMatchObject({ met: false, measured: '3' });
   });
 });
@@ -78,10 +52,10 @@ describe('added latency at a provider delay', () => {
 describe('throughput targets', () => {
   it('compare the cache hit with the baseline and the miss with its absolute figures', () => {
     const checks = checkTargets(
-      results([
-        row('baseline (bare Fastify)', { requestsPerSecond: 20_000 }),
-        row('cache hit', { requestsPerSecond: 8_000 }),
-        row('cache miss, provider 0 ms', { requestsPerSecond: 5_200, cpuMsPerRequest: 0.21 }),
+      benchResults([
+        loadRow('baseline (bare Fastify)', { requestsPerSecond: 20_000 }),
+        loadRow('cache hit', { requestsPerSecond: 8_000 }),
+        loadRow('cache miss, provider 0 ms', { requestsPerSecond: 5_200, cpuMsPerRequest: 0.21 }),
       ]),
       200,
     );
