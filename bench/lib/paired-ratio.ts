@@ -119,8 +119,10 @@ export async function pairedHitRatio(
   );
 }
 
+/** A ratio as a whole percentage: 0.384 → "38%". */
+export const percent = (value: number): string => `${(value * 100).toFixed(0)}%`;
+
 export function formatPairedRatio(paired: PairedRatio): string {
-  const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
   const each = paired.pairs
     .map(
       (pair) =>

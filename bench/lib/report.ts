@@ -1,6 +1,6 @@
 import type { BatchResult, SoakResult } from './batch-and-soak.ts';
 import type { MemorySplit } from './bench-stack.ts';
-import type { PairedRatio } from './paired-ratio.ts';
+import { type PairedRatio, percent } from './paired-ratio.ts';
 import type { LoadRow } from './scenarios.ts';
 
 /** The printed table, the target checks and the shape of bench/results/latest.json. */
@@ -107,7 +107,6 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, providerDel
   const hit = row(results.rows, 'cache hit');
   const miss = row(results.rows, 'cache miss');
   const slow = row(results.rows, 'provider 200');
-  const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
   const paired = results.pairedHit;
   if (paired && paired.pairs.length > 0) {
     // Judged on windows taken side by side (ADR 0021); the table's windows a minute apart are shown too.

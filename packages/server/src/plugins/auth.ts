@@ -88,8 +88,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       isAdmin: boolean,
       decision: LimitDecision,
     ): AppError | undefined => {
-      writeHourlyHeaders(reply, decision);
       if (!decision.allowed) {
+        const headers = rateLimitHeaders('hourly', 3600, decision);
+        reply.headers(headers);
         metrics?.recordLimitRejection('hourly');
         // One audit row per key per minute is enough to see abuse without flooding the table.
         const now = Date.now();
@@ -107,9 +108,10 @@ export const authPlugin = fp<AuthPluginOptions>(
         return new AppError(
           'rate_limited',
           `The key's limit of ${decision.limit} requests per hour is used up.`,
-          { headers: rateLimitHeaders('hourly', 3600, decision) },
+          { headers },
         );
       }
+      writeHourlyHeaders(reply, decision);
       request.auth = { key, isAdmin };
       // Every later log line of this request names the key (its id, never its secret) and the route.
       // (A child logger costs a few microseconds; skip it when nothing at info or below is logged.)
