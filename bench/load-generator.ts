@@ -10,7 +10,7 @@
  * busy). Steady-state latency is what the scenarios are meant to measure.
  */
 import autocannon from 'autocannon';
-import { cpuMilliseconds } from './lib/child-processes.ts';
+import { cpuMilliseconds, hostTicks, stealShare } from './lib/child-processes.ts';
 
 export interface LoadJob {
   url: string;
@@ -47,6 +47,11 @@ export interface LoadSummary {
   cpuMs?: number;
   /** The same for its main thread alone: the event loop, the ceiling of a Node.js server. */
   mainThreadCpuMs?: number;
+  /**
+   * Share of the machine's CPU time taken by the hypervisor during the window (/proc/stat steal).
+   * A vCPU that waits for the host runs everything late: it explains slow windows on a shared host.
+   */
+  hostStealShare?: number;
   /** The window, as epoch milliseconds: lets the harness cut a CPU profile to it. */
   windowStartEpochMs: number;
   windowEndEpochMs: number;
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
   let windowStart = performance.now();
   let windowStartEpochMs = Date.now();
   let cpuAtStart = readCpu();
+  let hostAtStart = hostTicks();
 
   const instance = autocannon({
     url: job.url,
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
           windowStart = performance.now();
           windowStartEpochMs = Date.now();
           cpuAtStart = readCpu();
+          hostAtStart = hostTicks();
         }, warmupMs)
       : undefined;
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
   clearTimeout(warmupTimer);
   const windowMs = performance.now() - windowStart;
   const cpuAtEnd = readCpu();
+  const hostAtEnd = hostTicks();
   const sorted = latencies.subarray(0, count).sort();
   const summary: LoadSummary = {
     requestsPerSecond: count / (windowMs / 1000),
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
     ...(cpuAtStart === undefined || cpuAtEnd === undefined
       ? {}
       : { cpuMs: cpuAtEnd.all - cpuAtStart.all, mainThreadCpuMs: cpuAtEnd.main - cpuAtStart.main }),
+    ...(hostAtStart && hostAtEnd ? { hostStealShare: stealShare(hostAtStart, hostAtEnd) } : {}),
     windowStartEpochMs,
     windowEndEpochMs: Date.now(),
   };

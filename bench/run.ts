@@ -5,6 +5,7 @@
  *
  *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
  *                     [--only baseline,floors,hit,miss,slow,batch] [--pairs 6] [--pair-seconds 3]
+ *                     [--latency-pairs 3]
  *
  * Everything runs on the same machine: the load generator and the fake provider compete with the
  * service for the CPU cores, and the figures include that contention.
@@ -27,6 +28,7 @@ import {
   startService,
 } from './lib/bench-stack.ts';
 import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } from './lib/child-processes.ts';
+import { formatPairedLatency, type PairedLatency, pairedLatency } from './lib/paired-latency.ts';
 import { formatPairedRatio, type PairedRatio, pairedHitRatio } from './lib/paired-ratio.ts';
 import {
   addedLatency,
@@ -36,12 +38,12 @@ import {
   formatOverhead,
   formatTable,
   formatTargets,
+  stealWarnings,
 } from './lib/report.ts';
 import {
   baselineScenario,
   cacheHitScenario,
   cacheMissScenario,
-  directProviderScenario,
   type LoadRow,
   proxyFloorScenario,
   type Timing,
@@ -62,6 +64,8 @@ const { values: flags } = parseArgs({
     // The hit target's alternating windows (ADR 0021); 0 leaves them out.
     pairs: { type: 'string', default: '6' },
     'pair-seconds': { type: 'string', default: '3' },
+    // The 200 ms targets' alternating windows (ADR 0022); 1 is the table's pair alone.
+    'latency-pairs': { type: 'string', default: '3' },
   },
 });
 const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch'] as const;
@@ -79,12 +83,14 @@ const pairTiming = {
   windowSeconds: Number(flags['pair-seconds']),
   warmupSeconds: 1,
 };
+const latencyPairs = Number(flags['latency-pairs']);
 if (
   !(timing.durationSeconds > 0 && timing.warmupSeconds >= 0 && soakMinutes > 0) ||
-  !(Number.isInteger(pairTiming.pairs) && pairTiming.pairs >= 0 && pairTiming.windowSeconds > 0)
+  !(Number.isInteger(pairTiming.pairs) && pairTiming.pairs >= 0 && pairTiming.windowSeconds > 0) ||
+  !(Number.isInteger(latencyPairs) && latencyPairs >= 1)
 ) {
   process.stderr.write(
-    '--duration, --warmup, --soak-minutes and --pair-seconds must be positive numbers; --pairs a whole number\n',
+    '--duration, --warmup, --soak-minutes and --pair-seconds must be positive numbers; --pairs a whole number; --latency-pairs a whole number from 1\n',
   );
   process.exit(2);
 }
@@ -243,17 +249,18 @@ async function main(): Promise<void> {
     }
     let slow: LoadRow | undefined;
     let direct: LoadRow | undefined;
+    let pairedSlow: PairedLatency | undefined;
     if (only.has('slow')) {
       log(
-        `4/5 provider ${slowProviderMs} ms, 256 connections: straight to the provider, then through the service…`,
+        `4/5 provider ${slowProviderMs} ms, 256 connections: straight to the provider and through the service, in ${latencyPairs} alternating pair(s) of windows…`,
       );
-      direct = await directProviderScenario(fake, timing, { delayMs: slowProviderMs, connections: 256 });
-      slow = await cacheMissScenario(service, fake, timing, {
+      const measuredPairs = await pairedLatency(fake, service, timing, {
+        pairs: latencyPairs,
         delayMs: slowProviderMs,
         connections: 256,
-        label: `provider ${slowProviderMs} ms, cache miss`,
-        tag: 'slow',
       });
+      ({ direct, service: slow } = measuredPairs.first);
+      pairedSlow = measuredPairs.paired;
       rows.push(slow, direct);
     }
     rows.push(...floors);
@@ -285,10 +292,12 @@ async function main(): Promise<void> {
         redis: flags.redis,
         soak: flags.soak ? soakMinutes : false,
         providerDelayMs: slowProviderMs,
+        latencyPairs,
       },
       rows,
       batch,
       pairedHit,
+      pairedSlow,
       memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss?.peakRssMb, soak },
       profile,
     };
@@ -306,7 +315,9 @@ async function main(): Promise<void> {
         : []),
       formatTable(rows, baselineRps),
       ...(pairedHit ? [formatPairedRatio(pairedHit)] : []),
-      `overhead at ${slowProviderMs} ms provider: ${overhead(slow, 'service')} (${overhead(floor, 'bare proxy floor')})`,
+      `overhead at ${slowProviderMs} ms provider, table's windows: ${overhead(slow, 'service')} (${overhead(floor, 'bare proxy floor')})`,
+      ...(pairedSlow ? [formatPairedLatency(pairedSlow)] : []),
+      ...stealWarnings(rows, pairedSlow),
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss?.peakRssMb?.toFixed(1) ?? '(not run)'} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       ...(batch ? [formatBatch(batch)] : []),
       'Targets:',

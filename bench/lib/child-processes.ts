@@ -163,6 +163,40 @@ export function cpuMilliseconds(pid: number, tid?: number): number {
   return ((utime + stime) * 1000) / ticksPerSecond;
 }
 
+/** The machine's CPU time so far, in ticks, from the first line of /proc/stat. */
+export interface HostTicks {
+  /** Every state: user, nice, system, idle, iowait, irq, softirq, steal. */
+  total: number;
+  /** Time the hypervisor ran something else while this machine's vCPUs wanted to run. */
+  steal: number;
+}
+
+/** Parses the aggregate `cpu` line of /proc/stat (guest time is already inside user and nice). */
+export function parseHostTicks(procStat: string): HostTicks {
+  const line = procStat.split('\n', 1)[0] ?? '';
+  const fields = line.trim().split(/\s+/);
+  if (fields[0] !== 'cpu') throw new Error(`not a /proc/stat cpu line: ${line.slice(0, 60)}`);
+  const values = fields.slice(1, 9).map(Number);
+  if (values.length < 8 || values.some((value) => !Number.isFinite(value))) {
+    throw new Error(`/proc/stat cpu line without the 8 expected counters: ${line.slice(0, 80)}`);
+  }
+  return { total: values.reduce((sum, value) => sum + value, 0), steal: values[7]! };
+}
+
+export function hostTicks(): HostTicks | undefined {
+  try {
+    return parseHostTicks(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return undefined; // not Linux: the share is left out of the results
+  }
+}
+
+/** Share of the machine's CPU time the hypervisor took away between two readings (0–1). */
+export function stealShare(before: HostTicks, after: HostTicks): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.steal - before.steal) / total : 0;
+}
+
 /** Runs a child to completion (tracked like the servers, so Ctrl-C stops it) and returns its stdout. */
 export async function runChild(
   name: string,

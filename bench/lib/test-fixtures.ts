@@ -30,6 +30,15 @@ export function loadRow(scenario: string, fields: Partial<LoadRow> = {}): LoadRo
 export function benchResults(
   rows: LoadRow[],
   pairedHit?: BenchResults['pairedHit'],
+  pairedSlow?: BenchResults['pairedSlow'],
 ): Omit<BenchResults, 'targets'> {
-  return { startedAt: '', environment: {}, options: {}, rows, memory: { idleRssMb: 120 }, pairedHit };
+  return {
+    startedAt: '',
+    environment: {},
+    options: {},
+    rows,
+    memory: { idleRssMb: 120 },
+    pairedHit,
+    pairedSlow,
+  };
 }
