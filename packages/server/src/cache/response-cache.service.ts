@@ -128,11 +128,13 @@ export class ResponseCacheService {
       this.#count({ misses: 1 });
     }
     const ttlMs = this.#ttlMs(options.ttlSeconds);
-    const run = this.#coalescer.run(key.text, async () => {
-      const result = await compute();
-      if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs);
-      return result;
-    });
+    // A reaction rather than an async arrow: one suspended frame less per waiting request.
+    const run = this.#coalescer.run(key.text, () =>
+      compute().then((result) => {
+        if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs);
+        return result;
+      }),
+    );
     if (run.shared) this.#count({ coalesced: 1 });
     const result = await run.promise;
     return {

@@ -87,6 +87,8 @@ export class TieredCache {
   async get(key: string): Promise<TieredHit | undefined> {
     const local = await this.#l1.get(key);
     if (local) return { value: local.value, level: 'l1' };
+    // Without L2 a miss ends here: no closure and no call into the L2 wrapper per miss.
+    if (!this.#l2) return undefined;
     const remote = await this.#onL2((store) => store.get(key), this.#timeoutMs);
     if (remote === SKIPPED || remote === undefined) return undefined;
     // No back-fill without a positive TTL: an entry about to expire in L2 must not outlive it in L1.
@@ -99,7 +101,7 @@ export class TieredCache {
   /** Writes both levels; an L2 failure is absorbed (the entry lives in L1 only). */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.#l1.set(key, value, ttlMs);
-    await this.#onL2((store) => store.set(key, value, ttlMs), this.#timeoutMs);
+    if (this.#l2) await this.#onL2((store) => store.set(key, value, ttlMs), this.#timeoutMs);
   }
 
   async delete(key: string): Promise<boolean> {

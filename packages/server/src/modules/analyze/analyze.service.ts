@@ -100,16 +100,18 @@ export class AnalyzeService {
       const lookup = () =>
         this.#options.cache.getOrCompute<CachedAnswer>(
           cacheKey,
-          async () => {
-            const value = await this.#generate(body, context, {
+          // A reaction rather than an async arrow: one suspended frame less per waiting request.
+          () =>
+            this.#generate(body, context, {
               prepared,
               schema,
               schemaName,
               provider: pinnedProvider,
               validation,
-            });
-            return { value, usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd } };
-          },
+            }).then((value) => ({
+              value,
+              usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd },
+            })),
           {
             ttlSeconds: options.cache_ttl,
             bypass: options.bypass_cache === true,

@@ -55,10 +55,9 @@ export class ProviderCircuit {
     return state === CircuitState.Open && Date.now() - this.#openedAt >= this.#cooldownMs;
   }
 
-  async execute<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#policy.execute(call);
-    } catch (error) {
+  // A rejection handler rather than an async wrapper: one suspended frame less per call in flight.
+  execute<T>(call: () => Promise<T>): Promise<T> {
+    return this.#policy.execute(call).catch((error: unknown) => {
       if (error instanceof BrokenCircuitError) {
         throw new ProviderError(this.#provider, 'circuit_open', 'circuit breaker open', {
           cause: error,
@@ -66,7 +65,7 @@ export class ProviderCircuit {
         });
       }
       throw error;
-    }
+    });
   }
 }
 

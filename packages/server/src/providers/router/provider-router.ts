@@ -217,8 +217,11 @@ export class ProviderRouter implements ProviderGateway {
     };
   }
 
-  /** One call through the breaker with the provider's timeout; failures come back as values. */
-  async #call(
+  /**
+   * One call through the breaker with the provider's timeout; failures come back as values. Written
+   * with reactions rather than as an async function: every call in flight holds one frame less.
+   */
+  #call(
     member: RouterMember,
     request: GenerateRequest,
     callerSignal: AbortSignal,
@@ -227,20 +230,27 @@ export class ProviderRouter implements ProviderGateway {
     const deadline = new Deadline(member.settings.timeoutMs, callerSignal);
     const { signal } = deadline;
     const started = performance.now();
-    try {
-      const result = await member.circuit.execute(() => member.provider.generate(request, { signal }));
-      member.health.record(true, performance.now() - started);
-      return result;
-    } catch (caught) {
-      const error = classify(member.settings.name, caught, callerSignal, deadline.expired);
-      if (error.kind !== 'aborted' && error.kind !== 'bad_request' && error.kind !== 'circuit_open') {
-        member.health.record(false, performance.now() - started);
-      }
-      return error;
-    } finally {
+    const done = () => {
       deadline.clear();
       member.inFlight -= 1;
-    }
+    };
+    return member.circuit
+      .execute(() => member.provider.generate(request, { signal }))
+      .then(
+        (result) => {
+          done();
+          member.health.record(true, performance.now() - started);
+          return result;
+        },
+        (caught: unknown) => {
+          done();
+          const error = classify(member.settings.name, caught, callerSignal, deadline.expired);
+          if (error.kind !== 'aborted' && error.kind !== 'bad_request' && error.kind !== 'circuit_open') {
+            member.health.record(false, performance.now() - started);
+          }
+          return error;
+        },
+      );
   }
 
   /** Delay before retrying the same provider, or undefined to move on to the next one. */
