@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadline } from './deadline.ts';
+import { Deadline, watchAbort } from './deadline.ts';
 
 describe('Deadline', () => {
   beforeEach(() => {
@@ -41,5 +42,68 @@ describe('Deadline', () => {
     vi.advanceTimersByTime(5000);
     expect(deadline.signal.aborted).toBe(false);
     expect(deadline.expired).toBe(false);
+  });
+
+  it('links a child deadline to a parent deadline without an EventTarget listener', () => {
+    const parent = new Deadline(5000);
+    const child = new Deadline(1000, parent.signal);
+    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(0);
+    vi.advanceTimersByTime(5000 - 1);
+    // The child's own time ran out first.
+    expect(child.expired).toBe(true);
+    const other = new Deadline(60_000, parent.signal);
+    vi.advanceTimersByTime(1);
+    expect(parent.signal.aborted).toBe(true);
+    expect(other.signal.aborted).toBe(true);
+    expect(other.signal.reason).toBe(parent.signal.reason);
+    expect(other.expired).toBe(false);
+    // Aborting through the parent also stopped the child's own timer.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('forgets a cleared child: the parent aborting later leaves it alone', () => {
+    const parent = new Deadline(5000);
+    const child = new Deadline(1000, parent.signal);
+    child.clear();
+    vi.advanceTimersByTime(5000);
+    expect(parent.signal.aborted).toBe(true);
+    expect(child.signal.aborted).toBe(false);
+  });
+});
+
+describe('watchAbort', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('calls a listener on a deadline once, with the signal already aborted, unless it stopped watching', () => {
+    const deadline = new Deadline(1000);
+    const seen: boolean[] = [];
+    watchAbort(deadline.signal, () => seen.push(deadline.signal.aborted));
+    const stop = watchAbort(deadline.signal, () => seen.push(false));
+    stop();
+    expect(getEventListeners(deadline.signal, 'abort')).toHaveLength(0);
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1000);
+    expect(seen).toEqual([true]);
+    // Watching an aborted deadline calls back at once.
+    const late: string[] = [];
+    watchAbort(deadline.signal, () => late.push('called'));
+    expect(late).toEqual(['called']);
+  });
+
+  it('falls back to the EventTarget for any other signal, and removes its listener when stopped', () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const stop = watchAbort(controller.signal, () => seen.push('first'));
+    watchAbort(controller.signal, () => seen.push('second'));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2);
+    stop();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    expect(seen).toEqual(['second']);
   });
 });

@@ -1,5 +1,6 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as connectTls } from 'node:tls';
+import { watchAbort } from '../../lib/deadline.ts';
 import { Http1ResponseParser, type ParsedAnswer } from './http1-response.ts';
 
 /** Where a request goes, parsed once per URL by the caller. */
@@ -181,18 +182,18 @@ export class Http1Pool {
     const connection = this.#take(origin) ?? new Connection(target, origin, this);
     return new Promise<ParsedAnswer>((resolve, reject) => {
       let settled = false;
-      const onAbort = () => connection.destroy(signal?.reason);
+      let stopWatching: (() => void) | undefined;
       const call: Call = {
         parser: new Http1ResponseParser(request.method === 'HEAD'),
         settle(error, answer) {
           if (settled) return;
           settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching?.();
           if (answer) resolve(answer);
           else reject(signal?.aborted ? signal.reason : error);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) stopWatching = watchAbort(signal, () => connection.destroy(signal.reason));
       connection.send(request, target, call);
     });
   }
