@@ -101,7 +101,9 @@ export class ProviderRouter implements ProviderGateway {
     });
     const failedAttempts: FailedAttempt[] = [];
     let llmMs = 0;
-    for (const [index, member] of plan.entries()) {
+    // Index loops here and below: no iterator and no [index, value] pair per request.
+    for (let index = 0; index < plan.length; index++) {
+      const member = plan[index]!;
       const modelId = model ?? member.provider.defaultModel;
       for (let attempt = 1; ; attempt += 1) {
         if (options.signal.aborted) throw new AllProvidersFailedError(failedAttempts, true);
@@ -187,8 +189,9 @@ export class ProviderRouter implements ProviderGateway {
     }
     // The estimate only needs the length of what is sent; the schema's is measured once per object.
     let characters = request.system.length + schemaJsonLength(request.schema);
-    for (const [index, message] of request.messages.entries())
-      characters += message.content.length + (index > 0 ? 1 : 0);
+    const { messages } = request;
+    for (let index = 0; index < messages.length; index++)
+      characters += messages[index]!.content.length + (index > 0 ? 1 : 0);
     const inputTokens = estimateTokensOfLength(characters);
     // Upper bound for one answer: the most expensive candidate that might end up answering.
     return Math.max(
