@@ -1,5 +1,5 @@
 import type { FakeProvider, Service } from './bench-stack.ts';
-import { median, percent } from './paired-ratio.ts';
+import { failuresOf, median, percent } from './paired-ratio.ts';
 import { cacheMissScenario, directProviderScenario, type LoadRow, type Timing } from './scenarios.ts';
 
 /**
@@ -36,8 +36,6 @@ export interface LatencyPairOptions {
   delayMs: number;
   connections: number;
 }
-
-const failuresOf = (row: LoadRow): number => row.non2xx + row.errors + row.timeouts;
 
 export function toLatencyPair(direct: LoadRow, service: LoadRow, serviceFirst: boolean): LatencyPair {
   return {
@@ -80,8 +78,7 @@ export async function pairedLatency(
 ): Promise<{ first: { direct: LoadRow; service: LoadRow }; paired: PairedLatency }> {
   const shape = { delayMs: options.delayMs, connections: options.connections };
   const runDirect = () => directProviderScenario(fake, timing, shape);
-  let round = 0;
-  const runService = () =>
+  const runService = (round: number) =>
     cacheMissScenario(service, fake, timing, {
       ...shape,
       label: `provider ${options.delayMs} ms, cache miss`,
@@ -91,11 +88,11 @@ export async function pairedLatency(
   const pairs: LatencyPair[] = [];
   let failures = 0;
   let first: { direct: LoadRow; service: LoadRow } | undefined;
-  for (; round < Math.max(1, options.pairs); round++) {
+  for (let round = 0; round < Math.max(1, options.pairs); round++) {
     // ABBA: a steady drift of the host's speed favours neither side.
     const serviceFirst = round % 2 === 1;
-    const a = await (serviceFirst ? runService() : runDirect());
-    const b = await (serviceFirst ? runDirect() : runService());
+    const a = await (serviceFirst ? runService(round) : runDirect());
+    const b = await (serviceFirst ? runDirect() : runService(round));
     const [direct, slow] = serviceFirst ? [b, a] : [a, b];
     first ??= { direct, service: slow };
     failures += failuresOf(direct) + failuresOf(slow);

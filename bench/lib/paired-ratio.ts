@@ -50,7 +50,9 @@ export function median(values: readonly number[]): number {
 
 const mainUs = (summary: LoadSummary): number =>
   summary.completed > 0 ? ((summary.mainThreadCpuMs ?? Number.NaN) * 1000) / summary.completed : Number.NaN;
-const failuresOf = (summary: LoadSummary): number => summary.non2xx + summary.errors + summary.timeouts;
+/** Non-2xx answers, socket errors and timeouts of one window. */
+export const failuresOf = (summary: LoadSummary): number =>
+  summary.non2xx + summary.errors + summary.timeouts;
 
 /** One pair's figures from its two windows. */
 export function toPair(baseline: LoadSummary, hit: LoadSummary, hitFirst: boolean): RatioPair {

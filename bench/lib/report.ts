@@ -1,7 +1,7 @@
 import type { BatchResult, SoakResult } from './batch-and-soak.ts';
 import type { MemorySplit } from './bench-stack.ts';
 import type { PairedLatency } from './paired-latency.ts';
-import { type PairedRatio, percent } from './paired-ratio.ts';
+import { failuresOf, type PairedRatio, percent } from './paired-ratio.ts';
 import type { LoadRow } from './scenarios.ts';
 
 /** The printed table, the target checks and the shape of bench/results/latest.json. */
@@ -197,7 +197,7 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>, providerDel
       measured: `${added.p99Ms.toFixed(1)} ms`,
       met: added.p99Ms <= 20,
     });
-    const failures = slow.non2xx + slow.errors + slow.timeouts;
+    const failures = failuresOf(slow);
     checks.push({
       target: 'zero errors at 200 ms, 256 conns',
       measured: String(failures),

@@ -2,14 +2,14 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Deadline, watchAbort } from './deadline.ts';
 
-describe('Deadline', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
+describe('Deadline', () => {
   it('aborts with a TimeoutError when its time runs out, like AbortSignal.timeout', () => {
     const deadline = new Deadline(1000);
     vi.advanceTimersByTime(999);
@@ -72,13 +72,6 @@ describe('Deadline', () => {
 });
 
 describe('watchAbort', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('calls a listener on a deadline once, with the signal already aborted, unless it stopped watching', () => {
     const deadline = new Deadline(1000);
     const seen: boolean[] = [];
