@@ -15,13 +15,11 @@
  * Why: on a shared 2-vCPU host the same code measures up to 25% apart from one run to the next, so
  * two `npm run bench` runs minutes apart cannot show a 5% change; a paired run can.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkOutBase } from './lib/base-worktree.ts';
 import { repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
-import { killAllChildrenNow, stopAllChildren, stopChild } from './lib/child-processes.ts';
+import { stopAllChildren, stopChild } from './lib/child-processes.ts';
 import { analyzeBody, basePrompt, runLoad } from './lib/scenarios.ts';
 
 const { values: flags } = parseArgs({
@@ -40,21 +38,7 @@ if (!flags.base || scenarios.some((name) => name !== 'hit' && name !== 'miss')) 
 const rounds = Number(flags.rounds);
 const durationSeconds = Number(flags.duration);
 
-const workDir = mkdtempSync(join(tmpdir(), 'sps-compare-'));
-const baseTree = join(workDir, 'base');
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
-
-function cleanUp(): void {
-  killAllChildrenNow();
-  try {
-    git('worktree', 'remove', '--force', baseTree);
-  } catch {
-    // never created, or already gone
-  }
-  rmSync(workDir, { recursive: true, force: true });
-}
-process.once('exit', cleanUp);
-process.once('SIGINT', () => process.exit(130));
+const { commit, root: baseTree, workDir } = checkOutBase(flags.base, 'sps-compare-');
 
 interface Version {
   label: string;
@@ -104,14 +88,6 @@ async function load(service: Service, seconds: number, distinct?: string) {
 }
 
 async function main(): Promise<void> {
-  const commit = git('rev-parse', '--short', flags.base!);
-  git('worktree', 'add', '--detach', baseTree, commit);
-  // The base tree runs on this checkout's dependencies: compare code, not installs.
-  for (const folder of ['', 'packages/server', 'packages/contracts']) {
-    const modules = join(repoRoot, folder, 'node_modules');
-    if (existsSync(modules) && !existsSync(join(baseTree, folder, 'node_modules')))
-      symlinkSync(modules, join(baseTree, folder, 'node_modules'));
-  }
   const versions: Version[] = [
     { label: `base ${commit}`, root: baseTree },
     { label: 'working tree', root: repoRoot },

@@ -78,6 +78,10 @@ export interface ServiceOptions {
   nodeFlags?: string[];
   /** Shown in the harness's messages. */
   name?: string;
+  /** A program the service runs under (`valgrind` and its options), before the Node binary. */
+  wrapper?: string[];
+  /** How long the service may take to listen; 60 s by default. */
+  startTimeoutMs?: number;
 }
 
 export interface Service {
@@ -105,10 +109,12 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   };
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const profileArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+  const wrapper = options.wrapper ?? [];
   const child = await startChild({
     name: options.name ?? (options.cpuProfileDir ? 'service (profiled)' : 'service'),
-    command: nodeBinary,
+    command: wrapper[0] ?? nodeBinary,
     args: [
+      ...(wrapper.length > 0 ? [...wrapper.slice(1), nodeBinary] : []),
       ...profileArgs,
       ...(options.nodeFlags ?? serviceNodeFlags),
       // Only used by the memory probe, on request; the service never calls gc() itself.
@@ -119,7 +125,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ],
     env,
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: 60_000,
+    timeoutMs: options.startTimeoutMs ?? 60_000,
   });
   const baseUrl = `http://127.0.0.1:${child.port}`;
   await assertProviderReady(baseUrl, adminKey);
