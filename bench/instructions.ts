@@ -3,14 +3,15 @@
  * by valgrind's callgrind, for this working tree and optionally an older commit (ADR 0023).
  *
  *   node bench/instructions.ts [--base HEAD~1] [--scenarios hit,miss] [--rounds 3]
- *                              [--requests 2000] [--warmup 20000] [--connections 8]
+ *                              [--requests 2000] [--warmup 20000] [--connections 8] [--keep]
  *   INSTRUCTIONS_NODE_FLAGS='--max-semi-space-size=8' node bench/instructions.ts …   (both versions)
  *
  * Each version runs once per scenario under `valgrind --tool=callgrind --instr-atstart=no`: it
  * starts, is warmed with `--warmup` requests while valgrind counts nothing, and then, per round,
  * `callgrind_control` switches counting on for `--requests` requests and dumps the counts. The main
  * thread's instructions per request is the figure; the other threads (V8's compilers and collector,
- * the request-log thread) are shown beside it.
+ * the request-log thread) are shown beside it. `--keep` keeps the dumps for `callgrind_annotate`,
+ * which names V8's builtins and runtime functions and Node's C++ (JIT code shows as addresses).
  *
  * Why: on the shared 2-vCPU hosts CPU time per request drifts by 5–25% within minutes, so even
  * paired runs (`bench:compare`) cannot settle a 2–3% change. Instructions do not depend on what else
@@ -21,7 +22,7 @@
  * to our own code, and `npm run bench` still judges the targets.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,7 @@ const { values: flags } = parseArgs({
     requests: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '20000' },
     connections: { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const scenarios = (flags.scenarios ?? '').split(',').filter(Boolean);
@@ -51,7 +53,7 @@ if (
 ) {
   process.stderr.write(
     'usage: node bench/instructions.ts [--base <git ref>] [--scenarios hit,miss] [--rounds 3] ' +
-      '[--requests 2000] [--warmup 20000] [--connections 8]\n',
+      '[--requests 2000] [--warmup 20000] [--connections 8] [--keep]\n',
   );
   process.exit(2);
 }
@@ -159,6 +161,8 @@ async function measure(version: Version, scenario: string, providerBaseUrl: stri
     );
   }
   await stopChild(service.child, 60_000);
+  if (flags.keep) process.stdout.write(`callgrind dumps of ${version.label}, ${scenario}: ${scratch}\n`);
+  else rmSync(scratch, { recursive: true, force: true });
   return measured;
 }
 
