@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkOutBase } from './lib/base-worktree.ts';
-import { repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
+import { analyzeOnce, repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
 import { stopAllChildren, stopChild } from './lib/child-processes.ts';
 import { analyzeBody, basePrompt, runLoad } from './lib/scenarios.ts';
 
@@ -108,12 +108,7 @@ async function main(): Promise<void> {
       if (scenario === 'hit') {
         // One answer each, so every measured request is a cache hit.
         for (const service of [base, current])
-          for (let index = 0; index < 2; index++)
-            await fetch(`${service.baseUrl}/v1/analyze`, {
-              method: 'POST',
-              headers: { 'x-api-key': service.userKey, 'content-type': 'application/json' },
-              body: JSON.stringify(analyzeBody(basePrompt)),
-            });
+          for (let index = 0; index < 2; index++) await analyzeOnce(service, basePrompt);
       }
       const tag = scenario === 'miss' ? `${scenario}-${stamp}-${round}` : undefined;
       const [a, b] = await Promise.all([

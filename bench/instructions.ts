@@ -16,8 +16,9 @@
  * Why: on the shared 2-vCPU hosts CPU time per request drifts by 5–25% within minutes, so even
  * paired runs (`bench:compare`) cannot settle a 2–3% change. Instructions do not depend on what else
  * the machine runs. Calibrated with the same commit: cache hits read 1.001 against each other, each
- * process's rounds within 1%, and five processes within 2.4% of each other; cache misses read 0.932 and 0.965, because every miss grows the cache
- * and the log, and a process's rounds drift by 5–7%. So this judges hit-path changes. Instructions
+ * process's rounds within 1%, and five processes within 2.4% of each other; cache misses read 0.932
+ * and 0.965, because every miss grows the cache and the log, and a process's rounds drift by 5–7%.
+ * So this judges hit-path changes. Instructions
  * are not time (cache misses, system calls and the kernel's share do not count): they judge changes
  * to our own code, and `npm run bench` still judges the targets.
  */
@@ -27,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkOutBase } from './lib/base-worktree.ts';
-import { repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
+import { analyzeOnce, repoRoot, type Service, startFakeProvider, startService } from './lib/bench-stack.ts';
 import { perRequest, readDump } from './lib/callgrind.ts';
 import { stopAllChildren, stopChild } from './lib/child-processes.ts';
 import { median } from './lib/paired-ratio.ts';
@@ -135,13 +136,7 @@ async function measure(version: Version, scenario: string, providerBaseUrl: stri
     startTimeoutMs: 300_000,
   });
   // The first answer fills the cache; every request after it is a hit.
-  if (scenario === 'hit') {
-    await fetch(`${service.baseUrl}/v1/analyze`, {
-      method: 'POST',
-      headers: { 'x-api-key': service.userKey, 'content-type': 'application/json' },
-      body: JSON.stringify(analyzeBody(basePrompt)),
-    });
-  }
+  if (scenario === 'hit') await analyzeOnce(service, basePrompt);
   await drive(service, scenario, warmup);
   const measured: Measured = { main: [], others: [] };
   for (let round = 1; round <= rounds; round++) {
