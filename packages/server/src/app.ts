@@ -11,6 +11,7 @@ import { apiDocsPlugin } from './plugins/api-docs.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { lazyChildLoggerFactory } from './plugins/lazy-request-logger.ts';
+import { replyHeaders } from './plugins/reply-headers.ts';
 import { generateRequestId, requestIdHeader } from './plugins/request-id.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { strictJsonPlugin } from './plugins/strict-json.ts';
@@ -76,7 +77,7 @@ export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
 
   // Callback-style hooks on the per-request path: an async hook costs a promise and a microtask hop.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header(requestIdHeader, request.id);
+    replyHeaders(reply)[requestIdHeader] = request.id;
     if (deps.lifecycle.state === 'stopping' && request.url !== '/v1/health/live') {
       reply.header('connection', 'close');
       done(

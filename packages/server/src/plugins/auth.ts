@@ -13,6 +13,7 @@ import {
 } from '../modules/limits/limits.service.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Tracer } from '../observability/tracing.ts';
+import { replyHeaders } from './reply-headers.ts';
 
 /** Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter. */
 export type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
@@ -111,7 +112,7 @@ export const authPlugin = fp<AuthPluginOptions>(
           { headers },
         );
       }
-      writeHourlyHeaders(reply, decision);
+      writeHourlyHeaders(replyHeaders(reply), decision);
       request.auth = { key, isAdmin };
       // Every later log line of this request names the key (its id, never its secret) and the route.
       // (A child logger costs a few microseconds; skip it when nothing at info or below is logged.)

@@ -188,17 +188,16 @@ const tokensPolicyFor = policyCache('key-tokens', 60);
 const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
 const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
 
-/** Anything headers can be set on: a Fastify reply, or a collector for an error's headers. */
-export interface HeaderTarget {
-  header(name: string, value: string): unknown;
-}
+/** Header names to values: a reply's own header object (`replyHeaders`), or an error's headers. */
+export type HeaderTarget = Record<string, string>;
 
 export type RateLimitHeaderWriter = (target: HeaderTarget, decision: LimitDecision, now?: number) => void;
 
 /**
  * Writes X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for decisions of one
  * policy. The limit's text and the policy header depend only on the limit, so they are built once
- * per limit value and reused: every admitted request sends these headers.
+ * per limit value and reused: every admitted request sends these headers. The names are constant
+ * property stores, which is what makes them cheap on a reply's header object (ADR 0024).
  */
 export function rateLimitHeaderWriter(policyName: string, windowSeconds: number): RateLimitHeaderWriter {
   const fixedByLimit = new Map<number, { limit: string; policy: string }>();
@@ -214,12 +213,12 @@ export function rateLimitHeaderWriter(policyName: string, windowSeconds: number)
       fixedByLimit.set(decision.limit, fixed);
     }
     const resetSeconds = Math.ceil(decision.resetMs / 1000);
-    target.header('x-ratelimit-limit', fixed.limit);
-    target.header('x-ratelimit-remaining', String(decision.remaining));
-    target.header('x-ratelimit-reset', String(Math.ceil((now + decision.resetMs) / 1000)));
-    target.header('ratelimit-policy', fixed.policy);
-    target.header('ratelimit', `"${policyName}";r=${decision.remaining};t=${resetSeconds}`);
-    if (!decision.allowed) target.header('retry-after', String(Math.max(1, resetSeconds)));
+    target['x-ratelimit-limit'] = fixed.limit;
+    target['x-ratelimit-remaining'] = String(decision.remaining);
+    target['x-ratelimit-reset'] = String(Math.ceil((now + decision.resetMs) / 1000));
+    target['ratelimit-policy'] = fixed.policy;
+    target.ratelimit = `"${policyName}";r=${decision.remaining};t=${resetSeconds}`;
+    if (!decision.allowed) target['retry-after'] = String(Math.max(1, resetSeconds));
   };
 }
 
@@ -230,15 +229,7 @@ export function rateLimitHeaders(
   decision: LimitDecision,
   now = Date.now(),
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  rateLimitHeaderWriter(policyName, windowSeconds)(
-    {
-      header(name, value) {
-        headers[name] = value;
-      },
-    },
-    decision,
-    now,
-  );
+  const headers: HeaderTarget = {};
+  rateLimitHeaderWriter(policyName, windowSeconds)(headers, decision, now);
   return headers;
 }

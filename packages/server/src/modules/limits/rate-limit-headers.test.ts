@@ -13,12 +13,7 @@ const decision = (fields: Partial<LimitDecision>): LimitDecision => ({
 
 function written(write: ReturnType<typeof rateLimitHeaderWriter>, limitDecision: LimitDecision) {
   const headers: Record<string, string> = {};
-  const target = {
-    header(name: string, value: string) {
-      headers[name] = value;
-    },
-  };
-  write(target, limitDecision, now);
+  write(headers, limitDecision, now);
   return headers;
 }
 
