@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeSqliteParameter } from '../../storage/dialect.ts';
 import { openSqliteDatabase } from '../../storage/sqlite-adapter.ts';
-import { requestLogColumns, toRow } from './request-log-row.ts';
+import { fromWire, requestLogColumns, toRow } from './request-log-row.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSetup } from './sqlite-log-thread.ts';
 
 type Bindable = null | number | bigint | string;
@@ -29,7 +29,7 @@ port.on('message', (request: LogThreadRequest) => {
     begin.run();
     let inserted = 0;
     for (const entry of request.entries) {
-      const row = toRow(entry);
+      const row = toRow(fromWire(entry));
       const values = requestLogColumns.map((column) => encodeSqliteParameter(row[column]) as Bindable);
       inserted += Number(insert.run(...values).changes);
     }

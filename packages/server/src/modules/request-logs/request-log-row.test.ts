@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { fromWire, toWire } from './request-log-row.ts';
+import type { RequestLogRecord } from './request-logs.repository.ts';
+
+describe('request log entries on the wire to the log thread', () => {
+  // Every field of the record, each with a value no other field has: a field that `toWire` or
+  // `fromWire` forgets or puts in the wrong place cannot come back equal. (A field added to the record
+  // must be added here too, or this file does not type-check.)
+  const full: RequestLogRecord = {
+    id: '0190c7a2-0000-7000-8000-000000000001',
+    requestId: 'req-1',
+    apiKeyId: '0190c7a2-0000-7000-8000-0000000000aa',
+    promptText: 'Translate this',
+    promptLength: 14,
+    requestParams: { provider: 'auto', options: {}, failed_attempts: [] },
+    responseData: { translation: 'Traduis ceci' },
+    validationStatus: 'valid',
+    providerUsed: 'openai',
+    model: 'gpt-4o-mini',
+    processingTimeMs: 12,
+    tokensUsed: 30,
+    promptTokens: 20,
+    completionTokens: 10,
+    costUsd: 0.0001,
+    confidence: 0.9,
+    cached: true,
+    errorMessage: 'none',
+    createdAt: new Date(Date.UTC(2026, 11, 3, 16, 0, 0)),
+  };
+
+  it('comes back from a structured clone with every field in its place', () => {
+    expect(fromWire(structuredClone(toWire(full)))).toEqual(full);
+  });
+
+  it('leaves the fields an entry omits undefined, so the row gets its defaults', () => {
+    const minimal = { requestId: 'req-2', validationStatus: 'error' };
+    const back = fromWire(structuredClone(toWire(minimal)));
+    expect(back.requestId).toBe('req-2');
+    expect(back.validationStatus).toBe('error');
+    expect(Object.entries(back).filter(([, value]) => value !== undefined)).toHaveLength(2);
+  });
+
+  it('keeps one object shared by several entries as one object after the clone', () => {
+    const answer = { translation: 'Bonjour' };
+    const [first, second] = structuredClone([
+      toWire({ ...full, responseData: answer }),
+      toWire({ ...full, requestId: 'req-3', responseData: answer }),
+    ]).map(fromWire);
+    expect(first?.responseData).toEqual(answer);
+    expect(first?.responseData).toBe(second?.responseData);
+  });
+});
