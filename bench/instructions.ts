@@ -119,10 +119,13 @@ async function measure(version: Version, scenario: string, providerBaseUrl: stri
     providerBaseUrl,
     root: version.root,
     name: `service ${version.label} under callgrind`,
-    // Fixed seeds: every process hashes strings and lays out its tables alike (ADR 0023).
+    // Fixed seeds: every process hashes strings and lays out its tables alike (ADR 0023). The
+    // collector on the main thread only: how much marking the main thread did itself depended on when
+    // the helper threads ran, and processes of one commit differed by up to 10% on the AMD host.
     nodeFlags: [
       '--hash-seed=1',
       '--random-seed=1',
+      '--single-threaded-gc',
       ...(process.env.INSTRUCTIONS_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     ],
     // The service's own HOST (127.0.0.1) names valgrind's control pipe; see `control`.
