@@ -57,6 +57,34 @@ describe('buildCacheKey', () => {
     expect(buildCacheKey(withoutExtra).hash).toBe(sha256Hex(canonicalJson(materialWithoutExtra)));
   });
 
+  it('writes every combination of fields as the canonical JSON would (absent ones left out)', () => {
+    const variants: CacheKeyInput[] = [
+      { ...base, lowercase: true, maxTokens: 256, template: { id: 'invoice', version: 3 } },
+      { ...base, schema: { kind: 'registry', id: 'invoice "v2"', version: 7 }, provider: 'auto' },
+      { ...base, provider: 'anthropic', temperature: 0, validationMode: 'relaxed', model: '' },
+      { ...base, temperature: Number.NaN, maxTokens: 1, extra: { language: 'fr' } },
+    ];
+    for (const input of variants) {
+      const material = {
+        v: 1,
+        prompt: normalizePrompt(input.prompt, { lowercase: input.lowercase }),
+        lowercase: input.lowercase === true,
+        schema:
+          input.schema.kind === 'registry'
+            ? { registry: `${input.schema.id}@${input.schema.version}` }
+            : { hash: sha256Hex(canonicalJson(input.schema.schema)) },
+        provider: input.provider === 'auto' ? undefined : input.provider,
+        model: input.model,
+        temperature: input.temperature,
+        maxTokens: input.maxTokens,
+        template: input.template ? `${input.template.id}@${input.template.version}` : undefined,
+        validationMode: input.validationMode,
+        extra: input.extra,
+      };
+      expect(buildCacheKey(input).hash).toBe(sha256Hex(canonicalJson(material)));
+    }
+  });
+
   it('writes scalar extras in canonical form, the same text as for nested ones', () => {
     const extras: Array<Record<string, unknown>> = [
       { metaPrompt: 'v2', language: 'auto', maxRepairAttempts: undefined },
