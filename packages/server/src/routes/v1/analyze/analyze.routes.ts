@@ -4,6 +4,7 @@ import type { AnalyzeService } from '../../../modules/analyze/analyze.service.ts
 import { requireAuth } from '../../../plugins/auth.ts';
 import { problemContentType } from '../../../plugins/error-handler.ts';
 import { apiKeySecurity, problemResponses } from '../../route-schema.ts';
+import { analyzeSerializerCompiler } from './analyze-serializer.ts';
 
 export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
   app.post(
@@ -29,6 +30,7 @@ export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
           ...problemResponses(400, 401, 402, 413, 415, 429, 500, 502, 503, 504),
         },
       },
+      serializerCompiler: analyzeSerializerCompiler(app.getSchemas()),
     },
     // Not async: the service's promise is returned as it is, so a waiting request holds one
     // suspended frame less (Fastify turns a synchronous throw into the error reply too).

@@ -1,0 +1,63 @@
+import { AnalyzeResponse } from '@structured-prompt/contracts';
+import fastJson from 'fast-json-stringify';
+import { describe, expect, it } from 'vitest';
+import { splicedAnalyzeSerializer } from './analyze-serializer.ts';
+
+const whole = fastJson(AnalyzeResponse) as (payload: unknown) => string;
+
+function response(changes: Partial<AnalyzeResponse>): AnalyzeResponse {
+  return {
+    request_id: '0190c7a2-0000-7000-8000-000000000001',
+    data: { intent: 'translate', entities: [{ type: 'language', value: 'French' }], note: 'é "q" \n' },
+    validation: { status: 'passed', errors: [], attempts: 1 },
+    confidence: 0.5,
+    language: 'en',
+    provider: 'heuristic',
+    model: 'heuristic-v1',
+    cached: false,
+    failed_attempts: [{ provider: 'openai', model: 'gpt-4o-mini', reason: 'timeout' }],
+    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost_usd: 0.25 },
+    timing: { total_ms: 4.2, llm_ms: 1.3 },
+    warnings: ['w'],
+    ...changes,
+  };
+}
+
+describe('the analyze answer serializer', () => {
+  it('writes the text the whole-schema serializer writes, cached or not', () => {
+    const spliced = splicedAnalyzeSerializer(whole);
+    const shared = { total: 12.5, items: ['a', 'b'] };
+    const cases = [
+      response({}),
+      response({ request_id: 'client "id" \u2028 with escapes' }),
+      response({ cached: true, data: shared, validation: { status: 'passed', errors: [], attempts: 0 } }),
+      response({ cached: true, data: shared, request_id: 'second hit' }),
+      response({ data: [1, 'two', { three: null }] }),
+      // Extra properties are dropped from the fixed fields, as fast-json-stringify does.
+      { ...response({}), internal: 'not in the schema' } as AnalyzeResponse,
+    ];
+    for (const payload of cases) expect(spliced(payload)).toBe(whole(payload));
+  });
+
+  it('answers a cached object from the remembered text (the object is not serialized again)', () => {
+    const spliced = splicedAnalyzeSerializer(whole);
+    const data: Record<string, unknown> = { answer: 'first' };
+    const first = JSON.parse(spliced(response({ cached: true, data })));
+    // Nothing may change a cached answer; if something did, the remembered text is what goes out.
+    data.answer = 'changed';
+    const second = JSON.parse(spliced(response({ cached: true, data })));
+    expect(first.data).toEqual({ answer: 'first' });
+    expect(second.data).toEqual({ answer: 'first' });
+    // An answer that is not from the cache is serialized every time.
+    expect(JSON.parse(spliced(response({ cached: false, data }))).data).toEqual({ answer: 'changed' });
+  });
+
+  it('leaves anything unusual to the whole-schema serializer', () => {
+    const spliced = splicedAnalyzeSerializer(whole);
+    for (const data of ['text', 42, null, true]) {
+      const payload = response({ data });
+      expect(spliced(payload)).toBe(whole(payload));
+    }
+    expect(() => spliced({ data: { a: 1 } })).toThrow(/required/);
+  });
+});
