@@ -21,7 +21,7 @@ import { createLogger } from '../packages/server/src/logger.ts';
 import { httpMetricsPlugin } from '../packages/server/src/observability/http-metrics.plugin.ts';
 import { Metrics } from '../packages/server/src/observability/metrics.ts';
 import { authPlugin } from '../packages/server/src/plugins/auth.ts';
-import { lazyChildLoggerFactory } from '../packages/server/src/plugins/lazy-request-logger.ts';
+import { withLazyRequestChildren } from '../packages/server/src/plugins/lazy-request-logger.ts';
 import { generateRequestId, requestIdHeader } from '../packages/server/src/plugins/request-id.ts';
 import { securityPlugin } from '../packages/server/src/plugins/security.ts';
 import { strictJsonPlugin } from '../packages/server/src/plugins/strict-json.ts';
@@ -59,7 +59,7 @@ async function layeredApp(): Promise<FastifyInstance> {
   if (layer === 9 && runtime) return (await buildApp(runtime.deps)) as unknown as FastifyInstance;
   const app = fastify({
     ...(logger
-      ? { loggerInstance: logger as FastifyBaseLogger, childLoggerFactory: lazyChildLoggerFactory }
+      ? { loggerInstance: withLazyRequestChildren(logger as FastifyBaseLogger) }
       : { logger: false }),
     ...(layer >= 5 ? { genReqId: generateRequestId } : {}),
     ajv: {

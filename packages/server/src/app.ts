@@ -10,7 +10,7 @@ import { httpTracingPlugin } from './observability/http-tracing.plugin.ts';
 import { apiDocsPlugin } from './plugins/api-docs.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
-import { lazyChildLoggerFactory } from './plugins/lazy-request-logger.ts';
+import { withLazyRequestChildren } from './plugins/lazy-request-logger.ts';
 import { replyHeaders } from './plugins/reply-headers.ts';
 import { generateRequestId, requestIdHeader } from './plugins/request-id.ts';
 import { securityPlugin } from './plugins/security.ts';
@@ -45,10 +45,9 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
   const { config } = deps;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: withLazyRequestChildren(deps.logger as FastifyBaseLogger),
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
-    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.server.bodyLimitBytes,
     requestTimeout: config.server.requestTimeoutMs,
     trustProxy: config.server.trustProxy,

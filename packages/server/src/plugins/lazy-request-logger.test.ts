@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { lazyChildLoggerFactory } from './lazy-request-logger.ts';
+import { lazyChild, withLazyRequestChildren } from './lazy-request-logger.ts';
 
 function capture(level: string) {
   const lines: Array<Record<string, unknown>> = [];
@@ -33,8 +33,7 @@ function capture(level: string) {
 
 async function appWith(logger: pino.Logger) {
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    childLoggerFactory: lazyChildLoggerFactory,
+    loggerInstance: withLazyRequestChildren(logger as FastifyBaseLogger),
   });
   app.get('/quiet', async () => ({ ok: true }));
   app.get('/loud', async (request) => {
@@ -92,7 +91,7 @@ describe('lazy request logger', () => {
   it('answers level questions from the parent until a child exists', async () => {
     const { logger } = capture('error');
     const bindings = { reqId: 'r-1' };
-    const lazy = lazyChildLoggerFactory(logger as FastifyBaseLogger, bindings, {}) as FastifyBaseLogger & {
+    const lazy = lazyChild(logger as FastifyBaseLogger, bindings, {}) as FastifyBaseLogger & {
       isLevelEnabled(level: string): boolean;
     };
     expect(lazy.level).toBe('error');
