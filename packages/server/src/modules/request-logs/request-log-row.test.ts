@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromWire, toWire } from './request-log-row.ts';
+import { encodeSqliteParameter } from '../../storage/dialect.ts';
+import { fromWire, requestLogColumns, sqliteRowValues, toRow, toWire } from './request-log-row.ts';
 import type { RequestLogRecord } from './request-logs.repository.ts';
 
 describe('request log entries on the wire to the log thread', () => {
@@ -48,5 +49,46 @@ describe('request log entries on the wire to the log thread', () => {
     ]).map(fromWire);
     expect(first?.responseData).toEqual(answer);
     expect(first?.responseData).toBe(second?.responseData);
+  });
+});
+
+describe('request log rows for node:sqlite', () => {
+  it('lists the values in the statement’s column order, encoded as the generic path encodes them', () => {
+    const row = toRow({
+      id: '0190c7a2-0000-7000-8000-000000000009',
+      requestId: 'req-9',
+      apiKeyId: '0190c7a2-0000-7000-8000-0000000000bb',
+      promptText: 'p',
+      promptLength: 11,
+      requestParams: { provider: 'auto' },
+      responseData: { ok: true },
+      validationStatus: 'valid',
+      providerUsed: 'heuristic',
+      model: 'heuristic-v1',
+      processingTimeMs: 3,
+      tokensUsed: 6,
+      promptTokens: 4,
+      completionTokens: 2,
+      costUsd: 0.5,
+      confidence: 0.75,
+      cached: true,
+      errorMessage: 'e',
+      createdAt: new Date(Date.UTC(2026, 11, 3, 17, 0, 0)),
+    });
+    const generic = requestLogColumns.map((column) => encodeSqliteParameter(row[column]));
+    expect(sqliteRowValues(row)).toEqual(generic);
+    // Every value is distinct, so a swapped pair of columns cannot pass.
+    expect(new Set(generic.map(String)).size).toBe(generic.length);
+  });
+
+  it('writes the JSON columns through the given writer', () => {
+    const written: unknown[] = [];
+    const row = toRow({ requestId: 'r', validationStatus: 'valid', responseData: { a: 1 } }, (value) => {
+      written.push(value);
+      return value === undefined ? null : 'TEXT';
+    });
+    expect(row.response_data).toBe('TEXT');
+    expect(row.request_params).toBeNull();
+    expect(written).toEqual([undefined, { a: 1 }]);
   });
 });

@@ -125,6 +125,22 @@ function writerSuite(dialect: DialectName, sinkKind: SinkKind): void {
     expect(writer.stats()).toMatchObject({ queued: 0, written: 10_000, dropped: 0, failedBatches: 0 });
   });
 
+  it('writes an answer that several entries of a batch share into every one of their rows', async () => {
+    const { logger } = capturingLogger();
+    const writer = writerOn({ logger, batchSize: 10 });
+    const answer = { intent: 'translate', entities: [{ type: 'language', value: 'French' }] };
+    for (let index = 0; index < 10; index++) {
+      writer.write({ ...entry(`shared-${index}`), responseData: answer, requestParams: { n: index } });
+    }
+    await writer.close();
+    const repository = new RequestLogsRepository(fixture!.database);
+    for (const index of [0, 9]) {
+      const row = await repository.getByRequestId(`shared-${index}`);
+      expect(row?.responseData).toEqual(answer);
+      expect(row?.requestParams).toEqual({ n: index });
+    }
+  });
+
   it('flushes what is buffered on close, and refuses (counting) writes after it', async () => {
     const { logger } = capturingLogger();
     const writer = writerOn({ logger, batchSize: 1000, flushIntervalMs: 3_600_000 });

@@ -59,7 +59,7 @@ export class RequestLogsRepository {
    */
   async insertMany(entries: readonly NewRequestLog[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const rows = entries.map(toRow);
+    const rows = entries.map((entry) => toRow(entry));
     return this.#database.db.transaction().execute(async (trx) => {
       let inserted = 0;
       for (let start = 0; start < rows.length; start += insertChunkRows) {

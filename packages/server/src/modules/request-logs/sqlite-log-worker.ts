@@ -4,12 +4,9 @@
  * updates, WAL appends, checkpoints) never runs on the server's event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeSqliteParameter } from '../../storage/dialect.ts';
 import { openSqliteDatabase } from '../../storage/sqlite-adapter.ts';
-import { fromWire, requestLogColumns, toRow } from './request-log-row.ts';
+import { fromWire, requestLogColumns, sqliteRowValues, toRow } from './request-log-row.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSetup } from './sqlite-log-thread.ts';
-
-type Bindable = null | number | bigint | string;
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-log-worker.ts runs only as a worker thread');
@@ -28,10 +25,9 @@ port.on('message', (request: LogThreadRequest) => {
   try {
     begin.run();
     let inserted = 0;
+    const jsonText = batchJsonText();
     for (const entry of request.entries) {
-      const row = toRow(fromWire(entry));
-      const values = requestLogColumns.map((column) => encodeSqliteParameter(row[column]) as Bindable);
-      inserted += Number(insert.run(...values).changes);
+      inserted += Number(insert.run(...sqliteRowValues(toRow(fromWire(entry), jsonText))).changes);
     }
     commit.run();
     reply = { id: request.id, inserted };
@@ -50,3 +46,21 @@ port.on('message', (request: LogThreadRequest) => {
   }
   port.postMessage(reply);
 });
+
+/**
+ * JSON texts for one batch. The structured clone keeps an object that several entries share (a cached
+ * answer, in every hit's entry) as one object, so its text is written once per batch, not per row.
+ */
+function batchJsonText(): (value: unknown) => string | null {
+  const texts = new Map<object, string>();
+  return (value) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'object') return JSON.stringify(value);
+    let text = texts.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      texts.set(value, text);
+    }
+    return text;
+  };
+}
