@@ -16,8 +16,10 @@
  * Why: on the shared 2-vCPU hosts CPU time per request drifts by 5–25% within minutes, so even
  * paired runs (`bench:compare`) cannot settle a 2–3% change. Instructions do not depend on what else
  * the machine runs. Calibrated with the same commit: cache hits read 1.001 against each other, each
- * process's rounds within 1%, and five processes within 2.4% of each other; cache misses read 0.932
- * and 0.965, because every miss grows the cache and the log, and a process's rounds drift by 5–7%.
+ * process's rounds within 1%, and five processes within 2.4% of each other (Intel host); with the
+ * collector on the main thread, 1.006 and 1.007 and four processes within 0.7% (AMD host). Cache
+ * misses read 0.932 and 0.965, because every miss grows the cache and the log, and a process's rounds
+ * drift by 5–7%.
  * So this judges hit-path changes. Instructions
  * are not time (cache misses, system calls and the kernel's share do not count): they judge changes
  * to our own code, and `npm run bench` still judges the targets.
