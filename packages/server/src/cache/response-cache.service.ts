@@ -117,11 +117,7 @@ export class ResponseCacheService {
     } else {
       const hit = await this.#read<T>(key.text);
       if (hit) {
-        this.#count({
-          hits: 1,
-          tokens_saved: hit.entry.usage.totalTokens,
-          usd_saved_nano: Math.round(hit.entry.usage.costUsd * 1e9),
-        });
+        this.#countHit(hit.entry.usage.totalTokens, Math.round(hit.entry.usage.costUsd * 1e9));
         const { value, usage, storedAt } = hit.entry;
         return { value, usage, cached: true, level: hit.level, coalesced: false, storedAt };
       }
@@ -237,6 +233,15 @@ export class ResponseCacheService {
     return seconds * 1000;
   }
 
+  /**
+   * A hit's three counters, by name: `#count`'s loop reads and writes through keys that vary, which V8
+   * serves with its megamorphic stubs, 15 of them per call; this is every cache hit.
+   */
+  #countHit(tokensSaved: number, usdSavedNano: number): void {
+    addHit(this.#local, tokensSaved, usdSavedNano);
+    addHit(this.#unsent, tokensSaved, usdSavedNano);
+  }
+
   #count(deltas: Partial<CounterSet>): void {
     // for…in over the one to three keys given: no entries array per request.
     for (const name in deltas) {
@@ -267,4 +272,10 @@ export class ResponseCacheService {
     this.#levelStats = { at: now, value };
     return value;
   }
+}
+
+function addHit(counters: CounterSet, tokensSaved: number, usdSavedNano: number): void {
+  counters.hits += 1;
+  counters.tokens_saved += tokensSaved;
+  counters.usd_saved_nano += usdSavedNano;
 }
