@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { isoTimestamp } from '../lib/iso-timestamp.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
@@ -219,7 +220,7 @@ export class ResponseCacheService {
       v: 1,
       value: result.value,
       usage: { totalTokens: result.usage.totalTokens, costUsd: result.usage.costUsd },
-      storedAt: new Date().toISOString(),
+      storedAt: isoTimestamp(new Date()),
     };
     const write = this.#cache.set(key, JSON.stringify(entry), ttlMs).catch((error: unknown) => {
       this.#logger?.warn({ err: String(error) }, 'cache: write failed');

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts';
+import { isoTimestamp } from '../../lib/iso-timestamp.ts';
 import { type BudgetLedger, toMicros, toUsd } from '../../limits/budget-ledger.ts';
 import type { LimitDecision, LimitPolicy, RateLimitStore } from '../../limits/rate-limit-store.ts';
 import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
@@ -157,7 +158,7 @@ export class LimitsService {
 
   #ledgerKey(keyId: string): string {
     const now = (this.#options.now ?? (() => new Date()))();
-    return `${keyId}:${now.toISOString().slice(0, 7)}`;
+    return `${keyId}:${isoTimestamp(now).slice(0, 7)}`;
   }
 }
 
