@@ -5,19 +5,14 @@ import { splicedAnalyzeSerializer } from './analyze-serializer.ts';
 
 const whole = fastJson(AnalyzeResponse) as (payload: unknown) => string;
 
+/** The contract's own example, with an answer that needs escaping and a failed attempt listed. */
+const example = (AnalyzeResponse as { examples?: AnalyzeResponse[] }).examples![0]!;
+
 function response(changes: Partial<AnalyzeResponse>): AnalyzeResponse {
   return {
-    request_id: '0190c7a2-0000-7000-8000-000000000001',
+    ...example,
     data: { intent: 'translate', entities: [{ type: 'language', value: 'French' }], note: 'é "q" \n' },
-    validation: { status: 'passed', errors: [], attempts: 1 },
-    confidence: 0.5,
-    language: 'en',
-    provider: 'heuristic',
-    model: 'heuristic-v1',
-    cached: false,
     failed_attempts: [{ provider: 'openai', model: 'gpt-4o-mini', reason: 'timeout' }],
-    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost_usd: 0.25 },
-    timing: { total_ms: 4.2, llm_ms: 1.3 },
     warnings: ['w'],
     ...changes,
   };
