@@ -1,4 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { type AnswerHead, MalformedAnswerError, readAnswerHead } from './http1-head.ts';
+
+export { MalformedAnswerError };
 
 /** A vendor answer larger than this is refused: a misbehaving server must not fill our memory. */
 export const maxAnswerBytes = 16 * 1024 * 1024;
@@ -9,15 +12,10 @@ export class OversizedAnswerError extends Error {
   override readonly name = 'OversizedAnswerError';
 }
 
-/** What the server sent that is not HTTP/1.1 we can read: the connection is not reused. */
-export class MalformedAnswerError extends Error {
-  override readonly name = 'MalformedAnswerError';
-  readonly code = 'HPE_INVALID';
-}
-
 export interface ParsedAnswer {
   statusCode: number;
-  headers: IncomingHttpHeaders;
+  /** Lower-cased names, built when first read (see `readAnswerHead`). */
+  readonly headers: IncomingHttpHeaders;
   body: Buffer;
   /** The connection may carry the next request. */
   reusable: boolean;
@@ -25,32 +23,8 @@ export interface ParsedAnswer {
   keepAliveMs?: number;
 }
 
-/** Headers Node keeps only the first of when repeated; every other repeated header is joined. */
-const singleValued = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-]);
-
 const headEnd = Buffer.from('\r\n\r\n');
 const lineEnd = Buffer.from('\r\n');
-const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-const headerLine = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
 
 type BodyFraming =
   | { kind: 'none' }
@@ -67,7 +41,7 @@ type BodyFraming =
 export class Http1ResponseParser {
   readonly #noBody: boolean;
   #buffered: Buffer = Buffer.alloc(0);
-  #head: Omit<ParsedAnswer, 'body'> | undefined;
+  #head: { head: AnswerHead; reusable: boolean; keepAliveMs: number | undefined } | undefined;
   #framing: BodyFraming | undefined;
   readonly #chunks: Buffer[] = [];
   #bodyBytes = 0;
@@ -107,33 +81,24 @@ export class Http1ResponseParser {
   }
 
   #readHead(text: string): void {
-    const lines = text.split('\r\n');
-    const status = statusLine.exec(lines[0] ?? '');
-    if (!status) throw new MalformedAnswerError('the answer does not start with an HTTP/1.x status line');
-    const statusCode = Number(status[2]);
-    const headers: IncomingHttpHeaders = {};
-    for (let index = 1; index < lines.length; index++) {
-      const match = headerLine.exec(lines[index]!);
-      if (!match) throw new MalformedAnswerError('the answer has a header line that is not a header');
-      addHeader(headers, match[1]!.toLowerCase(), match[2]!);
-    }
+    const head = readAnswerHead(text);
+    const { statusCode } = head;
     // Interim answers (100 Continue, 103 Early Hints) precede the real one.
     if (statusCode >= 100 && statusCode < 200 && statusCode !== 101) return;
-    const minor = status[1] === '1';
-    const connection = tokens(headers.connection);
-    const reusable = minor ? !connection.includes('close') : connection.includes('keep-alive');
-    this.#head = { statusCode, headers, reusable, keepAliveMs: keepAliveHint(headers['keep-alive']) };
-    this.#framing = this.#framingOf(statusCode, headers);
+    const reusable = head.http11
+      ? !hasToken(head.connection, 'close')
+      : hasToken(head.connection, 'keep-alive');
+    this.#head = { head, reusable, keepAliveMs: keepAliveHint(head.keepAlive) };
+    this.#framing = this.#framingOf(head);
   }
 
-  #framingOf(statusCode: number, headers: IncomingHttpHeaders): BodyFraming {
+  #framingOf(head: AnswerHead): BodyFraming {
+    const { statusCode, transferEncoding: transfer, contentLength: length } = head;
     if (this.#noBody || statusCode === 204 || statusCode === 304) return { kind: 'none' };
-    const transfer = headers['transfer-encoding'];
     if (transfer !== undefined) {
       if (tokens(transfer).at(-1) !== 'chunked') return { kind: 'until-close' };
       return { kind: 'chunked', step: 'size', remaining: 0 };
     }
-    const length = headers['content-length'];
     if (length === undefined) return { kind: 'until-close' };
     if (!/^\d{1,15}$/.test(length))
       throw new MalformedAnswerError('the answer has an invalid Content-Length');
@@ -208,24 +173,41 @@ export class Http1ResponseParser {
 
   #finish(clean: boolean): ParsedAnswer {
     this.#done = true;
-    const head = this.#head!;
+    const { head, reusable, keepAliveMs } = this.#head!;
     const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bodyBytes);
-    return { ...head, body, reusable: head.reusable && clean };
+    return new Answer(head, body, reusable && clean, keepAliveMs);
   }
 }
 
-function addHeader(headers: IncomingHttpHeaders, name: string, value: string): void {
-  const existing = headers[name];
-  if (name === 'set-cookie') {
-    headers['set-cookie'] = [...((existing as string[] | undefined) ?? []), value];
-  } else if (existing === undefined) {
-    headers[name] = value;
-  } else if (!singleValued.has(name)) {
-    headers[name] = `${existing as string}, ${value}`;
+class Answer implements ParsedAnswer {
+  readonly statusCode: number;
+  readonly body: Buffer;
+  readonly reusable: boolean;
+  readonly keepAliveMs: number | undefined;
+  readonly #head: AnswerHead;
+
+  constructor(head: AnswerHead, body: Buffer, reusable: boolean, keepAliveMs: number | undefined) {
+    this.#head = head;
+    this.statusCode = head.statusCode;
+    this.body = body;
+    this.reusable = reusable;
+    this.keepAliveMs = keepAliveMs;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.#head.headers;
   }
 }
 
-function tokens(value: string | string[] | undefined): string[] {
+/** Whether a comma-separated header value lists `token` (lower case), in any case. */
+function hasToken(value: string | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  // The usual value is the one token alone.
+  if (value.length === token.length && value.toLowerCase() === token) return true;
+  return tokens(value).includes(token);
+}
+
+function tokens(value: string | undefined): string[] {
   if (typeof value !== 'string') return [];
   return value
     .split(',')
@@ -233,7 +215,7 @@ function tokens(value: string | string[] | undefined): string[] {
     .filter(Boolean);
 }
 
-function keepAliveHint(value: string | string[] | undefined): number | undefined {
+function keepAliveHint(value: string | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   const seconds = /(?:^|[,\s])timeout=(\d+)/i.exec(value)?.[1];
   return seconds === undefined ? undefined : Number(seconds) * 1000;
