@@ -75,6 +75,35 @@ describe('ResponseCacheService', () => {
     expect((await service.stats()).bypassed).toBe(1);
   });
 
+  it('stores the text JSON.stringify gives for the entry, with the value written by the caller’s encoder', async () => {
+    const l1 = new MemoryCacheStore({ maxEntries: 10, maxBytes: 1024 * 1024 });
+    const service = new ResponseCacheService({
+      cache: new TieredCache({ l1, l2TimeoutMs: 500 }),
+      enabled: true,
+      defaultTtlSeconds: 3600,
+    });
+    const encoded: unknown[] = [];
+    const encode = (value: unknown) => {
+      encoded.push(value);
+      return JSON.stringify({ written: 'by the encoder' });
+    };
+    const otherKey = buildCacheKey({ ...input, prompt: 'another prompt' });
+    await service.getOrCompute(invoiceKey, counter((call) => ({ call, text: 'é "q"' })).compute);
+    await service.getOrCompute(otherKey, counter().compute, { encode });
+    const plain = (await l1.get(invoiceKey.text))?.value ?? '';
+    const storedAt = (JSON.parse(plain) as { storedAt: string }).storedAt;
+    const entry = {
+      v: 1,
+      value: { call: 1, text: 'é "q"' },
+      usage: { totalTokens: 120, costUsd: 0.0003 },
+      storedAt,
+    };
+    expect(plain).toBe(JSON.stringify(entry));
+    expect(encoded).toEqual([{ call: 1 }]);
+    const hit = await service.getOrCompute(otherKey, counter().compute, { encode });
+    expect(hit).toMatchObject({ cached: true, value: { written: 'by the encoder' } });
+  });
+
   it('caches only results the caller marks cacheable', async () => {
     const service = createService();
     const { state, compute } = counter((call) => ({ valid: call > 1 }));

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { isoTimestamp } from '../lib/iso-timestamp.ts';
+import { jsonNumber } from '../lib/json-number.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
@@ -28,6 +29,8 @@ export interface GetOrComputeOptions<T> {
   bypass?: boolean;
   /** Only validated results may be cached: return false for anything else. Default: cache every result. */
   cacheable?: (result: ComputedResponse<T>) => boolean;
+  /** The value's JSON text for the stored entry; `JSON.stringify` when absent. */
+  encode?: (value: T) => string;
 }
 
 export interface CacheOutcome<T> extends ComputedResponse<T> {
@@ -128,7 +131,7 @@ export class ResponseCacheService {
     // A reaction rather than an async arrow: one suspended frame less per waiting request.
     const run = this.#coalescer.run(key.text, () =>
       compute().then((result) => {
-        if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs);
+        if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs, options.encode);
         return result;
       }),
     );
@@ -215,14 +218,13 @@ export class ResponseCacheService {
    * L1 is written synchronously inside `set` (so the very next identical request hits); the L2 write
    * is not awaited by the request, only tracked for `drain()`.
    */
-  #write<T>(key: string, result: ComputedResponse<T>, ttlMs: number): void {
-    const entry: StoredEntry<T> = {
-      v: 1,
-      value: result.value,
-      usage: { totalTokens: result.usage.totalTokens, costUsd: result.usage.costUsd },
-      storedAt: isoTimestamp(new Date()),
-    };
-    const write = this.#cache.set(key, JSON.stringify(entry), ttlMs).catch((error: unknown) => {
+  #write<T>(key: string, result: ComputedResponse<T>, ttlMs: number, encode?: (value: T) => string): void {
+    // The text `JSON.stringify` gives for a `StoredEntry`, with the value written by `encode`.
+    const value = encode ? encode(result.value) : (JSON.stringify(result.value) ?? 'null');
+    const text =
+      `{"v":1,"value":${value},"usage":{"totalTokens":${jsonNumber(result.usage.totalTokens)},` +
+      `"costUsd":${jsonNumber(result.usage.costUsd)}},"storedAt":"${isoTimestamp(new Date())}"}`;
+    const write = this.#cache.set(key, text, ttlMs).catch((error: unknown) => {
       this.#logger?.warn({ err: String(error) }, 'cache: write failed');
     });
     this.#pendingWrites.add(write);

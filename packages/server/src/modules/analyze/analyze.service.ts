@@ -20,6 +20,7 @@ import type { RequestLogWriter } from '../request-logs/request-log-writer.ts';
 import { detectSuspiciousInput } from '../security/suspicious-input.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
 import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeline.ts';
+import { answerDataJson, type CachedAnswer, cachedAnswerJson } from './answer-json.ts';
 import { metaPromptVersion } from './meta-prompt.ts';
 import { detectPromptLanguage, type PreparedPrompt, preparePrompt } from './preprocess/preprocess.ts';
 import type { SchemaGuard } from './schema-guard.ts';
@@ -46,7 +47,6 @@ export interface AnalyzeServiceOptions {
 }
 
 /** What the cache keeps for one answer: the pipeline result, shared by every later identical request. */
-type CachedAnswer = AnalyzePipelineResult & { language: string };
 
 /**
  * `POST /v1/analyze` end to end: input policy, preprocessing, schema, cache (with coalescing), budget
@@ -115,6 +115,7 @@ export class AnalyzeService {
           {
             ttlSeconds: options.cache_ttl,
             bypass: options.bypass_cache === true,
+            encode: cachedAnswerJson,
             cacheable: (computed) =>
               computed.value.validation.status === 'passed' ||
               computed.value.validation.status === 'passed_relaxed',
@@ -355,7 +356,8 @@ export class AnalyzeService {
       promptLength: body.prompt.length,
       // Which providers failed before the one that answered, for the log reader.
       requestParams: { ...requestParams(body), failed_attempts: response.failed_attempts },
-      responseData: response.data,
+      // Its text, which the cache entry or the response writes too (answer-json.ts).
+      responseDataJson: answerDataJson(response.data),
       validationStatus: response.validation.status,
       providerUsed: response.provider,
       model: response.model,

@@ -50,6 +50,16 @@ describe('request log entries on the wire to the log thread', () => {
     expect(first?.responseData).toEqual(answer);
     expect(first?.responseData).toBe(second?.responseData);
   });
+
+  it('carries an answer given as JSON text as that text alone', () => {
+    const { responseData: _object, ...rest } = full;
+    const back = fromWire(structuredClone(toWire({ ...rest, responseDataJson: '{"translation":"Salut"}' })));
+    expect(back).toEqual({ ...rest, responseData: undefined, responseDataJson: '{"translation":"Salut"}' });
+    // Given both, only the text travels: it is what is stored.
+    const both = fromWire(structuredClone(toWire({ ...full, responseDataJson: '"text"' })));
+    expect(both.responseData).toBeUndefined();
+    expect(both.responseDataJson).toBe('"text"');
+  });
 });
 
 describe('request log rows for node:sqlite', () => {
@@ -90,5 +100,15 @@ describe('request log rows for node:sqlite', () => {
     expect(row.response_data).toBe('TEXT');
     expect(row.request_params).toBeNull();
     expect(written).toEqual([undefined, { a: 1 }]);
+  });
+
+  it('stores an answer given as JSON text as it is, without the writer', () => {
+    const written: unknown[] = [];
+    const row = toRow({ requestId: 'r', validationStatus: 'valid', responseDataJson: '{"a":1}' }, (value) => {
+      written.push(value);
+      return 'TEXT';
+    });
+    expect(row.response_data).toBe('{"a":1}');
+    expect(written).toEqual([undefined]);
   });
 });

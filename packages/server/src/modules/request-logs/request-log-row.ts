@@ -21,7 +21,7 @@ export function toRow(
     prompt_text: entry.promptText ?? null,
     prompt_length: entry.promptLength ?? entry.promptText?.length ?? 0,
     request_params: jsonText(entry.requestParams),
-    response_data: jsonText(entry.responseData),
+    response_data: entry.responseDataJson ?? jsonText(entry.responseData),
     validation_status: entry.validationStatus,
     provider_used: entry.providerUsed ?? null,
     model: entry.model ?? null,
@@ -120,6 +120,7 @@ export type WireEntry = readonly [
   cached: Field['cached'],
   errorMessage: Field['errorMessage'],
   createdAt: Field['createdAt'],
+  responseDataJson: Field['responseDataJson'],
 ];
 type Field = NewRequestLog;
 
@@ -132,7 +133,8 @@ export function toWire(e: NewRequestLog): WireEntry {
     e.promptText,
     e.promptLength,
     e.requestParams,
-    e.responseData,
+    // The object is not sent when its text is: the text is what gets stored.
+    e.responseDataJson === undefined ? e.responseData : undefined,
     e.validationStatus,
     e.providerUsed,
     e.model,
@@ -145,6 +147,7 @@ export function toWire(e: NewRequestLog): WireEntry {
     e.cached,
     e.errorMessage,
     e.createdAt,
+    e.responseDataJson,
   ];
 }
 
@@ -169,5 +172,6 @@ export function fromWire(w: WireEntry): NewRequestLog {
     cached: w[16],
     errorMessage: w[17],
     createdAt: w[18],
+    responseDataJson: w[19],
   };
 }

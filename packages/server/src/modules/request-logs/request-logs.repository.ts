@@ -29,7 +29,10 @@ export interface RequestLogRecord {
 }
 
 export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus'>> &
-  Pick<RequestLogRecord, 'requestId' | 'validationStatus'>;
+  Pick<RequestLogRecord, 'requestId' | 'validationStatus'> & {
+    /** `responseData` as JSON text, when the caller has it already: stored as it is, instead of it. */
+    responseDataJson?: string;
+  };
 
 export interface RequestLogFilter {
   apiKeyId?: string;

@@ -1,6 +1,7 @@
 import { AnalyzeResponse } from '@structured-prompt/contracts';
 import fastJson from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
+import { answerDataJson } from '../../../modules/analyze/answer-json.ts';
 import { splicedAnalyzeSerializer } from './analyze-serializer.ts';
 
 const whole = fastJson(AnalyzeResponse) as (payload: unknown) => string;
@@ -34,17 +35,18 @@ describe('the analyze answer serializer', () => {
     for (const payload of cases) expect(spliced(payload)).toBe(whole(payload));
   });
 
-  it('answers a cached object from the remembered text (the object is not serialized again)', () => {
+  it('answers from the text kept for the answer object (the object is not serialized again)', () => {
     const spliced = splicedAnalyzeSerializer(whole);
     const data: Record<string, unknown> = { answer: 'first' };
-    const first = JSON.parse(spliced(response({ cached: true, data })));
-    // Nothing may change a cached answer; if something did, the remembered text is what goes out.
+    // A miss: the cache entry and the request log wrote the answer's text before the response.
+    const kept = answerDataJson(data);
+    // Nothing may change an answer once written; if something did, the kept text is what goes out.
     data.answer = 'changed';
-    const second = JSON.parse(spliced(response({ cached: true, data })));
-    expect(first.data).toEqual({ answer: 'first' });
-    expect(second.data).toEqual({ answer: 'first' });
-    // An answer that is not from the cache is serialized every time.
-    expect(JSON.parse(spliced(response({ cached: false, data }))).data).toEqual({ answer: 'changed' });
+    const miss = JSON.parse(spliced(response({ cached: false, data })));
+    const hit = JSON.parse(spliced(response({ cached: true, data })));
+    expect(kept).toBe('{"answer":"first"}');
+    expect(miss.data).toEqual({ answer: 'first' });
+    expect(hit.data).toEqual({ answer: 'first' });
   });
 
   it('leaves anything unusual to the whole-schema serializer', () => {

@@ -2,20 +2,20 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { AnalyzeResponse } from '@structured-prompt/contracts';
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify';
+import { answerDataJson } from '../../../modules/analyze/answer-json.ts';
 
 type Serialize = (payload: unknown) => string;
 type RouteSchema = Parameters<FastifySerializerCompiler<unknown>>[0];
 
 /**
  * The analyze route's serializer compiler: Fastify's own for every status, except that a 200 answer's
- * `data` is written from a remembered text when the answer came from the cache.
+ * `data` is written from the text kept per answer (`answerDataJson`).
  *
  * `data` is free-form (`{}` in the schema), so fast-json-stringify hands it to `JSON.stringify`, which
- * V8 serializes on its general path: about 5,400 instructions for the bench's small answer, on every
- * hit, for an object that is the same on every hit (the cache service shares one parsed answer per
- * entry, and nothing changes it: the cache itself would be wrong if something did). So a cached
- * answer's JSON text is kept per object in a WeakMap, and the response is written as the request id,
- * that text, and fast-json-stringify's text for the remaining fields, in the schema's order. The
+ * V8 serializes on its general path: about 5,400 instructions for the bench's small answer, for an
+ * object that is the same on every hit of an entry, and whose text a miss has already written into
+ * the cache entry and the request log. So the response is written as the request id, the answer's
+ * kept text, and fast-json-stringify's text for the remaining fields, in the schema's order. The
  * result is the text the whole-schema serializer gives (a unit test holds them equal).
  */
 export function analyzeSerializerCompiler(
@@ -35,17 +35,12 @@ export function splicedAnalyzeSerializer(whole: Serialize): Serialize {
     properties: others,
     required: AnalyzeResponse.required.filter((name) => name !== 'request_id' && name !== 'data'),
   }) as Serialize;
-  const cachedTexts = new WeakMap<object, string>();
   return (payload) => {
     const response = payload as Partial<AnalyzeResponse>;
     const { data, request_id: requestId } = response;
     // Anything unusual takes the whole-schema path, with its own checks and errors.
     if (typeof requestId !== 'string' || typeof data !== 'object' || data === null) return whole(payload);
-    let dataText = response.cached === true ? cachedTexts.get(data) : undefined;
-    if (dataText === undefined) {
-      dataText = JSON.stringify(data);
-      if (response.cached === true) cachedTexts.set(data, dataText);
-    }
+    const dataText = answerDataJson(data);
     return `{"request_id":${JSON.stringify(requestId)},"data":${dataText},${serializeOthers(payload).slice(1)}`;
   };
 }
