@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error.ts';
 import { canonicalStringify as canonicalJson, schemaHash, sha256Hex } from '../lib/canonical-json.ts';
 import type { JsonSchema } from '../lib/json-schema-types.ts';
+import { jsonNumber, jsonString } from '../lib/json-text.ts';
 import { alreadyNormal } from '../modules/analyze/preprocess/normalize-prompt.ts';
 
 /** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
@@ -87,21 +88,21 @@ function keyMaterial(input: CacheKeyInput): string {
   const pinnedProvider = input.provider && input.provider !== 'auto' ? input.provider : undefined;
   const schema =
     input.schema.kind === 'registry'
-      ? `{"registry":${JSON.stringify(`${input.schema.id}@${input.schema.version}`)}}`
+      ? `{"registry":${jsonString(`${input.schema.id}@${input.schema.version}`)}}`
       : `{"hash":"${schemaHash(input.schema.schema)}"}`;
   let text = input.extra === undefined ? '{' : `{"extra":${canonicalExtra(input.extra)},`;
   text += `"lowercase":${input.lowercase === true}`;
-  if (input.maxTokens !== undefined) text += `,"maxTokens":${JSON.stringify(input.maxTokens)}`;
-  if (input.model !== undefined) text += `,"model":${JSON.stringify(input.model)}`;
-  text += `,"prompt":${JSON.stringify(normalizePrompt(input.prompt, { lowercase: input.lowercase }))}`;
-  if (pinnedProvider !== undefined) text += `,"provider":${JSON.stringify(pinnedProvider)}`;
+  if (input.maxTokens !== undefined) text += `,"maxTokens":${jsonNumber(input.maxTokens)}`;
+  if (input.model !== undefined) text += `,"model":${jsonString(input.model)}`;
+  text += `,"prompt":${jsonString(normalizePrompt(input.prompt, { lowercase: input.lowercase }))}`;
+  if (pinnedProvider !== undefined) text += `,"provider":${jsonString(pinnedProvider)}`;
   text += `,"schema":${schema}`;
-  if (input.temperature !== undefined) text += `,"temperature":${JSON.stringify(input.temperature)}`;
+  if (input.temperature !== undefined) text += `,"temperature":${jsonNumber(input.temperature)}`;
   if (input.template) {
-    text += `,"template":${JSON.stringify(`${input.template.id}@${input.template.version}`)}`;
+    text += `,"template":${jsonString(`${input.template.id}@${input.template.version}`)}`;
   }
   text += `,"v":${KEY_FORMAT_VERSION}`;
-  if (input.validationMode !== undefined) text += `,"validationMode":${JSON.stringify(input.validationMode)}`;
+  if (input.validationMode !== undefined) text += `,"validationMode":${jsonString(input.validationMode)}`;
   return `${text}}`;
 }
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { isoTimestamp } from '../lib/iso-timestamp.ts';
-import { jsonNumber } from '../lib/json-number.ts';
+import { jsonNumber } from '../lib/json-text.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';

@@ -1,4 +1,4 @@
-import { jsonNumber } from '../../lib/json-number.ts';
+import { jsonNumber, jsonString } from '../../lib/json-text.ts';
 import type { AnalyzePipelineResult } from './analyze-pipeline.ts';
 
 /** What the response cache keeps for an answer: the pipeline's result and the answer's language. */
@@ -51,15 +51,15 @@ export function cachedAnswerJson(answer: CachedAnswer): string {
   const { validation, usage } = answer;
   return (
     `{"data":${answerDataJson(answer.data)},` +
-    `"validation":{"status":${JSON.stringify(validation.status)},"errors":${jsonList(validation.errors)},` +
+    `"validation":{"status":${jsonString(validation.status)},"errors":${jsonList(validation.errors)},` +
     `"attempts":${jsonNumber(validation.attempts)}},` +
     `"confidence":${jsonNumber(answer.confidence)},` +
-    `"provider":${JSON.stringify(answer.provider)},"model":${JSON.stringify(answer.model)},` +
+    `"provider":${jsonString(answer.provider)},"model":${jsonString(answer.model)},` +
     `"usage":{"promptTokens":${jsonNumber(usage.promptTokens)},` +
     `"completionTokens":${jsonNumber(usage.completionTokens)},` +
     `"totalTokens":${jsonNumber(usage.totalTokens)},"costUsd":${jsonNumber(usage.costUsd)}},` +
     `"llmMs":${jsonNumber(answer.llmMs)},"warnings":${jsonList(answer.warnings)},` +
-    `"failedAttempts":${jsonList(answer.failedAttempts)},"language":${JSON.stringify(answer.language)}}`
+    `"failedAttempts":${jsonList(answer.failedAttempts)},"language":${jsonString(answer.language)}}`
   );
 }
 

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
+import { jsonNumber, jsonString } from '../../lib/json-text.ts';
 import type { ChatMessage, FinishReason, TokenUsage } from '../provider.ts';
 
 /**
@@ -29,7 +30,7 @@ export interface ChatCompletionsRequest {
  */
 export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: JsonFragments): Buffer[] {
   const chunks: Buffer[] = [];
-  let text = `{"model":${JSON.stringify(request.model)},"messages":[`;
+  let text = `{"model":${jsonString(request.model)},"messages":[`;
   let first = true;
   if (request.system.length > 0) {
     chunks.push(Buffer.from(text), fragments.systemMessage(request.system));
@@ -37,12 +38,12 @@ export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: 
     first = false;
   }
   for (const message of request.messages) {
-    text += `${first ? '' : ','}{"role":${JSON.stringify(message.role)},"content":${JSON.stringify(message.content)}}`;
+    text += `${first ? '' : ','}{"role":${jsonString(message.role)},"content":${jsonString(message.content)}}`;
     first = false;
   }
   text += ']';
-  if (request.temperature !== undefined) text += `,"temperature":${JSON.stringify(request.temperature)}`;
-  if (request.maxTokens !== undefined) text += `,"max_tokens":${JSON.stringify(request.maxTokens)}`;
+  if (request.temperature !== undefined) text += `,"temperature":${jsonNumber(request.temperature)}`;
+  if (request.maxTokens !== undefined) text += `,"max_tokens":${jsonNumber(request.maxTokens)}`;
   chunks.push(Buffer.from(`${text},"response_format":`), fragments.responseFormat(request.responseFormat));
   chunks.push(closingBrace);
   return chunks;

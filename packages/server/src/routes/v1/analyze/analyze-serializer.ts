@@ -2,6 +2,7 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import { AnalyzeResponse } from '@structured-prompt/contracts';
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify';
+import { jsonString } from '../../../lib/json-text.ts';
 import { answerDataJson } from '../../../modules/analyze/answer-json.ts';
 
 type Serialize = (payload: unknown) => string;
@@ -41,6 +42,6 @@ export function splicedAnalyzeSerializer(whole: Serialize): Serialize {
     // Anything unusual takes the whole-schema path, with its own checks and errors.
     if (typeof requestId !== 'string' || typeof data !== 'object' || data === null) return whole(payload);
     const dataText = answerDataJson(data);
-    return `{"request_id":${JSON.stringify(requestId)},"data":${dataText},${serializeOthers(payload).slice(1)}`;
+    return `{"request_id":${jsonString(requestId)},"data":${dataText},${serializeOthers(payload).slice(1)}`;
   };
 }
