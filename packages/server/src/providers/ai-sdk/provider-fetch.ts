@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { checkHeaderList, Http1Pool, type Http1Target } from '../http/http1-pool.ts';
+import { type BodyChunk, checkHeaderList, Http1Pool, type Http1Target } from '../http/http1-pool.ts';
 
 export { maxAnswerBytes, OversizedAnswerError } from '../http/http1-response.ts';
 
@@ -61,7 +61,7 @@ export interface PoolRequest {
   /** Lower-case names and their values, flattened: `['content-type', 'application/json', …]`. */
   headers: readonly string[];
   /** A list of chunks is sent as it is, one after the other (see `chatCompletionsBody`). */
-  body?: string | Uint8Array | readonly Uint8Array[] | null;
+  body?: BodyChunk | readonly BodyChunk[] | null;
   signal?: AbortSignal | null;
 }
 
@@ -171,7 +171,7 @@ export function postJsonThroughPool(
   url: string,
   options: {
     headers: Readonly<Record<string, string>>;
-    body: string | readonly Uint8Array[];
+    body: string | readonly BodyChunk[];
     signal: AbortSignal;
   },
 ): Promise<PooledAnswer> {

@@ -61,6 +61,18 @@ describe('Http1Pool against a real server', () => {
     expect(connections() - before).toBe(8);
   });
 
+  it('sends a body given as text and byte chunks in order, with its length in UTF-8 bytes', async () => {
+    let length = '';
+    handler = (request, body, response) => {
+      length = String(request.headers['content-length']);
+      response.end(`echo:${body}`);
+    };
+    const body = ['{"prompt":"héllo ', Buffer.from('wörld 日本', 'utf8'), '",', Buffer.alloc(0), '"n":1}'];
+    const answer = await pool.request(target(port), { method: 'POST', headers: [], body });
+    expect(answer.body.toString()).toBe('echo:{"prompt":"héllo wörld 日本","n":1}');
+    expect(Number(length)).toBe(Buffer.byteLength('{"prompt":"héllo wörld 日本","n":1}'));
+  });
+
   it('reads a chunked answer written in pieces', async () => {
     handler = (_request, _body, response) => {
       response.write('{"parts":[');

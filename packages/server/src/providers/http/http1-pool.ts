@@ -15,11 +15,14 @@ export interface Http1Target {
   host: string;
 }
 
+/** Part of a request body: bytes, or text sent as UTF-8. */
+export type BodyChunk = string | Uint8Array;
+
 export interface Http1Request {
   method: string;
   /** Lower-case names and their values, flattened, already checked by `checkHeaderList`. */
   headers: readonly string[];
-  body?: string | Uint8Array | readonly Uint8Array[];
+  body?: BodyChunk | readonly BodyChunk[];
   signal?: AbortSignal;
 }
 
@@ -89,8 +92,8 @@ class Connection {
     // Head and body leave in one write when the socket is already connected.
     this.socket.cork();
     this.socket.write(head, 'latin1');
-    if (Array.isArray(body)) for (const chunk of body) this.socket.write(chunk);
-    else if (body !== undefined) this.socket.write(body as string | Uint8Array);
+    if (Array.isArray(body)) for (const chunk of body as readonly BodyChunk[]) this.socket.write(chunk);
+    else if (body !== undefined) this.socket.write(body as BodyChunk);
     this.socket.uncork();
   }
 
@@ -224,10 +227,13 @@ export class Http1Pool {
   }
 }
 
-function byteLength(body: string | Uint8Array | readonly Uint8Array[]): number {
-  if (typeof body === 'string') return Buffer.byteLength(body);
-  if (!Array.isArray(body)) return (body as Uint8Array).byteLength;
+function byteLength(body: BodyChunk | readonly BodyChunk[]): number {
+  if (!Array.isArray(body)) return chunkLength(body as BodyChunk);
   let total = 0;
-  for (const chunk of body as readonly Uint8Array[]) total += chunk.byteLength;
+  for (const chunk of body as readonly BodyChunk[]) total += chunkLength(chunk);
   return total;
+}
+
+function chunkLength(chunk: BodyChunk): number {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
 }

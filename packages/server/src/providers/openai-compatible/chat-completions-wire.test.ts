@@ -10,7 +10,10 @@ import {
 
 /** The body as the server receives it. */
 function bodyText(request: ChatCompletionsRequest, fragments: JsonFragments): string {
-  return Buffer.concat(chatCompletionsBody(request, fragments)).toString('utf8');
+  const chunks = chatCompletionsBody(request, fragments);
+  return Buffer.concat(
+    chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+  ).toString('utf8');
 }
 
 describe('chat-completions wire format', () => {

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../../lib/json-schema-types.ts';
 import { jsonNumber, jsonString } from '../../lib/json-text.ts';
+import type { BodyChunk } from '../http/http1-pool.ts';
 import type { ChatMessage, FinishReason, TokenUsage } from '../provider.ts';
 
 /**
@@ -22,18 +23,20 @@ export interface ChatCompletionsRequest {
 }
 
 /**
- * The request body as a list of byte chunks, sent as they are (ADR 0017). The two large parts, the
+ * The request body as a list of chunks, sent as they are (ADR 0017). The two large parts, the
  * system message (the meta-prompt with the pretty-printed schema, memoized per schema) and the
  * response format with its compiled schema, are serialized and encoded once and then shared by
- * every call; only the small parts around them (model, conversation, options) are built per call.
- * Concatenated, the chunks are the JSON text `JSON.stringify` would give for the same request.
+ * every call; only the small parts around them (model, conversation, options) are built per call,
+ * and stay strings: the socket encodes them as UTF-8 in the same write, where a `Buffer` of each
+ * cost an allocation and a copy (about 2,000 instructions per part). Concatenated, the chunks are
+ * the JSON text `JSON.stringify` would give for the same request.
  */
-export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: JsonFragments): Buffer[] {
-  const chunks: Buffer[] = [];
+export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: JsonFragments): BodyChunk[] {
+  const chunks: BodyChunk[] = [];
   let text = `{"model":${jsonString(request.model)},"messages":[`;
   let first = true;
   if (request.system.length > 0) {
-    chunks.push(Buffer.from(text), fragments.systemMessage(request.system));
+    chunks.push(text, fragments.systemMessage(request.system));
     text = '';
     first = false;
   }
@@ -44,7 +47,7 @@ export function chatCompletionsBody(request: ChatCompletionsRequest, fragments: 
   text += ']';
   if (request.temperature !== undefined) text += `,"temperature":${jsonNumber(request.temperature)}`;
   if (request.maxTokens !== undefined) text += `,"max_tokens":${jsonNumber(request.maxTokens)}`;
-  chunks.push(Buffer.from(`${text},"response_format":`), fragments.responseFormat(request.responseFormat));
+  chunks.push(`${text},"response_format":`, fragments.responseFormat(request.responseFormat));
   chunks.push(closingBrace);
   return chunks;
 }
