@@ -42,7 +42,8 @@ export const envSettings: readonly EnvSetting[] = [
   {
     env: 'TRUST_PROXY',
     path: 'server.trustProxy',
-    description: '`true`, or a comma list of proxy addresses/CIDRs whose X-Forwarded-For is trusted',
+    description:
+      '`true`, or a comma list of proxy addresses/CIDRs whose X-Forwarded-For and X-Forwarded-Proto are trusted (HSTS is sent only over https, ADR 0011)',
   },
   {
     env: 'CORS_ORIGINS',

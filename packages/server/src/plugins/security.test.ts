@@ -13,15 +13,43 @@ describe('security headers', () => {
         'x-frame-options',
       ]),
     );
-    const { app } = await buildTestApp();
+    const { app } = await buildTestApp({ env: { TRUST_PROXY: 'true' } });
     for (const url of ['/docs/', '/docs', '/redoc']) {
-      const response = await app.inject({ method: 'GET', url });
+      const response = await app.inject({ method: 'GET', url, headers: { 'x-forwarded-proto': 'https' } });
       for (const [name, value] of Object.entries(expected))
         expect(response.headers[name], `${url} ${name}`).toBe(value);
+      const plain = await app.inject({ method: 'GET', url });
+      expect(plain.headers['strict-transport-security'], url).toBeUndefined();
+      expect(plain.headers['content-security-policy'], url).toBe(expected['content-security-policy']);
     }
   });
 
-  it('on API answers, errors included, are the short set: no sniffing, no framing, no loading, HSTS', async () => {
+  it('sends HSTS only over TLS: never on plain HTTP, and a forwarded https only from a trusted proxy', async () => {
+    const trusting = (await buildTestApp({ env: { TRUST_PROXY: 'true' } })).app;
+    const viaProxy = await trusting.inject({
+      method: 'GET',
+      url: '/v1/health/live',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(viaProxy.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    const plain = await trusting.inject({ method: 'GET', url: '/v1/health/live' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    expect(plain.headers['x-content-type-options']).toBe('nosniff');
+
+    const direct = (await buildTestApp()).app;
+    const spoofed = await direct.inject({
+      method: 'GET',
+      url: '/v1/health/live',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(spoofed.headers['strict-transport-security']).toBeUndefined();
+    expect(Object.keys(apiSecurityHeaders(false))).not.toContain('strict-transport-security');
+    expect(apiSecurityHeaders(true)['strict-transport-security']).toBe(
+      securityHeaders()['strict-transport-security'],
+    );
+  });
+
+  it('on API answers, errors included, are the short set: no sniffing, no framing, no loading', async () => {
     const { app } = await buildTestApp();
     const documentOnly = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection'];
     for (const url of ['/', '/v1/nothing', '/openapi.json', '/v1/health/live', '/docsearch']) {
@@ -31,7 +59,6 @@ describe('security headers', () => {
       );
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
       expect(response.headers['x-frame-options'], url).toBe('DENY');
-      expect(response.headers['strict-transport-security'], url).toMatch(/^max-age=\d+/);
       expect(response.headers['referrer-policy'], url).toBe('no-referrer');
       for (const name of documentOnly) expect(response.headers[name], `${url} ${name}`).toBeUndefined();
     }

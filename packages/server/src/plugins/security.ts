@@ -53,30 +53,32 @@ export function securityHeaders(): Record<string, string> {
  * something to a browser rendering a document (COOP, Origin-Agent-Cluster, DNS prefetch, the old XSS
  * auditor, IE's download prompt, Flash policies), and its CSP lists sources for the docs pages.
  * A JSON answer needs: no sniffing into HTML, no framing, no loading anything if it is opened in a
- * tab, HSTS, no referrer. ~250 bytes instead of ~1,050 per answer (ADR 0011).
+ * tab, HSTS (over TLS), no referrer. ~250 bytes instead of ~1,050 per answer (ADR 0011).
  */
-export function apiSecurityHeaders(): HeaderBag {
+export function apiSecurityHeaders(secure = true): HeaderBag {
   const headers: HeaderBag = {};
-  apiSecurityHeaderWriter()(headers);
+  apiSecurityHeaderWriter()(headers, secure);
   return headers;
 }
 
 /**
  * Writes the API set into a header object. Each name is written as a constant property, not in a
  * loop over names: every API answer carries these six, and a store by a constant name on the shape
- * all replies share is what makes writing them nearly free (ADR 0024).
+ * all replies share is what makes writing them nearly free (ADR 0024). `secure`: the request came
+ * over TLS (directly, or by a trusted proxy's `X-Forwarded-Proto`); HSTS is sent only then (RFC 6797
+ * §7.2 forbids it on plain HTTP, where a browser ignores it anyway).
  */
-export function apiSecurityHeaderWriter(): (headers: HeaderBag) => void {
+export function apiSecurityHeaderWriter(): (headers: HeaderBag, secure: boolean) => void {
   const full = securityHeaders();
   const csp = "default-src 'none'; frame-ancestors 'none'";
   const corp = full['cross-origin-resource-policy'] ?? 'same-origin';
   const referrer = full['referrer-policy'] ?? 'no-referrer';
   const hsts = full['strict-transport-security'] ?? 'max-age=31536000; includeSubDomains';
-  return (headers) => {
+  return (headers, secure) => {
     headers['content-security-policy'] = csp;
     headers['cross-origin-resource-policy'] = corp;
     headers['referrer-policy'] = referrer;
-    headers['strict-transport-security'] = hsts;
+    if (secure) headers['strict-transport-security'] = hsts;
     headers['x-content-type-options'] = 'nosniff';
     headers['x-frame-options'] = 'DENY';
   };
@@ -94,11 +96,14 @@ export function isDocumentUrl(url: string): boolean {
 /** Security headers on every answer, and CORS only for the origins an operator listed. */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, options) => {
-    const documentHeaders = securityHeaders();
+    const secureDocumentHeaders = securityHeaders();
+    const { 'strict-transport-security': _hsts, ...plainDocumentHeaders } = secureDocumentHeaders;
     const writeApiHeaders = apiSecurityHeaderWriter();
     app.addHook('onRequest', (request, reply, done) => {
-      if (isDocumentUrl(request.url)) reply.headers(documentHeaders);
-      else writeApiHeaders(replyHeaders(reply));
+      // Fastify reads a trusted proxy's X-Forwarded-Proto here, and only a trusted one's.
+      const secure = request.protocol === 'https';
+      if (isDocumentUrl(request.url)) reply.headers(secure ? secureDocumentHeaders : plainDocumentHeaders);
+      else writeApiHeaders(replyHeaders(reply), secure);
       done();
     });
     if (options.corsOrigins.length > 0) {
