@@ -1,4 +1,5 @@
 import { AnalyzeResponse } from '@structured-prompt/contracts';
+import fc from 'fast-check';
 import fastJson from 'fast-json-stringify';
 import { describe, expect, it } from 'vitest';
 import { answerDataJson } from '../../../modules/analyze/answer-json.ts';
@@ -33,6 +34,44 @@ describe('the analyze answer serializer', () => {
       { ...response({}), internal: 'not in the schema' } as AnalyzeResponse,
     ];
     for (const payload of cases) expect(spliced(payload)).toBe(whole(payload));
+  });
+
+  it('writes what the whole-schema serializer writes for any answer, usual or not', () => {
+    const spliced = splicedAnalyzeSerializer(whole);
+    const text = fc.string({ unit: 'binary', maxLength: 80 });
+    const count = fc.oneof(fc.nat(), fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true }));
+    const amount = fc.oneof(fc.double({ min: 0, max: 1e9, noNaN: true }), fc.constant(0), fc.nat());
+    const status = fc.constantFrom('passed', 'passed_relaxed', 'failed', 'skipped');
+    const fieldError = fc.record({ path: text, message: text, keyword: fc.constantFrom('type', 'required') });
+    const failed = fc.record({ provider: text, model: text, reason: text });
+    // Empty lists most of the time: the hand-written path's case, which each run covers often.
+    const mostlyEmpty = <T>(item: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 4, arbitrary: fc.constant([] as T[]) }, { weight: 1, arbitrary: fc.array(item) });
+    const answer = fc.record({
+      request_id: text,
+      data: fc.oneof(fc.dictionary(text, fc.jsonValue()), fc.array(fc.jsonValue())),
+      validation: fc.record({ status, errors: mostlyEmpty(fieldError), attempts: count }),
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      language: text,
+      provider: text,
+      model: text,
+      cached: fc.boolean(),
+      failed_attempts: mostlyEmpty(failed),
+      usage: fc.record({
+        prompt_tokens: count,
+        completion_tokens: count,
+        total_tokens: count,
+        cost_usd: amount,
+      }),
+      timing: fc.record({ total_ms: amount, llm_ms: amount }),
+      warnings: mostlyEmpty(text),
+    });
+    fc.assert(
+      fc.property(answer, (payload) => {
+        expect(spliced(payload)).toBe(whole(payload));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('answers from the text kept for the answer object (the object is not serialized again)', () => {
