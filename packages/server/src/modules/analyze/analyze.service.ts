@@ -23,6 +23,7 @@ import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeli
 import { answerDataJson, type CachedAnswer, cachedAnswerJson } from './answer-json.ts';
 import { metaPromptVersion } from './meta-prompt.ts';
 import { detectPromptLanguage, type PreparedPrompt, preparePrompt } from './preprocess/preprocess.ts';
+import { requestParams, requestParamsJson } from './request-params.ts';
 import type { SchemaGuard } from './schema-guard.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -349,13 +350,15 @@ export class AnalyzeService {
     done: { response: AnalyzeResponse; billed: AnalyzePipelineResult['usage']; totalMs: number },
   ): void {
     const { response, billed } = done;
+    const paramsJson = requestParamsJson(body, response.failed_attempts);
     this.#options.logWriter.write({
       requestId: context.requestId,
       apiKeyId: context.key.id,
       promptText,
       promptLength: body.prompt.length,
-      // Which providers failed before the one that answered, for the log reader.
-      requestParams: { ...requestParams(body), failed_attempts: response.failed_attempts },
+      // As text when it is all scalars, as an object otherwise (request-params.ts).
+      requestParams: paramsJson === undefined ? requestParams(body, response.failed_attempts) : undefined,
+      requestParamsJson: paramsJson,
       // Its text, which the cache entry or the response writes too (answer-json.ts).
       responseDataJson: answerDataJson(response.data),
       validationStatus: response.validation.status,
@@ -395,17 +398,6 @@ export class AnalyzeService {
       errorMessage: known ? `${known.code}: ${known.message}`.slice(0, 500) : 'internal_error',
     });
   }
-}
-
-function requestParams(body: AnalyzeRequest): Record<string, unknown> {
-  return {
-    provider: requestedProvider(body),
-    model: body.model ?? null,
-    temperature: body.temperature ?? null,
-    max_tokens: body.max_tokens ?? null,
-    options: body.options ?? {},
-    schema: body.schema === undefined ? 'default' : 'inline',
-  };
 }
 
 /** The default schema's `original_language`, when the answer gives a plausible ISO 639 code. */

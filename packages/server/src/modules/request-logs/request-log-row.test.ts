@@ -60,6 +60,14 @@ describe('request log entries on the wire to the log thread', () => {
     expect(both.responseData).toBeUndefined();
     expect(both.responseDataJson).toBe('"text"');
   });
+
+  it('carries request parameters given as JSON text as that text alone', () => {
+    const text = '{"provider":"auto","options":{}}';
+    const back = fromWire(structuredClone(toWire({ ...full, requestParamsJson: text })));
+    expect(back.requestParams).toBeUndefined();
+    expect(back.requestParamsJson).toBe(text);
+    expect(back.responseData).toEqual(full.responseData);
+  });
 });
 
 describe('request log rows for node:sqlite', () => {
@@ -110,5 +118,22 @@ describe('request log rows for node:sqlite', () => {
     });
     expect(row.response_data).toBe('{"a":1}');
     expect(written).toEqual([undefined]);
+  });
+
+  it('stores request parameters given as JSON text as they are, without the writer', () => {
+    const written: unknown[] = [];
+    const entry = {
+      requestId: 'r',
+      validationStatus: 'valid',
+      requestParamsJson: '{"b":2}',
+      responseData: 1,
+    };
+    const row = toRow(entry, (value) => {
+      written.push(value);
+      return 'TEXT';
+    });
+    expect(row.request_params).toBe('{"b":2}');
+    expect(row.response_data).toBe('TEXT');
+    expect(written).toEqual([1]);
   });
 });

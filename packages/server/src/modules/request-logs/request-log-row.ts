@@ -20,7 +20,7 @@ export function toRow(
     api_key_id: entry.apiKeyId ?? null,
     prompt_text: entry.promptText ?? null,
     prompt_length: entry.promptLength ?? entry.promptText?.length ?? 0,
-    request_params: jsonText(entry.requestParams),
+    request_params: entry.requestParamsJson ?? jsonText(entry.requestParams),
     response_data: entry.responseDataJson ?? jsonText(entry.responseData),
     validation_status: entry.validationStatus,
     provider_used: entry.providerUsed ?? null,
@@ -121,6 +121,7 @@ export type WireEntry = readonly [
   errorMessage: Field['errorMessage'],
   createdAt: Field['createdAt'],
   responseDataJson: Field['responseDataJson'],
+  requestParamsJson: Field['requestParamsJson'],
 ];
 type Field = NewRequestLog;
 
@@ -132,8 +133,8 @@ export function toWire(e: NewRequestLog): WireEntry {
     e.apiKeyId,
     e.promptText,
     e.promptLength,
-    e.requestParams,
-    // The object is not sent when its text is: the text is what gets stored.
+    // Neither object is sent when its text is: the text is what gets stored.
+    e.requestParamsJson === undefined ? e.requestParams : undefined,
     e.responseDataJson === undefined ? e.responseData : undefined,
     e.validationStatus,
     e.providerUsed,
@@ -148,6 +149,7 @@ export function toWire(e: NewRequestLog): WireEntry {
     e.errorMessage,
     e.createdAt,
     e.responseDataJson,
+    e.requestParamsJson,
   ];
 }
 
@@ -173,5 +175,6 @@ export function fromWire(w: WireEntry): NewRequestLog {
     errorMessage: w[17],
     createdAt: w[18],
     responseDataJson: w[19],
+    requestParamsJson: w[20],
   };
 }

@@ -32,6 +32,8 @@ export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'valida
   Pick<RequestLogRecord, 'requestId' | 'validationStatus'> & {
     /** `responseData` as JSON text, when the caller has it already: stored as it is, instead of it. */
     responseDataJson?: string;
+    /** `requestParams` as JSON text, likewise. */
+    requestParamsJson?: string;
   };
 
 export interface RequestLogFilter {
