@@ -1,5 +1,5 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
-import { AnalyzeResponse } from '@structured-prompt/contracts';
+import { AnalyzeResponse, ValidationStatus } from '@structured-prompt/contracts';
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify';
 import { jsonString } from '../../../lib/json-text.ts';
@@ -47,7 +47,8 @@ export function splicedAnalyzeSerializer(whole: Serialize): Serialize {
   };
 }
 
-const statuses: ReadonlySet<unknown> = new Set(['passed', 'passed_relaxed', 'failed', 'skipped']);
+/** The `validation.status` values the contract allows, read from its union of literals. */
+const statuses: ReadonlySet<unknown> = new Set(ValidationStatus.anyOf.map((literal) => literal.const));
 
 /**
  * The fields after `data` of the usual answer (no validation errors, no failed attempts, no warnings:
