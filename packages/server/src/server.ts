@@ -1,4 +1,6 @@
-// First, before the module graph loads and collects: keeps nextTick's object shapes stable (ADR 0020).
+// First, before the module graph loads and collects: no allocation-site pretenuring (ADR 0026), and
+// nextTick's object shapes kept stable (ADR 0020).
+import './lib/no-pretenuring.ts';
 import './lib/pin-tick-object-maps.ts';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
