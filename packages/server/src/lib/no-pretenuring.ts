@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
  * the old generation. When the request ends, those parts are garbage that only a full collection
  * frees, and until then they keep alive whatever the request pointed at afterwards: the young
  * collector treats old-to-young pointers as roots. In the 200 ms benchmark scenario that held twice
- * the live in-flight data through every young collection and promoted about 8 MB of garbage per
+ * the live in-flight data through every young collection and promoted 6–9 MB of garbage per
  * collection; with pretenuring off, what survives is what the waiting requests really hold.
  *
  * The flag is read by V8 at collection time, so setting it here works like passing it to `node`
