@@ -9,14 +9,9 @@
  * steady state under load): their count, mean pause, survivors and promoted bytes.
  */
 import { appendFileSync } from 'node:fs';
-import { GCProfiler } from 'node:v8';
+import { GCProfiler, type GCProfilerResult } from 'node:v8';
 
-interface GcStatistics {
-  gcType: string;
-  cost: number;
-  beforeGC: { heapSpaceStatistics: Array<{ spaceName: string; spaceUsedSize: number; spaceSize: number }> };
-  afterGC: { heapSpaceStatistics: Array<{ spaceName: string; spaceUsedSize: number; spaceSize: number }> };
-}
+type GcStatistics = GCProfilerResult['statistics'][number];
 
 interface Scavenge {
   capacity: number;
@@ -37,12 +32,12 @@ function space(gc: GcStatistics, when: 'beforeGC' | 'afterGC', name: string) {
 }
 
 function drain(): void {
-  const result = profiler.stop() as { statistics?: GcStatistics[] } | undefined;
+  const result = profiler.stop();
   profiler = new GCProfiler();
   profiler.start();
   const lines: string[] = [];
   const time = new Date().toISOString().slice(11, 19);
-  for (const gc of result?.statistics ?? []) {
+  for (const gc of result.statistics) {
     const newBefore = space(gc, 'beforeGC', 'new_space');
     const newAfter = space(gc, 'afterGC', 'new_space');
     const oldBefore = space(gc, 'beforeGC', 'old_space').spaceUsedSize;

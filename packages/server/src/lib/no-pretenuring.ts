@@ -16,12 +16,10 @@ import { setFlagsFromString } from 'node:v8';
  * The flag is read by V8 at collection time, so setting it here works like passing it to `node`
  * (checked in the benchmark's GC trace). Import this module first, before the module graph loads.
  */
-export const pretenuringFlag = '--no-allocation-site-pretenuring';
-
 /** True when the `node` command line already says what V8 should do (`process.execArgv`). */
 export function operatorChosePretenuring(execArgv: readonly string[]): boolean {
   return execArgv.some((argument) => /^--(?:no-)?allocation[-_]site[-_]pretenuring$/.test(argument));
 }
 
 export const pretenuringDisabled = !operatorChosePretenuring(process.execArgv);
-if (pretenuringDisabled) setFlagsFromString(pretenuringFlag);
+if (pretenuringDisabled) setFlagsFromString('--no-allocation-site-pretenuring');
