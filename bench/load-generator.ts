@@ -10,7 +10,7 @@
  * busy). Steady-state latency is what the scenarios are meant to measure.
  */
 import autocannon from 'autocannon';
-import { cpuMilliseconds, hostTicks, stealShare } from './lib/child-processes.ts';
+import { cpuMilliseconds, hostTicks, stealShare, threadSchedule } from './lib/child-processes.ts';
 
 export interface LoadJob {
   url: string;
@@ -52,6 +52,13 @@ export interface LoadSummary {
    * A vCPU that waits for the host runs everything late: it explains slow windows on a shared host.
    */
   hostStealShare?: number;
+  /**
+   * Time the main thread of `cpuPid` spent runnable but without a CPU inside the window, and how many
+   * times it was put on one (/proc schedstat). Waiting for a core is latency the service's own steps
+   * do not show.
+   */
+  mainThreadRunQueueMs?: number;
+  mainThreadSlices?: number;
   /** The window, as epoch milliseconds: lets the harness cut a CPU profile to it. */
   windowStartEpochMs: number;
   windowEndEpochMs: number;
@@ -90,7 +97,11 @@ async function main(): Promise<void> {
   const readCpu = () =>
     job.cpuPid === undefined
       ? undefined
-      : { all: cpuMilliseconds(job.cpuPid), main: cpuMilliseconds(job.cpuPid, job.cpuPid) };
+      : {
+          all: cpuMilliseconds(job.cpuPid),
+          main: cpuMilliseconds(job.cpuPid, job.cpuPid),
+          schedule: threadSchedule(job.cpuPid),
+        };
   let windowStart = performance.now();
   let windowStartEpochMs = Date.now();
   let cpuAtStart = readCpu();
@@ -161,6 +172,12 @@ async function main(): Promise<void> {
       ? {}
       : { cpuMs: cpuAtEnd.all - cpuAtStart.all, mainThreadCpuMs: cpuAtEnd.main - cpuAtStart.main }),
     ...(hostAtStart && hostAtEnd ? { hostStealShare: stealShare(hostAtStart, hostAtEnd) } : {}),
+    ...(cpuAtStart?.schedule && cpuAtEnd?.schedule
+      ? {
+          mainThreadRunQueueMs: cpuAtEnd.schedule.runQueueMs - cpuAtStart.schedule.runQueueMs,
+          mainThreadSlices: cpuAtEnd.schedule.slices - cpuAtStart.schedule.slices,
+        }
+      : {}),
     windowStartEpochMs,
     windowEndEpochMs: Date.now(),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPairedLatency, summarizeLatencyPairs, toLatencyPair } from './paired-latency.ts';
+import { formatPairedLatency, runQueueWait, summarizeLatencyPairs, toLatencyPair } from './paired-latency.ts';
 import { checkTargets, stealWarnings } from './report.ts';
 import { benchResults, loadRow } from './test-fixtures.ts';
 
@@ -20,6 +20,45 @@ describe('one pair of latency windows', () => {
     expect(pair.service.stealShare).toBe(0.06);
     expect(pair.direct.stealShare).toBe(0.001);
     expect(pair.serviceFirst).toBe(true);
+  });
+});
+
+describe('time the main thread waited for a core', () => {
+  it('is spread over the window’s requests and over its wake-ups', () => {
+    // 12,000 requests, 1,020 ms runnable without a core over 5,100 wake-ups.
+    const row = loadRow('provider 200 ms, cache miss', {
+      completed: 12_000,
+      mainThreadRunQueueMs: 1020,
+      mainThreadSlices: 5100,
+    });
+    expect(runQueueWait(row)).toEqual({ perRequestUs: 85, perWakeupUs: 200 });
+  });
+
+  it('is left out when the kernel did not report it or nothing completed', () => {
+    expect(runQueueWait(loadRow('x', { completed: 10 }))).toBeUndefined();
+    expect(
+      runQueueWait(loadRow('x', { completed: 0, mainThreadRunQueueMs: 5, mainThreadSlices: 3 })),
+    ).toBeUndefined();
+  });
+
+  it('is printed per pair, the service’s beside the fake’s', () => {
+    const withWait = (row: ReturnType<typeof loadRow>, waitMs: number, slices: number) => ({
+      ...row,
+      completed: 10_000,
+      mainThreadRunQueueMs: waitMs,
+      mainThreadSlices: slices,
+    });
+    const pair = toLatencyPair(
+      withWait(direct(201, 204), 300, 6000),
+      withWait(service(203, 220), 900, 4500),
+      false,
+    );
+    expect(pair.service.runQueue).toEqual({ perRequestUs: 90, perWakeupUs: 200 });
+    expect(pair.direct.runQueue).toEqual({ perRequestUs: 30, perWakeupUs: 50 });
+    const text = formatPairedLatency(summarizeLatencyPairs([pair], settings, 0));
+    expect(text).toContain(
+      'main thread runnable without a core, service / fake on the direct path: 90 µs/req (200 µs per wake-up) / 30 µs/req (50 µs per wake-up)',
+    );
   });
 });
 

@@ -11,9 +11,24 @@ import { cacheMissScenario, directProviderScenario, type LoadRow, type Timing } 
  * the medians of the pairs' added p50 and p99. Each pair keeps its figures and the steal of both windows.
  */
 
+/**
+ * Microseconds per request the window's main thread (the service's; the fake's on the direct path)
+ * was ready to run but had no core: the two cores' contention, which the steps' own timings miss.
+ */
+export interface RunQueueWait {
+  perRequestUs: number;
+  perWakeupUs: number;
+}
+
 export interface LatencyPair {
-  direct: { p50Ms: number; p99Ms: number; stealShare?: number };
-  service: { p50Ms: number; p99Ms: number; stealShare?: number; cpuMsPerRequest?: number };
+  direct: { p50Ms: number; p99Ms: number; stealShare?: number; runQueue?: RunQueueWait };
+  service: {
+    p50Ms: number;
+    p99Ms: number;
+    stealShare?: number;
+    cpuMsPerRequest?: number;
+    runQueue?: RunQueueWait;
+  };
   /** Service minus direct, per percentile. */
   addedP50Ms: number;
   addedP99Ms: number;
@@ -37,14 +52,29 @@ export interface LatencyPairOptions {
   connections: number;
 }
 
+export function runQueueWait(row: LoadRow): RunQueueWait | undefined {
+  const { mainThreadRunQueueMs: waitMs, mainThreadSlices: slices, completed } = row;
+  if (waitMs === undefined || slices === undefined || completed === 0) return undefined;
+  return {
+    perRequestUs: (waitMs * 1000) / completed,
+    perWakeupUs: slices > 0 ? (waitMs * 1000) / slices : 0,
+  };
+}
+
 export function toLatencyPair(direct: LoadRow, service: LoadRow, serviceFirst: boolean): LatencyPair {
   return {
-    direct: { p50Ms: direct.p50Ms, p99Ms: direct.p99Ms, stealShare: direct.hostStealShare },
+    direct: {
+      p50Ms: direct.p50Ms,
+      p99Ms: direct.p99Ms,
+      stealShare: direct.hostStealShare,
+      runQueue: runQueueWait(direct),
+    },
     service: {
       p50Ms: service.p50Ms,
       p99Ms: service.p99Ms,
       stealShare: service.hostStealShare,
       cpuMsPerRequest: service.cpuMsPerRequest,
+      runQueue: runQueueWait(service),
     },
     addedP50Ms: service.p50Ms - direct.p50Ms,
     addedP99Ms: service.p99Ms - direct.p99Ms,
@@ -110,6 +140,10 @@ export async function pairedLatency(
 
 const share = (value: number | undefined): string => (value === undefined ? '?' : percent(value));
 const signed = (ms: number): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
+const waited = (wait: RunQueueWait | undefined): string =>
+  wait === undefined
+    ? '?'
+    : `${wait.perRequestUs.toFixed(0)} µs/req (${wait.perWakeupUs.toFixed(0)} µs per wake-up)`;
 
 export function formatPairedLatency(paired: PairedLatency): string {
   const each = paired.pairs
@@ -122,5 +156,8 @@ export function formatPairedLatency(paired: PairedLatency): string {
     `Added latency at ${paired.delayMs} ms, ${paired.connections} connections, in ${paired.pairs.length} alternating pairs of ${paired.windowSeconds} s windows (service and direct path, ABBA):`,
     `  median p50 ${signed(paired.medianAddedP50Ms)} ms, p99 ${signed(paired.medianAddedP99Ms)} ms over the direct path, failures ${paired.failures}`,
     `  per pair, p50 / p99 over the direct path, with the host's steal in the service's window: ${each}`,
+    `  per pair, main thread runnable without a core, service / fake on the direct path: ${paired.pairs
+      .map((pair) => `${waited(pair.service.runQueue)} / ${waited(pair.direct.runQueue)}`)
+      .join(', ')}`,
   ].join('\n');
 }
