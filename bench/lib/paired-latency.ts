@@ -20,15 +20,17 @@ export interface RunQueueWait {
   perWakeupUs: number;
 }
 
+/** One window of a pair: its percentiles, the host's steal and the main thread's wait for a core. */
+export interface PairWindow {
+  p50Ms: number;
+  p99Ms: number;
+  stealShare?: number;
+  runQueue?: RunQueueWait;
+}
+
 export interface LatencyPair {
-  direct: { p50Ms: number; p99Ms: number; stealShare?: number; runQueue?: RunQueueWait };
-  service: {
-    p50Ms: number;
-    p99Ms: number;
-    stealShare?: number;
-    cpuMsPerRequest?: number;
-    runQueue?: RunQueueWait;
-  };
+  direct: PairWindow;
+  service: PairWindow & { cpuMsPerRequest?: number };
   /** Service minus direct, per percentile. */
   addedP50Ms: number;
   addedP99Ms: number;
@@ -61,21 +63,14 @@ export function runQueueWait(row: LoadRow): RunQueueWait | undefined {
   };
 }
 
+function pairWindow(row: LoadRow): PairWindow {
+  return { p50Ms: row.p50Ms, p99Ms: row.p99Ms, stealShare: row.hostStealShare, runQueue: runQueueWait(row) };
+}
+
 export function toLatencyPair(direct: LoadRow, service: LoadRow, serviceFirst: boolean): LatencyPair {
   return {
-    direct: {
-      p50Ms: direct.p50Ms,
-      p99Ms: direct.p99Ms,
-      stealShare: direct.hostStealShare,
-      runQueue: runQueueWait(direct),
-    },
-    service: {
-      p50Ms: service.p50Ms,
-      p99Ms: service.p99Ms,
-      stealShare: service.hostStealShare,
-      cpuMsPerRequest: service.cpuMsPerRequest,
-      runQueue: runQueueWait(service),
-    },
+    direct: pairWindow(direct),
+    service: { ...pairWindow(service), cpuMsPerRequest: service.cpuMsPerRequest },
     addedP50Ms: service.p50Ms - direct.p50Ms,
     addedP99Ms: service.p99Ms - direct.p99Ms,
     serviceFirst,
