@@ -6,7 +6,7 @@ export default defineConfig({
     // In CI a JSON report as well, from which .ci/run prints one plain pass/fail line.
     reporters: process.env.CI === 'true' ? ['default', 'json'] : ['default'],
     outputFile: { json: 'test-results/unit.json' },
-    include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['packages/*/{src,test}/**/*.test.ts', 'bench/**/*.test.ts'],
     exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
     testTimeout: 20_000,
   },

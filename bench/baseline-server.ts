@@ -11,7 +11,7 @@
  *   node bench/baseline-server.ts [port] [fake provider base URL]
  */
 import Fastify from 'fastify';
-import { postJsonThroughPool } from '../packages/server/src/providers/ai-sdk/provider-fetch.ts';
+import { postJsonThroughPool } from '../packages/gateway/src/adapters/ai-sdk/provider-fetch.ts';
 
 const app = Fastify({ logger: false });
 const answer = { intent: 'translate', subject: 'a greeting', entities: [], output_format: 'text' };

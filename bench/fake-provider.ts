@@ -17,7 +17,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openAiCompletion } from '../packages/server/test/fakes/vendor-replies.ts';
+import { openAiCompletion } from '../packages/gateway/test/vendor-replies.ts';
 
 // Valid against the default output schema (packages/contracts/src/default-schema.ts).
 const analysis = {

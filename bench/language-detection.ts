@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { languageSample } from '../packages/server/src/modules/analyze/preprocess/language-sample.ts';
+import { languageSample } from '../packages/gateway/src/text/language-sample.ts';
 
 type Detect = (text: string) => string;
 

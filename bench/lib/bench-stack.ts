@@ -121,7 +121,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       '--expose-gc',
       '--import',
       join(repoRoot, 'bench', 'lib', 'memory-probe.ts'),
-      join(options.root ?? repoRoot, 'packages', 'server', 'src', 'server.ts'),
+      join(options.root ?? repoRoot, 'packages', 'server', 'src', 'main.ts'),
     ],
     env,
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,

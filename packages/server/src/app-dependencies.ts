@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { HealthCheck } from './modules/health/health-check.ts';
-import type { Metrics } from './observability/metrics.ts';
-import type { Tracer } from './observability/tracing.ts';
+import type { HealthCheck } from './platform/health-check.ts';
+import type { Metrics } from './platform/observability/metrics.ts';
+import type { Tracer } from './platform/observability/tracing.ts';
 import type { Services } from './services.ts';
 
 /**

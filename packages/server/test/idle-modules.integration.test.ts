@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeVendorServer, openAiCompletion } from '@structured-prompt/gateway/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeVendorServer } from './fakes/fake-vendor-server.ts';
-import { openAiCompletion } from './fakes/vendor-replies.ts';
 import { spawnServer } from './support/spawn-server.ts';
 
 // Packages an idle embedded server must not load (ADR 0010): they cost memory for code that only

@@ -1,6 +1,5 @@
+import { FakeVendorServer, openAiCompletion } from '@structured-prompt/gateway/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeVendorServer } from './fakes/fake-vendor-server.ts';
-import { openAiCompletion } from './fakes/vendor-replies.ts';
 import { buildTestApp, LogCapture } from './support/build-app.ts';
 
 const fakes: FakeVendorServer[] = [];

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { loadOnFirstUse } from '@structured-prompt/gateway';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
 import { type Config, ConfigSchema } from './config-schema.ts';
 import { envSettings } from './env-mapping.ts';
 
@@ -158,5 +158,5 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The YAML parser is loaded only when a YAML config file is given (most deployments use env only). */
-const yaml = loadOnFirstUse<typeof import('yaml')>('yaml');
+const yaml = loadOnFirstUse<typeof import('yaml')>('yaml', import.meta.url);
 const parseYaml = (text: string): unknown => yaml().parse(text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUuid } from '../storage/dialect.ts';
+import { isUuid } from '../platform/storage/dialect.ts';
 import { newId, timeOfId } from './time-ordered-id.ts';
 
 describe('newId', () => {

@@ -1,24 +1,24 @@
 import { Writable } from 'node:stream';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CreateApiKeyRequest } from '@structured-prompt/contracts';
+import { createProviderGateway } from '@structured-prompt/gateway';
 import { onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { AppDependencies } from '../../src/app-dependencies.ts';
-import type { AppInstance } from '../../src/app-instance.ts';
-import { createResponseCache } from '../../src/cache/create-response-cache.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
+import { createResponseCache } from '../../src/features/cache/create-response-cache.ts';
+import type { AppInstance } from '../../src/http/app-instance.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { serviceVersion } from '../../src/lib/version.ts';
 import { Lifecycle } from '../../src/lifecycle.ts';
-import { createMemoryBudgetLedger } from '../../src/limits/budget-ledger.ts';
-import { createMemoryRateLimitStore } from '../../src/limits/rate-limit-store.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createLocalInvalidationBus } from '../../src/modules/api-keys/key-invalidation-bus.ts';
-import type { HealthCheck } from '../../src/modules/health/health-check.ts';
-import { createObservability } from '../../src/observability/create-observability.ts';
-import { createProviderGateway } from '../../src/providers/index.ts';
+import type { HealthCheck } from '../../src/platform/health-check.ts';
+import { createLocalInvalidationBus } from '../../src/platform/key-bus/key-invalidation-bus.ts';
+import { createMemoryBudgetLedger } from '../../src/platform/limits/budget-ledger.ts';
+import { createMemoryRateLimitStore } from '../../src/platform/limits/rate-limit-store.ts';
+import { createObservability } from '../../src/platform/observability/create-observability.ts';
+import { createDatabaseHealthCheck } from '../../src/platform/storage/database-health-check.ts';
 import { buildServices, type Infrastructure } from '../../src/services.ts';
-import { createDatabaseHealthCheck } from '../../src/storage/database-health-check.ts';
-import { createTestDatabase } from '../../src/storage/testing/test-databases.ts';
-import { serviceVersion } from '../../src/version.ts';
+import { createTestDatabase } from './test-databases.ts';
 
 /** Collects every log line of an app so tests can assert what was (and was not) logged. */
 export class LogCapture extends Writable {

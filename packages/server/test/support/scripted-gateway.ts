@@ -1,10 +1,11 @@
 import type {
   FailedAttempt,
+  FinishReason,
+  GenerateRequest,
   ProviderGateway,
   RoutedGeneration,
   RouteOptions,
-} from '../../src/providers/gateway.ts';
-import type { FinishReason, GenerateRequest } from '../../src/providers/provider.ts';
+} from '@structured-prompt/gateway';
 
 /** One planned answer of the scripted gateway, or an error it throws instead. */
 export type ScriptedStep =

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../../../..');
-const serverEntry = join(repositoryRoot, 'packages/server/src/server.ts');
+const serverEntry = join(repositoryRoot, 'packages/server/src/main.ts');
 
 export interface ServerProcess {
   child: ChildProcess;

@@ -1,0 +1,103 @@
+import { createAnthropicProvider } from './adapters/anthropic/anthropic-provider.ts';
+import { createGeminiProvider } from './adapters/gemini/gemini-provider.ts';
+import { HeuristicProvider } from './adapters/heuristic/heuristic-provider.ts';
+import { LocalProvider } from './adapters/local/local-provider.ts';
+import {
+  defaultRuntimeDirectory,
+  isRuntimeInstalled,
+  loadRuntime,
+  notInstalledReason,
+} from './adapters/local/node-llama-cpp-runtime.ts';
+import { createOpenAiProvider } from './adapters/openai/openai-provider.ts';
+import { createOpenAiCompatibleProvider } from './adapters/openai-compatible/openai-compatible-provider.ts';
+import { PriceTable } from './pricing/price-table.ts';
+import {
+  ProviderRouter,
+  type RouterConfig,
+  type RouterDependencies,
+  type RouterProvider,
+} from './router/provider-router.ts';
+import { defaultModels, type ProvidersConfig, resolveProviderSettings } from './settings/resolve-settings.ts';
+import type { GenerateResult, Provider } from './spec/provider.ts';
+import type { ProviderSettings } from './spec/provider-settings.ts';
+
+export interface GatewayConfig {
+  providers: ProvidersConfig;
+  router: RouterConfig;
+}
+
+export interface GatewayOptions extends RouterDependencies {
+  /** The offline analyzer appended as the last fallback; default `new HeuristicProvider()`, `false` for none. */
+  heuristic?: Provider | false;
+  /** Where packages/local-llm lives (tests point it elsewhere to simulate "not installed"). */
+  localRuntimeDirectory?: string;
+}
+
+/**
+ * Builds every configured provider and the router over them. Providers that cannot run (no key,
+ * runtime not installed) are still listed, disabled with the reason, so the status route shows
+ * them. Construction makes no network calls and loads no model: the local model loads on first use.
+ */
+export function createProviderGateway(config: GatewayConfig, options: GatewayOptions = {}): ProviderRouter {
+  const members: RouterProvider[] = resolveProviderSettings(config.providers).map(
+    ({ settings, disabledReason }) => {
+      if (disabledReason !== undefined) return { provider: placeholder(settings), settings, disabledReason };
+      if (settings.kind === 'local') {
+        const directory = options.localRuntimeDirectory ?? defaultRuntimeDirectory;
+        if (!isRuntimeInstalled(directory))
+          return { provider: placeholder(settings), settings, disabledReason: notInstalledReason };
+        return {
+          provider: new LocalProvider(settings, { loadRuntime: () => loadRuntime(directory) }),
+          settings,
+        };
+      }
+      return { provider: createCloudProvider(settings), settings };
+    },
+  );
+  const heuristic = options.heuristic === undefined ? new HeuristicProvider() : options.heuristic;
+  if (heuristic) {
+    members.push({
+      provider: heuristic,
+      settings: {
+        name: heuristic.name,
+        kind: 'heuristic',
+        enabled: true,
+        models: [...heuristic.models],
+        defaultModel: heuristic.defaultModel,
+        timeoutMs: 10_000,
+        priority: Number.MAX_SAFE_INTEGER,
+        maxConcurrency: 10_000,
+        structuredOutputs: true,
+      },
+    });
+  }
+  return new ProviderRouter(members, config.router, new PriceTable(config.providers.pricing ?? {}), options);
+}
+
+function createCloudProvider(settings: ProviderSettings): Provider {
+  switch (settings.kind) {
+    case 'openai':
+      return createOpenAiProvider(settings);
+    case 'anthropic':
+      return createAnthropicProvider(settings);
+    case 'gemini':
+      return createGeminiProvider(settings);
+    case 'openai-compatible':
+      return createOpenAiCompatibleProvider(settings);
+    default:
+      throw new Error(`provider ${settings.name}: kind ${settings.kind} is not a cloud provider`);
+  }
+}
+
+/** Stands in for a provider that cannot run; the router never calls it (it is disabled). */
+function placeholder(settings: ProviderSettings): Provider {
+  return {
+    name: settings.name,
+    kind: settings.kind,
+    defaultModel: settings.defaultModel || defaultModels[settings.kind],
+    models: settings.models,
+    generate(): Promise<GenerateResult> {
+      return Promise.reject(new Error(`provider ${settings.name} is disabled`));
+    },
+  };
+}

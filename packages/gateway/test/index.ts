@@ -1,0 +1,2 @@
+export * from './fake-vendor-server.ts';
+export * from './vendor-replies.ts';

@@ -1,0 +1,42 @@
+import { AnalyzeRequest, AnalyzeResponse, OutputValidationProblem } from '@structured-prompt/contracts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { requireAuth } from '../../http/plugins/auth.ts';
+import { problemContentType } from '../../http/plugins/error-handler.ts';
+import { apiKeySecurity, problemResponses } from '../../http/route-schema.ts';
+import type { AnalyzeService } from './analyze.service.ts';
+import { analyzeSerializerCompiler } from './analyze-serializer.ts';
+
+export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
+  app.post(
+    '/v1/analyze',
+    {
+      schema: {
+        summary: 'Analyze a prompt into validated structured JSON',
+        description:
+          'Sends the prompt (with the default output schema, or the JSON Schema you give) to a provider chosen ' +
+          'by the router, parses the answer leniently, validates it, re-asks with the validation errors when it ' +
+          'does not validate, and answers with an object that validates — or 422 with the errors and the last ' +
+          'raw output. Identical requests are answered from the cache. Over budget: 402; over a rate or token ' +
+          'limit: 429 with Retry-After.',
+        tags: ['analyze'],
+        security: apiKeySecurity,
+        body: AnalyzeRequest,
+        response: {
+          200: AnalyzeResponse,
+          422: {
+            description: 'The model output did not validate after every attempt.',
+            content: { [problemContentType]: { schema: OutputValidationProblem } },
+          },
+          ...problemResponses(400, 401, 402, 413, 415, 429, 500, 502, 503, 504),
+        },
+      },
+      serializerCompiler: analyzeSerializerCompiler(app.getSchemas()),
+    },
+    // Not async: the service's promise is returned as it is, so a waiting request holds one
+    // suspended frame less (Fastify turns a synchronous throw into the error reply too).
+    (request) => {
+      const { key } = requireAuth(request);
+      return service.analyze(request.body, { key, requestId: request.id, ip: request.ip });
+    },
+  );
+}

@@ -1,0 +1,165 @@
+import { defaultOutputSchema } from '@structured-prompt/contracts';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../lib/app-error.ts';
+import { SchemaGuard } from './schema-guard.ts';
+
+const guard = new SchemaGuard({ maxSchemaBytes: 51_200, maxSchemaDepth: 10 });
+
+function rejection(schema: unknown): AppError {
+  try {
+    guard.check(schema);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('invalid_schema');
+    expect((error as AppError).status).toBe(400);
+    return error as AppError;
+  }
+  throw new Error('expected the schema to be refused');
+}
+
+/** `levels` schema objects nested through `properties`, the root counting as the first. */
+function nested(levels: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = { type: 'string' };
+  for (let level = 1; level < levels; level += 1) schema = { type: 'object', properties: { child: schema } };
+  return schema;
+}
+
+describe('SchemaGuard', () => {
+  it('accepts the default schema, draft-07 schemas and boolean schemas', () => {
+    expect(guard.check(defaultOutputSchema)).toBe(defaultOutputSchema);
+    const draft07 = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      definitions: { name: { type: 'string' } },
+      type: 'object',
+      properties: {
+        name: { $ref: '#/definitions/name' },
+        tags: { type: 'array', items: [{ type: 'string' }] },
+      },
+    };
+    expect(guard.check(draft07)).toBe(draft07);
+    expect(guard.check(true)).toBe(true);
+  });
+
+  it('refuses what is not a schema at all', () => {
+    expect(rejection('string').errors).toEqual([
+      { path: '/schema', message: 'must be a JSON Schema object or boolean', keyword: 'type' },
+    ]);
+    expect(rejection([]).errors?.[0]?.path).toBe('/schema');
+  });
+
+  it('refuses a schema that breaks the meta-schema, naming the keyword path', () => {
+    const error = rejection({ type: 12 });
+    expect(error.errors).toHaveLength(1);
+    expect(error.errors?.[0]).toMatchObject({ path: '/schema/type', keyword: 'type' });
+    expect(error.errors?.[0]?.message).toContain('"string"');
+  });
+
+  it('names nested offending keywords, and the map keyword for a non-schema property', () => {
+    const error = rejection({ properties: { a: { minLength: -1 }, b: 5 } });
+    expect(error.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: '/schema/properties/a/minLength', keyword: 'minLength' }),
+        expect.objectContaining({ path: '/schema/properties/b', keyword: 'properties' }),
+      ]),
+    );
+  });
+
+  it('checks draft-07 schemas against the draft-07 meta-schema', () => {
+    // `prefixItems` is unknown to draft-07 (ignored), but `items: 5` is wrong in both.
+    const error = rejection({ $schema: 'http://json-schema.org/draft-07/schema#', items: 5 });
+    expect(error.errors?.[0]).toMatchObject({ path: '/schema/items', keyword: 'items' });
+  });
+
+  it('refuses other meta-schemas', () => {
+    const error = rejection({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'string' });
+    expect(error.errors?.[0]).toMatchObject({ path: '/schema/$schema', keyword: '$schema' });
+  });
+
+  it('refuses a $ref to a URL, and to a relative file', () => {
+    const error = rejection({ properties: { a: { $ref: 'https://example.com/schema.json' } } });
+    expect(error.errors).toEqual([
+      expect.objectContaining({ path: '/schema/properties/a/$ref', keyword: '$ref' }),
+    ]);
+    expect(error.errors?.[0]?.message).toContain('remote reference');
+    expect(rejection({ $ref: 'other.json#/x' }).errors?.[0]?.path).toBe('/schema/$ref');
+  });
+
+  it('does not mistake data that looks like a $ref for one', () => {
+    const schema = { const: { $ref: 'https://example.com' }, examples: [{ $ref: 'http://x' }] };
+    expect(guard.check(schema)).toBe(schema);
+  });
+
+  it('refuses a $ref cycle with no structure in between (a → b → a)', () => {
+    const error = rejection({
+      $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } },
+      $ref: '#/$defs/a',
+    });
+    expect(error.errors).toHaveLength(1);
+    expect(error.errors?.[0]?.keyword).toBe('$ref');
+    expect(error.errors?.[0]?.path).toMatch(/^\/schema\/\$defs\/[ab]\/\$ref$/);
+    expect(error.errors?.[0]?.message).toContain('recursive schema');
+  });
+
+  it('refuses a cycle through in-place applicators, and a self reference', () => {
+    expect(rejection({ $defs: { a: { allOf: [{ $ref: '#/$defs/a' }] } } }).errors?.[0]).toMatchObject({
+      path: '/schema/$defs/a/allOf/0/$ref',
+      keyword: '$ref',
+    });
+    expect(rejection({ anyOf: [{ $ref: '#' }] }).errors?.[0]?.path).toBe('/schema/anyOf/0/$ref');
+  });
+
+  it('allows well-founded recursion through properties and items (a tree)', () => {
+    const tree = {
+      $defs: {
+        node: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            children: { type: 'array', items: { $ref: '#/$defs/node' } },
+          },
+        },
+      },
+      $ref: '#/$defs/node',
+    };
+    expect(guard.check(tree)).toBe(tree);
+    const anchored = { $anchor: 'root', type: 'object', properties: { next: { $ref: '#root' } } };
+    expect(guard.check(anchored)).toBe(anchored);
+  });
+
+  it('refuses an unresolvable local $ref', () => {
+    expect(rejection({ properties: { a: { $ref: '#/$defs/missing' } } }).errors?.[0]).toMatchObject({
+      path: '/schema/properties/a/$ref',
+      keyword: '$ref',
+    });
+  });
+
+  it('allows depth 10 and refuses depth 11, pointing at the first schema too deep', () => {
+    expect(guard.check(nested(10))).toBeTruthy();
+    const error = rejection(nested(11));
+    const path = `/schema${'/properties/child'.repeat(10)}`;
+    expect(error.errors).toEqual([expect.objectContaining({ path, keyword: 'properties' })]);
+  });
+
+  it('refuses a schema over the byte limit', () => {
+    const properties: Record<string, unknown> = {};
+    for (let index = 0; index < 2000; index += 1)
+      properties[`field_${index}`] = { type: 'string', description: 'x' };
+    const error = rejection({ type: 'object', properties });
+    expect(error.errors).toEqual([{ path: '/schema', message: 'must not be larger than 51200 bytes' }]);
+  });
+
+  it('refuses absurd JSON nesting hidden in data keywords without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let index = 0; index < 5000; index += 1) deep = [deep];
+    const small = new SchemaGuard({ maxSchemaBytes: 1_000_000, maxSchemaDepth: 10 });
+    expect(() => small.check({ const: deep })).toThrow(AppError);
+  });
+
+  it('refuses invalid regular expressions with their path', () => {
+    expect(rejection({ properties: { a: { pattern: '(' } } }).errors?.[0]).toMatchObject({
+      path: '/schema/properties/a/pattern',
+      keyword: 'pattern',
+    });
+    expect(rejection({ patternProperties: { '[': {} } }).errors?.[0]?.keyword).toBe('patternProperties');
+  });
+});

@@ -1,0 +1,205 @@
+import type { FieldError } from '@structured-prompt/contracts';
+import type { JsonSchema } from '@structured-prompt/gateway';
+import type { ErrorObject } from 'ajv';
+import { AppError } from '../../lib/app-error.ts';
+import { findRecursiveRefs } from './schema-refs.ts';
+import {
+  isPlainObject,
+  isSchemaLike,
+  keywordAtPath,
+  type SubschemaEntry,
+  subschemasOf,
+  toPointer,
+  unescapePointerSegment,
+} from './schema-walk.ts';
+import { createAjv, type SchemaDialect, schemaDialect } from './validator-cache.ts';
+
+export interface SchemaLimits {
+  /** UTF-8 bytes of the schema's JSON text (config.limits.maxSchemaBytes). */
+  maxSchemaBytes: number;
+  /** Schema objects on the longest root-to-leaf path, the root counting as 1 (config.limits.maxSchemaDepth). */
+  maxSchemaDepth: number;
+}
+
+/**
+ * Bound on plain JSON nesting, whatever the keywords. Schema depth is limited separately and more
+ * tightly; this only keeps the recursive walkers (ours and Ajv's) far away from the stack limit when
+ * the nesting hides in `const`, `examples` or unknown keywords.
+ */
+const maxJsonNesting = 128;
+
+const schemaRoot = '/schema';
+
+/**
+ * Checks an inline schema before anything is compiled or sent to a model. Every failure is an
+ * AppError('invalid_schema') whose `errors[]` point at the offending keyword under `/schema`.
+ * Built once at boot: it holds the two meta-schema validators.
+ */
+export class SchemaGuard {
+  readonly #limits: SchemaLimits;
+  readonly #metaValidators: Record<SchemaDialect, (schema: JsonSchema) => ErrorObject[]>;
+
+  constructor(limits: SchemaLimits) {
+    this.#limits = limits;
+    const draft07 = createAjv('draft-07');
+    const draft2020 = createAjv('2020-12');
+    this.#metaValidators = {
+      'draft-07': (schema) => (draft07.validateSchema(schema) ? [] : [...(draft07.errors ?? [])]),
+      '2020-12': (schema) => (draft2020.validateSchema(schema) ? [] : [...(draft2020.errors ?? [])]),
+    };
+  }
+
+  /** Returns the schema unchanged when it is acceptable; throws AppError('invalid_schema') otherwise. */
+  check(schema: unknown): JsonSchema {
+    if (!isSchemaLike(schema)) {
+      fail('The schema must be a JSON object or a boolean', [
+        { path: schemaRoot, message: 'must be a JSON Schema object or boolean', keyword: 'type' },
+      ]);
+    }
+    // Nesting first: JSON.stringify (for the byte count) recurses too.
+    const tooDeep = findJsonNestingOver(schema, maxJsonNesting);
+    if (tooDeep !== undefined) {
+      fail(`The schema nests JSON deeper than ${maxJsonNesting} levels`, [
+        {
+          path: schemaRoot + toPointer(tooDeep),
+          message: `must not nest deeper than ${maxJsonNesting} levels`,
+        },
+      ]);
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(schema), 'utf8');
+    if (bytes > this.#limits.maxSchemaBytes) {
+      fail(`The schema is ${bytes} bytes; the limit is ${this.#limits.maxSchemaBytes}`, [
+        { path: schemaRoot, message: `must not be larger than ${this.#limits.maxSchemaBytes} bytes` },
+      ]);
+    }
+    const dialect = schemaDialect(schema);
+    if (dialect === undefined) {
+      fail('Only JSON Schema draft-07 and 2020-12 are supported', [
+        {
+          path: `${schemaRoot}/$schema`,
+          message: 'must be the draft-07 or the 2020-12 meta-schema URI (or absent for 2020-12)',
+          keyword: '$schema',
+        },
+      ]);
+    }
+    const metaErrors = metaSchemaErrors(this.#metaValidators[dialect](schema));
+    if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
+
+    const structureErrors = checkStructure(schema, this.#limits.maxSchemaDepth);
+    if (structureErrors.length > 0) fail(structureErrors[0]!.message, structureErrors);
+
+    const refErrors = findRecursiveRefs(schema).map((problem) => ({
+      path: schemaRoot + problem.at,
+      message: problem.message,
+      keyword: problem.keyword,
+    }));
+    if (refErrors.length > 0) fail(refErrors[0]!.message, refErrors);
+    return schema;
+  }
+}
+
+function fail(detail: string, errors: FieldError[]): never {
+  throw new AppError('invalid_schema', detail, { errors });
+}
+
+/** Path to the first value nested deeper than `limit`, found without recursion. */
+function findJsonNestingOver(value: unknown, limit: number): string[] | undefined {
+  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (path.length >= limit) return path;
+    for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
+  }
+  return undefined;
+}
+
+/** One error per offending location, the most specific Ajv reported, named by the schema keyword there. */
+function metaSchemaErrors(errors: ErrorObject[]): FieldError[] {
+  const byPath = new Map<string, ErrorObject>();
+  for (const error of errors) {
+    const known = byPath.get(error.instancePath);
+    // anyOf/oneOf only say "some branch failed"; the branch errors say why.
+    if (known === undefined || (isCombinator(known.keyword) && !isCombinator(error.keyword))) {
+      byPath.set(error.instancePath, error);
+    }
+  }
+  return [...byPath.values()].map((error) => {
+    const segments = error.instancePath.split('/').slice(1).map(unescapePointerSegment);
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+    const message = allowed
+      ? `${error.message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+      : error.message;
+    return {
+      path: schemaRoot + error.instancePath,
+      message: message ?? 'is invalid',
+      keyword: keywordAtPath(segments) ?? error.keyword,
+    };
+  });
+}
+
+function isCombinator(keyword: string): boolean {
+  return keyword === 'anyOf' || keyword === 'oneOf';
+}
+
+/** Schema depth, remote references and regular expressions, in one walk of the subschema tree. */
+function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
+  const errors: FieldError[] = [];
+  let depthReported = false;
+  const visit = (schema: unknown, path: string[], depth: number, via: string | undefined): void => {
+    if (depth > maxDepth) {
+      if (!depthReported) {
+        depthReported = true;
+        errors.push({
+          path: schemaRoot + toPointer(path),
+          message: `schema nesting depth must not exceed ${maxDepth}`,
+          keyword: via ?? 'depth',
+        });
+      }
+      return;
+    }
+    if (!isPlainObject(schema)) return;
+    for (const keyword of ['$ref', '$dynamicRef'] as const) {
+      const ref = schema[keyword];
+      if (typeof ref === 'string' && !ref.startsWith('#')) {
+        errors.push({
+          path: schemaRoot + toPointer([...path, keyword]),
+          message: `remote reference "${ref}" is not allowed; only local references starting with # are`,
+          keyword,
+        });
+      }
+    }
+    if (typeof schema.pattern === 'string' && !isValidRegExp(schema.pattern)) {
+      errors.push({
+        path: schemaRoot + toPointer([...path, 'pattern']),
+        message: 'must be a valid regular expression',
+        keyword: 'pattern',
+      });
+    }
+    if (isPlainObject(schema.patternProperties)) {
+      for (const source of Object.keys(schema.patternProperties)) {
+        if (isValidRegExp(source)) continue;
+        errors.push({
+          path: schemaRoot + toPointer([...path, 'patternProperties', source]),
+          message: 'property name pattern must be a valid regular expression',
+          keyword: 'patternProperties',
+        });
+      }
+    }
+    for (const entry of subschemasOf(schema) as SubschemaEntry[]) {
+      visit(entry.schema, [...path, ...entry.segments], depth + 1, entry.segments[0]);
+    }
+  };
+  visit(root, [], 1, undefined);
+  return errors;
+}
+
+function isValidRegExp(source: string): boolean {
+  try {
+    // Ajv compiles patterns with the `u` flag, so that is the syntax that must hold.
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}

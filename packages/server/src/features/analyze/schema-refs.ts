@@ -1,0 +1,166 @@
+import type { JsonSchema } from '@structured-prompt/gateway';
+import {
+  isPlainObject,
+  isSchemaLike,
+  subschemasOf,
+  toPointer,
+  unescapePointerSegment,
+} from './schema-walk.ts';
+
+export interface RefProblem {
+  /** JSON Pointer (inside the schema) of the offending `$ref`. */
+  at: string;
+  message: string;
+  keyword: string;
+}
+
+interface SchemaNode {
+  pointer: string;
+  schema: unknown;
+  /** Pointer of the schema resource (root or nearest subschema with its own `$id`) refs resolve in. */
+  resource: string;
+}
+
+interface Edge {
+  to: string;
+  /** Where the `$ref` sits, for ref edges; undefined for in-place subschema edges. */
+  refAt?: string;
+  ref?: string;
+}
+
+/**
+ * Local `$ref`s that cannot be resolved, and `$ref` cycles that never descend into a property or item
+ * (`a` → `b` → `a`, or `a` → allOf → `a`): a validator following them loops on the same value forever,
+ * and no model output can satisfy them. Recursion through structure (a tree node whose `children`
+ * items refer back to the node) is well-founded and allowed.
+ *
+ * Expects a schema that already passed the meta-schema and refuses remote refs elsewhere; refs that are
+ * not local are ignored here.
+ */
+export function findRecursiveRefs(root: JsonSchema): RefProblem[] {
+  const nodes = new Map<string, SchemaNode>();
+  const anchors = new Map<string, string>();
+  const problems: RefProblem[] = [];
+
+  const register = (schema: unknown, pointer: string, parentResource: string): void => {
+    if (nodes.has(pointer)) return;
+    let resource = parentResource;
+    if (isPlainObject(schema)) {
+      const id = schema.$id ?? schema.id;
+      if (typeof id === 'string') {
+        // draft-07 `$id: "#name"` is an anchor; anything else starts an embedded resource.
+        if (id.startsWith('#')) anchors.set(`${resource}#${id.slice(1)}`, pointer);
+        else if (pointer !== '') resource = pointer;
+      }
+      for (const keyword of ['$anchor', '$dynamicAnchor']) {
+        const name = schema[keyword];
+        if (typeof name === 'string') anchors.set(`${resource}#${name}`, pointer);
+      }
+    }
+    nodes.set(pointer, { pointer, schema, resource });
+    if (!isPlainObject(schema)) return;
+    for (const entry of subschemasOf(schema))
+      register(entry.schema, pointer + toPointer(entry.segments), resource);
+  };
+  register(root, '', '');
+
+  const resolve = (ref: string, from: SchemaNode): string | undefined => {
+    const fragment = ref.slice(1);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(fragment);
+    } catch {
+      return undefined;
+    }
+    if (decoded !== '' && !decoded.startsWith('/')) return anchors.get(`${from.resource}#${decoded}`);
+    const segments = decoded === '' ? [] : decoded.slice(1).split('/').map(unescapePointerSegment);
+    const pointer = from.resource + toPointer(segments);
+    if (nodes.has(pointer)) return pointer;
+    // A ref into a place the walker does not treat as a schema (an unknown keyword): Ajv still
+    // follows it, so it becomes a node too.
+    let value: unknown = nodes.get(from.resource)?.schema;
+    for (const segment of segments) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
+      value = (value as Record<string, unknown>)[segment];
+    }
+    if (!isSchemaLike(value)) return undefined;
+    register(value, pointer, from.resource);
+    return pointer;
+  };
+
+  const edges = new Map<string, Edge[]>();
+  const pending = [...nodes.values()];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    const list: Edge[] = [];
+    edges.set(node.pointer, list);
+    if (!isPlainObject(node.schema)) continue;
+    for (const entry of subschemasOf(node.schema)) {
+      if (entry.role === 'in-place') list.push({ to: node.pointer + toPointer(entry.segments) });
+    }
+    for (const keyword of ['$ref', '$dynamicRef']) {
+      const ref = node.schema[keyword];
+      if (typeof ref !== 'string' || !ref.startsWith('#')) continue;
+      const refAt = `${node.pointer}/${keyword}`;
+      const before = nodes.size;
+      const target = resolve(ref, node);
+      if (target === undefined) {
+        problems.push({
+          at: refAt,
+          message: `reference "${ref}" cannot be resolved in this schema`,
+          keyword,
+        });
+        continue;
+      }
+      list.push({ to: target, refAt, ref });
+      // Nodes registered while resolving still need their own edges.
+      if (nodes.size > before) for (const added of [...nodes.values()].slice(before)) pending.push(added);
+    }
+  }
+
+  problems.push(...findInPlaceCycles(edges));
+  return problems;
+}
+
+/** Depth-first search over in-place edges; every back edge closes a cycle. */
+function findInPlaceCycles(edges: Map<string, Edge[]>): RefProblem[] {
+  const problems: RefProblem[] = [];
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: Array<{ pointer: string; via?: Edge }> = [];
+  const reported = new Set<string>();
+
+  const visit = (pointer: string): void => {
+    state.set(pointer, 'active');
+    for (const edge of edges.get(pointer) ?? []) {
+      const seen = state.get(edge.to);
+      if (seen === 'done') continue;
+      if (seen === 'active') {
+        const start = stack.findIndex((frame) => frame.pointer === edge.to);
+        const cycle = [...stack.slice(start + 1).map((frame) => frame.via!), edge];
+        const refEdges = cycle.filter((item) => item.refAt !== undefined);
+        const first = refEdges[0];
+        if (first === undefined || reported.has(first.refAt!)) continue;
+        reported.add(first.refAt!);
+        const chain = [`#${edge.to}`, ...cycle.map((item) => `#${item.to}`)].join(' → ');
+        problems.push({
+          at: first.refAt!,
+          message: `recursive schema: the $ref cycle ${chain} never descends into a property or item`,
+          keyword: first.refAt!.endsWith('$dynamicRef') ? '$dynamicRef' : '$ref',
+        });
+        continue;
+      }
+      stack.push({ pointer: edge.to, via: edge });
+      visit(edge.to);
+      stack.pop();
+    }
+    state.set(pointer, 'done');
+  };
+
+  for (const pointer of edges.keys()) {
+    if (state.has(pointer)) continue;
+    stack.push({ pointer });
+    visit(pointer);
+    stack.pop();
+  }
+  return problems;
+}

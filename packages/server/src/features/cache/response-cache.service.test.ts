@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCacheStore } from '../../platform/cache-store/memory-cache-store.ts';
+import { TieredCache } from '../../platform/cache-store/tiered-cache.ts';
+import type { CacheKeyInput } from './cache-key.ts';
+import { buildCacheKey } from './cache-key.ts';
+import type { ComputedResponse } from './response-cache.service.ts';
+import { ResponseCacheService } from './response-cache.service.ts';
+
+function createService(enabled = true) {
+  const l1 = new MemoryCacheStore({ maxEntries: 1000, maxBytes: 1024 * 1024 });
+  const cache = new TieredCache({ l1, l2TimeoutMs: 500 });
+  return new ResponseCacheService({ cache, enabled, defaultTtlSeconds: 3600, levelStatsCacheMs: 0 });
+}
+
+const input: CacheKeyInput = {
+  prompt: 'Total of invoice 42',
+  schema: { kind: 'registry', id: 'inv', version: 1 },
+};
+const invoiceKey = buildCacheKey({ ...input, schemaName: 'invoice_v1' });
+
+/** A stand-in for the provider pipeline that counts its calls. */
+function counter(answer: (call: number) => unknown = (call) => ({ call })) {
+  const state = { calls: 0 };
+  const compute = async (): Promise<ComputedResponse<unknown>> => {
+    state.calls += 1;
+    return { value: answer(state.calls), usage: { totalTokens: 120, costUsd: 0.0003 } };
+  };
+  return { state, compute };
+}
+
+describe('ResponseCacheService', () => {
+  it('serves the second identical request from cache and counts the savings', async () => {
+    const service = createService();
+    const { state, compute } = counter();
+    const first = await service.getOrCompute(invoiceKey, compute);
+    const second = await service.getOrCompute(invoiceKey, compute);
+    expect(state.calls).toBe(1);
+    expect(first).toMatchObject({ cached: false, level: null, value: { call: 1 } });
+    expect(second).toMatchObject({
+      cached: true,
+      level: 'l1',
+      value: { call: 1 },
+      usage: { totalTokens: 120 },
+    });
+    expect(second.storedAt).not.toBeNull();
+    const stats = await service.stats();
+    expect(stats).toMatchObject({ hits: 1, misses: 1, hit_rate: 0.5, tokens_saved: 120, cluster: null });
+    expect(stats.usd_saved).toBeCloseTo(0.0003, 12);
+    expect(stats.levels.l1.entries).toBe(1);
+    expect(stats.levels.l2.status).toBe('not_configured');
+  });
+
+  it('misses when schema, temperature or model differ', async () => {
+    const service = createService();
+    const { state, compute } = counter();
+    await service.getOrCompute(buildCacheKey(input), compute);
+    await service.getOrCompute(
+      buildCacheKey({ ...input, schema: { kind: 'registry', id: 'inv', version: 2 } }),
+      compute,
+    );
+    await service.getOrCompute(buildCacheKey({ ...input, temperature: 0.9 }), compute);
+    await service.getOrCompute(buildCacheKey({ ...input, model: 'other-model' }), compute);
+    expect(state.calls).toBe(4);
+  });
+
+  it('bypass skips the read and refreshes the entry', async () => {
+    const service = createService();
+    const { state, compute } = counter();
+    await service.getOrCompute(invoiceKey, compute);
+    const bypassed = await service.getOrCompute(invoiceKey, compute, { bypass: true });
+    expect(bypassed).toMatchObject({ cached: false, value: { call: 2 } });
+    const after = await service.getOrCompute(invoiceKey, compute);
+    expect(after).toMatchObject({ cached: true, value: { call: 2 } });
+    expect(state.calls).toBe(2);
+    expect((await service.stats()).bypassed).toBe(1);
+  });
+
+  it('stores the text JSON.stringify gives for the entry, with the value written by the caller’s encoder', async () => {
+    const l1 = new MemoryCacheStore({ maxEntries: 10, maxBytes: 1024 * 1024 });
+    const service = new ResponseCacheService({
+      cache: new TieredCache({ l1, l2TimeoutMs: 500 }),
+      enabled: true,
+      defaultTtlSeconds: 3600,
+    });
+    const encoded: unknown[] = [];
+    const encode = (value: unknown) => {
+      encoded.push(value);
+      return JSON.stringify({ written: 'by the encoder' });
+    };
+    const otherKey = buildCacheKey({ ...input, prompt: 'another prompt' });
+    await service.getOrCompute(invoiceKey, counter((call) => ({ call, text: 'é "q"' })).compute);
+    await service.getOrCompute(otherKey, counter().compute, { encode });
+    const plain = (await l1.get(invoiceKey.text))?.value ?? '';
+    const storedAt = (JSON.parse(plain) as { storedAt: string }).storedAt;
+    const entry = {
+      v: 1,
+      value: { call: 1, text: 'é "q"' },
+      usage: { totalTokens: 120, costUsd: 0.0003 },
+      storedAt,
+    };
+    expect(plain).toBe(JSON.stringify(entry));
+    expect(encoded).toEqual([{ call: 1 }]);
+    const hit = await service.getOrCompute(otherKey, counter().compute, { encode });
+    expect(hit).toMatchObject({ cached: true, value: { written: 'by the encoder' } });
+  });
+
+  it('caches only results the caller marks cacheable', async () => {
+    const service = createService();
+    const { state, compute } = counter((call) => ({ valid: call > 1 }));
+    const cacheable = (result: ComputedResponse<unknown>) => (result.value as { valid: boolean }).valid;
+    await service.getOrCompute(invoiceKey, compute, { cacheable });
+    await service.getOrCompute(invoiceKey, compute, { cacheable });
+    const third = await service.getOrCompute(invoiceKey, compute, { cacheable });
+    expect(state.calls).toBe(2);
+    expect(third).toMatchObject({ cached: true, value: { valid: true } });
+  });
+
+  it('coalesces 20 concurrent identical requests into one computation', async () => {
+    const service = createService();
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const compute = async () => {
+      calls += 1;
+      await gate;
+      return { value: 'shared', usage: { totalTokens: 10, costUsd: 0.01 } };
+    };
+    const pending = Array.from({ length: 20 }, () => service.getOrCompute(invoiceKey, compute));
+    // Let every caller finish its cache read and join before the computation ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const outcomes = await Promise.all(pending);
+    expect(calls).toBe(1);
+    expect(outcomes.every((outcome) => outcome.value === 'shared')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.coalesced)).toHaveLength(19);
+    expect((await service.stats()).coalesced).toBe(19);
+  });
+
+  it('propagates a failure to every waiter and never caches it', async () => {
+    const service = createService();
+    let calls = 0;
+    const failing = async (): Promise<ComputedResponse<string>> => {
+      calls += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error('output did not validate');
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: 5 }, () => service.getOrCompute(invoiceKey, failing)),
+    );
+    expect(settled.every((result) => result.status === 'rejected')).toBe(true);
+    expect(calls).toBe(1);
+    expect((await service.stats()).levels.l1.entries).toBe(0);
+    const recovered = await service.getOrCompute(invoiceKey, async () => ({
+      value: 'ok',
+      usage: { totalTokens: 1, costUsd: 0 },
+    }));
+    expect(recovered).toMatchObject({ cached: false, value: 'ok' });
+  });
+
+  it('computes every time when disabled', async () => {
+    const service = createService(false);
+    const { state, compute } = counter();
+    await service.getOrCompute(invoiceKey, compute);
+    await service.getOrCompute(invoiceKey, compute);
+    expect(state.calls).toBe(2);
+  });
+
+  it('invalidates by namespace pattern and returns the count', async () => {
+    const service = createService();
+    const { compute } = counter();
+    for (const schemaName of ['invoice_v1', 'invoice_v2', 'receipt']) {
+      await service.getOrCompute(buildCacheKey({ ...input, schemaName }), compute);
+    }
+    expect(await service.invalidate('invoice_*')).toEqual({ removed: 2, complete: true });
+    expect(
+      (await service.getOrCompute(buildCacheKey({ ...input, schemaName: 'receipt' }), compute)).cached,
+    ).toBe(true);
+    expect((await service.getOrCompute(invoiceKey, compute)).cached).toBe(false);
+    await expect(service.invalidate('a:b')).rejects.toThrow(/pattern may contain only/);
+  });
+
+  it('warms in the background and reports what it did', async () => {
+    const service = createService();
+    const prompts = ['one', 'two', 'one', 'boom'];
+    const handle = service.warm(
+      prompts,
+      async (prompt) => {
+        if (prompt === 'boom') throw new Error('provider failed');
+        const key = buildCacheKey({ ...input, prompt });
+        return service.getOrCompute(key, async () => ({
+          value: prompt,
+          usage: { totalTokens: 5, costUsd: 0 },
+        }));
+      },
+      { concurrency: 1 },
+    );
+    const report = await handle.done;
+    expect(report).toMatchObject({ status: 'completed', total: 4, warmed: 2, already_cached: 1, failed: 1 });
+    expect(report.errors).toEqual([{ index: 3, message: 'provider failed' }]);
+    expect(service.warmStatus(handle.id)?.status).toBe('completed');
+    expect(
+      (await service.getOrCompute(buildCacheKey({ ...input, prompt: 'two' }), counter().compute)).cached,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,284 @@
+import { LRUCache } from 'lru-cache';
+import { isoTimestamp } from '../../lib/iso-timestamp.ts';
+import { jsonNumber } from '../../lib/json-text.ts';
+import type { CacheLogger } from '../../platform/cache-store/redis-cache-store.ts';
+import type { CacheLevel, LevelStats, TieredCache } from '../../platform/cache-store/tiered-cache.ts';
+import type { CacheKey } from './cache-key.ts';
+import { namespacePatternToKeyPattern } from './cache-key.ts';
+import type { CacheStats, CounterSet } from './cache-stats.ts';
+import { emptyCounters, summarize } from './cache-stats.ts';
+import type { WarmHandle, WarmOptions, WarmReport, WarmRunner } from './cache-warmer.ts';
+import { CacheWarmer } from './cache-warmer.ts';
+import { RequestCoalescer } from './request-coalescer.ts';
+
+/** What an answer cost; served again from cache, this is what was saved. */
+export interface CacheUsage {
+  totalTokens: number;
+  costUsd: number;
+}
+
+export interface ComputedResponse<T> {
+  value: T;
+  usage: CacheUsage;
+}
+
+export interface GetOrComputeOptions<T> {
+  /** Lifetime of a new entry; the configured default when absent. */
+  ttlSeconds?: number;
+  /** Skip the read and compute afresh; the new result replaces the entry (`bypass_cache`). */
+  bypass?: boolean;
+  /** Only validated results may be cached: return false for anything else. Default: cache every result. */
+  cacheable?: (result: ComputedResponse<T>) => boolean;
+  /** The value's JSON text for the stored entry; `JSON.stringify` when absent. */
+  encode?: (value: T) => string;
+}
+
+export interface CacheOutcome<T> extends ComputedResponse<T> {
+  /** Served from a cache level without computing. */
+  cached: boolean;
+  level: CacheLevel | null;
+  /** Joined an identical computation already in flight on this instance. */
+  coalesced: boolean;
+  /** When the served entry was computed (ISO), null when computed for this call. */
+  storedAt: string | null;
+}
+
+export interface InvalidationResult {
+  removed: number;
+  /** False when L2 was unreachable: its entries expire by TTL instead. */
+  complete: boolean;
+}
+
+export interface ResponseCacheServiceOptions {
+  cache: TieredCache;
+  enabled: boolean;
+  defaultTtlSeconds: number;
+  /** Cap on per-request TTLs. */
+  maxTtlSeconds?: number;
+  /** How long level sizes are reused by `stats()`: counting L2 takes a SCAN. */
+  levelStatsCacheMs?: number;
+  /** Shared counters are sent to Redis in batches at this interval, not once per request. */
+  sharedFlushIntervalMs?: number;
+  logger?: CacheLogger;
+}
+
+interface StoredEntry<T> {
+  v: 1;
+  value: T;
+  usage: CacheUsage;
+  storedAt: string;
+}
+
+/**
+ * The response cache as the analyze pipeline sees it: look up, coalesce identical work in flight,
+ * store only what the caller says is cacheable, and count what was saved.
+ */
+export class ResponseCacheService {
+  readonly #cache: TieredCache;
+  readonly #enabled: boolean;
+  readonly #defaultTtlSeconds: number;
+  readonly #maxTtlSeconds: number;
+  readonly #levelStatsCacheMs: number;
+  readonly #logger: CacheLogger | undefined;
+  readonly #coalescer = new RequestCoalescer();
+  readonly #warmer = new CacheWarmer();
+  readonly #pendingWrites = new Set<Promise<void>>();
+  /** Parsed forms of recently read entries (bounded; a stale one is never used, see #read). */
+  readonly #parsed = new LRUCache<string, { raw: string; entry: StoredEntry<unknown> }>({ max: 1000 });
+  readonly #since = new Date().toISOString();
+  readonly #local = emptyCounters();
+  #unsent = emptyCounters();
+  #levelStats: { at: number; value: LevelStats } | undefined;
+  readonly #flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ResponseCacheServiceOptions) {
+    this.#cache = options.cache;
+    this.#enabled = options.enabled;
+    this.#defaultTtlSeconds = options.defaultTtlSeconds;
+    this.#maxTtlSeconds = options.maxTtlSeconds ?? 30 * 24 * 3600;
+    this.#levelStatsCacheMs = options.levelStatsCacheMs ?? 5000;
+    this.#logger = options.logger;
+    if (this.#cache.hasL2) {
+      this.#flushTimer = setInterval(() => void this.#flushShared(), options.sharedFlushIntervalMs ?? 1000);
+      this.#flushTimer.unref();
+    }
+  }
+
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  async getOrCompute<T>(
+    key: CacheKey,
+    compute: () => Promise<ComputedResponse<T>>,
+    options: GetOrComputeOptions<T> = {},
+  ): Promise<CacheOutcome<T>> {
+    if (!this.#enabled) {
+      return { ...(await compute()), cached: false, level: null, coalesced: false, storedAt: null };
+    }
+    if (options.bypass) {
+      this.#count({ bypassed: 1 });
+    } else {
+      const hit = await this.#read<T>(key.text);
+      if (hit) {
+        this.#countHit(hit.entry.usage.totalTokens, Math.round(hit.entry.usage.costUsd * 1e9));
+        const { value, usage, storedAt } = hit.entry;
+        return { value, usage, cached: true, level: hit.level, coalesced: false, storedAt };
+      }
+      this.#count({ misses: 1 });
+    }
+    const ttlMs = this.#ttlMs(options.ttlSeconds);
+    // A reaction rather than an async arrow: one suspended frame less per waiting request.
+    const run = this.#coalescer.run(key.text, () =>
+      compute().then((result) => {
+        if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs, options.encode);
+        return result;
+      }),
+    );
+    if (run.shared) this.#count({ coalesced: 1 });
+    const result = await run.promise;
+    return {
+      value: result.value,
+      usage: result.usage,
+      cached: false,
+      level: null,
+      coalesced: run.shared,
+      storedAt: null,
+    };
+  }
+
+  /** Removes the entries of every namespace matching `pattern` (`invoice_*`, `*`). */
+  async invalidate(pattern: string): Promise<InvalidationResult> {
+    const result = await this.#cache.deletePattern(namespacePatternToKeyPattern(pattern));
+    this.#levelStats = undefined;
+    return result;
+  }
+
+  /** Runs `items` through `runner` in the background; the handle reports progress. */
+  warm<I>(items: readonly I[], runner: WarmRunner<I>, options?: WarmOptions): WarmHandle {
+    return this.#warmer.start(items, runner, options);
+  }
+
+  warmStatus(id: string): WarmReport | undefined {
+    return this.#warmer.status(id);
+  }
+
+  async stats(): Promise<CacheStats> {
+    await this.#flushShared();
+    const levels = await this.#currentLevelStats();
+    const shared = await this.#cache.sharedCounters();
+    return {
+      enabled: this.#enabled,
+      degraded: this.#cache.degraded,
+      ...summarize(this.#local, this.#since),
+      levels: {
+        l1: levels.l1,
+        l2: { status: levels.l2Status, entries: levels.l2?.entries ?? null, bytes: levels.l2?.bytes ?? null },
+      },
+      cluster: shared ? summarize({ ...emptyCounters(), ...shared.values }, shared.since) : null,
+    };
+  }
+
+  /** Resolves when entries being written have reached every level (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.#pendingWrites.size > 0) await Promise.allSettled([...this.#pendingWrites]);
+  }
+
+  /** Stops warming, finishes writes and sends the last counters. Does not close the stores. */
+  async close(): Promise<void> {
+    this.#warmer.close();
+    if (this.#flushTimer) clearInterval(this.#flushTimer);
+    await this.drain();
+    await this.#flushShared();
+  }
+
+  async #read<T>(key: string): Promise<{ entry: StoredEntry<T>; level: CacheLevel } | undefined> {
+    const hit = await this.#cache.get(key);
+    if (!hit) return undefined;
+    // A hot entry is parsed once: while L1 hands back the very same string, reuse its parse.
+    // (Callers treat cached values as read-only.)
+    const parsed = this.#parsed.get(key);
+    if (parsed && parsed.raw === hit.value)
+      return { entry: parsed.entry as StoredEntry<T>, level: hit.level };
+    try {
+      const entry = JSON.parse(hit.value) as StoredEntry<T>;
+      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string') {
+        this.#parsed.set(key, { raw: hit.value, entry });
+        return { entry, level: hit.level };
+      }
+    } catch {
+      // Unreadable entry (another version, corruption): treated as a miss and replaced below.
+    }
+    this.#logger?.warn({ key }, 'cache: unreadable entry dropped');
+    await this.#cache.delete(key);
+    return undefined;
+  }
+
+  /**
+   * L1 is written synchronously inside `set` (so the very next identical request hits); the L2 write
+   * is not awaited by the request, only tracked for `drain()`.
+   */
+  #write<T>(key: string, result: ComputedResponse<T>, ttlMs: number, encode?: (value: T) => string): void {
+    // The text `JSON.stringify` gives for a `StoredEntry`, with the value written by `encode`.
+    const value = encode ? encode(result.value) : (JSON.stringify(result.value) ?? 'null');
+    const text =
+      `{"v":1,"value":${value},"usage":{"totalTokens":${jsonNumber(result.usage.totalTokens)},` +
+      `"costUsd":${jsonNumber(result.usage.costUsd)}},"storedAt":"${isoTimestamp(new Date())}"}`;
+    const write = this.#cache.set(key, text, ttlMs).catch((error: unknown) => {
+      this.#logger?.warn({ err: String(error) }, 'cache: write failed');
+    });
+    this.#pendingWrites.add(write);
+    void write.finally(() => this.#pendingWrites.delete(write));
+  }
+
+  #ttlMs(ttlSeconds: number | undefined): number {
+    const seconds = Math.min(Math.max(ttlSeconds ?? this.#defaultTtlSeconds, 1), this.#maxTtlSeconds);
+    return seconds * 1000;
+  }
+
+  /**
+   * A hit's three counters, by name: `#count`'s loop reads and writes through keys that vary, which V8
+   * serves with its megamorphic stubs, 15 of them per call; this is every cache hit.
+   */
+  #countHit(tokensSaved: number, usdSavedNano: number): void {
+    addHit(this.#local, tokensSaved, usdSavedNano);
+    addHit(this.#unsent, tokensSaved, usdSavedNano);
+  }
+
+  #count(deltas: Partial<CounterSet>): void {
+    // for…in over the one to three keys given: no entries array per request.
+    for (const name in deltas) {
+      const delta = deltas[name as keyof CounterSet] ?? 0;
+      this.#local[name as keyof CounterSet] += delta;
+      this.#unsent[name as keyof CounterSet] += delta;
+    }
+  }
+
+  async #flushShared(): Promise<void> {
+    if (!this.#cache.hasL2) return;
+    const batch = this.#unsent;
+    if (Object.values(batch).every((value) => value === 0)) return;
+    this.#unsent = emptyCounters();
+    // Kept for the next flush when Redis is down, so an outage does not lose cluster counts.
+    if (!(await this.#cache.incrementSharedCounters({ ...batch }))) this.#requeue(batch);
+  }
+
+  #requeue(batch: CounterSet): void {
+    for (const name of Object.keys(batch) as Array<keyof CounterSet>) this.#unsent[name] += batch[name];
+  }
+
+  async #currentLevelStats(): Promise<LevelStats> {
+    const now = Date.now();
+    if (this.#levelStats && now - this.#levelStats.at < this.#levelStatsCacheMs)
+      return this.#levelStats.value;
+    const value = await this.#cache.levelStats();
+    this.#levelStats = { at: now, value };
+    return value;
+  }
+}
+
+function addHit(counters: CounterSet, tokensSaved: number, usdSavedNano: number): void {
+  counters.hits += 1;
+  counters.tokens_saved += tokensSaved;
+  counters.usd_saved_nano += usdSavedNano;
+}

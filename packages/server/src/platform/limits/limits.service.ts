@@ -1,0 +1,236 @@
+import type { Config } from '../../config/index.ts';
+import type { ApiKeyRecord } from '../../features/api-keys/api-keys.repository.ts';
+import { isoTimestamp } from '../../lib/iso-timestamp.ts';
+import { type BudgetLedger, toMicros, toUsd } from './budget-ledger.ts';
+import type { LimitDecision, LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
+
+export interface BudgetReservation {
+  allowed: boolean;
+  /** Micro-dollars reserved; pass back to `settleBudget`. */
+  reservedMicros: number;
+  spentUsd: number;
+  limitUsd: number;
+}
+
+export interface BudgetSettlement {
+  spentUsd: number;
+  limitUsd: number;
+  /** True when this request's real cost took spend across 80% of the budget. */
+  crossedWarning: boolean;
+}
+
+export interface LimitsServiceOptions {
+  store: RateLimitStore;
+  ledger: BudgetLedger;
+  auth: Config['auth'];
+  /** Spend of a key so far this month, from the request logs: seeds the ledger after a restart. */
+  monthSpendUsd(keyId: string): Promise<number>;
+  now?: () => Date;
+}
+
+const monthTtlSeconds = 35 * 86_400;
+
+/**
+ * Every per-key and per-IP limit in one place. Counters live in the RateLimitStore / BudgetLedger
+ * (Redis when configured), so they hold across replicas.
+ */
+export class LimitsService {
+  readonly #options: LimitsServiceOptions;
+  readonly #ipPolicy: LimitPolicy;
+  readonly #authFailurePolicy: LimitPolicy;
+
+  constructor(options: LimitsServiceOptions) {
+    this.#options = options;
+    this.#ipPolicy = { name: 'ip', points: options.auth.ipRequestsPerMinute, windowSeconds: 60 };
+    this.#authFailurePolicy = {
+      name: 'auth-failures',
+      points: options.auth.authFailuresPerMinute,
+      windowSeconds: 60,
+      blockSeconds: options.auth.authLockoutSeconds,
+    };
+  }
+
+  /** Unauthenticated traffic per client IP. */
+  consumeIp(ip: string): Promise<LimitDecision> {
+    return this.#options.store.consume(this.#ipPolicy, ip);
+  }
+
+  /** `consumeIp` answered at once, or undefined when the store must be awaited. */
+  consumeIpNow(ip: string): LimitDecision | undefined {
+    return this.#options.store.consumeNow?.(this.#ipPolicy, ip);
+  }
+
+  /** Whether this IP is locked out after too many failed authentications. */
+  async lockout(ip: string): Promise<LimitDecision | undefined> {
+    return lockedBy(await this.#options.store.peek(this.#authFailurePolicy, ip));
+  }
+
+  /**
+   * `lockout` answered at once when the store keeps its counters in this process: `{ locked }`, with
+   * `locked` undefined when the address may try. Undefined when the store must be awaited.
+   */
+  lockoutNow(ip: string): { locked: LimitDecision | undefined } | undefined {
+    const { store } = this.#options;
+    if (!store.peekNow) return undefined;
+    return { locked: lockedBy(store.peekNow(this.#authFailurePolicy, ip)) };
+  }
+
+  /** `consumeKeyRequest` answered at once, or undefined when the store must be awaited. */
+  consumeKeyRequestNow(key: ApiKeyRecord): LimitDecision | undefined {
+    return this.#options.store.consumeNow?.(hourlyPolicy(key), key.id);
+  }
+
+  /** Counts a failed authentication; the one that uses up the allowance starts the lockout. */
+  async recordAuthFailure(ip: string): Promise<LimitDecision> {
+    const decision = await this.#options.store.consume(this.#authFailurePolicy, ip);
+    if (decision.remaining === 0) await this.#options.store.block(this.#authFailurePolicy, ip);
+    return decision;
+  }
+
+  /** One request against the key's hourly limit. */
+  consumeKeyRequest(key: ApiKeyRecord): Promise<LimitDecision> {
+    return this.#options.store.consume(hourlyPolicy(key), key.id);
+  }
+
+  /** Reserves estimated tokens against the key's per-minute token limit, if it has one. */
+  async reserveTokens(key: ApiKeyRecord, tokens: number): Promise<LimitDecision | undefined> {
+    if (!key.tokensPerMinute) return undefined;
+    return this.#options.store.consume(tokensPolicy(key), key.id, Math.max(1, Math.ceil(tokens)));
+  }
+
+  /** Corrects a token reservation with the real count once the provider has answered. */
+  async settleTokens(key: ApiKeyRecord, reserved: number, actual: number): Promise<void> {
+    if (!key.tokensPerMinute) return;
+    const delta = Math.ceil(actual) - Math.max(1, Math.ceil(reserved));
+    if (delta > 0) await this.#options.store.penalty(tokensPolicy(key), key.id, delta);
+    else if (delta < 0) await this.#options.store.reward(tokensPolicy(key), key.id, -delta);
+  }
+
+  /**
+   * Reserves an estimated cost against the key's monthly budget before the provider is called.
+   * The check-and-add is atomic, so concurrent requests overspend by at most one estimate.
+   */
+  async reserveBudget(key: ApiKeyRecord, estimateUsd: number): Promise<BudgetReservation | undefined> {
+    if (key.monthlyBudgetUsd === null || key.monthlyBudgetUsd === undefined) return undefined;
+    const ledgerKey = this.#ledgerKey(key.id);
+    const { ledger } = this.#options;
+    if (!(await ledger.isSeeded(ledgerKey))) {
+      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(key.id)), monthTtlSeconds);
+    }
+    const limitMicros = toMicros(key.monthlyBudgetUsd);
+    const reservedMicros = toMicros(estimateUsd);
+    const result = await ledger.reserve(ledgerKey, reservedMicros, limitMicros, monthTtlSeconds);
+    return {
+      allowed: result.allowed,
+      reservedMicros: result.allowed ? reservedMicros : 0,
+      spentUsd: toUsd(result.spentMicros),
+      limitUsd: key.monthlyBudgetUsd,
+    };
+  }
+
+  /**
+   * Replaces the reservation with the real cost (which may be higher or lower), and says whether that
+   * real cost is what took spend across 80% of the budget. Reservations are estimates, so the warning
+   * is judged on settled money, not on what is merely reserved.
+   */
+  async settleBudget(
+    key: ApiKeyRecord,
+    reservation: BudgetReservation | undefined,
+    actualUsd: number,
+  ): Promise<BudgetSettlement | undefined> {
+    if (!reservation || key.monthlyBudgetUsd === null) return undefined;
+    const ledgerKey = this.#ledgerKey(key.id);
+    const actualMicros = toMicros(actualUsd);
+    await this.#options.ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros);
+    const spentMicros = await this.#options.ledger.spent(ledgerKey);
+    const warningLine = toMicros(key.monthlyBudgetUsd) * 0.8;
+    return {
+      spentUsd: toUsd(spentMicros),
+      limitUsd: key.monthlyBudgetUsd,
+      crossedWarning:
+        actualMicros > 0 && spentMicros >= warningLine && spentMicros - actualMicros < warningLine,
+    };
+  }
+
+  async budgetSpentUsd(keyId: string): Promise<number> {
+    return toUsd(await this.#options.ledger.spent(this.#ledgerKey(keyId)));
+  }
+
+  #ledgerKey(keyId: string): string {
+    const now = (this.#options.now ?? (() => new Date()))();
+    return `${keyId}:${isoTimestamp(now).slice(0, 7)}`;
+  }
+}
+
+/** The refusal a lockout state amounts to, or undefined when the address is not locked out. */
+function lockedBy(state: LimitDecision): LimitDecision | undefined {
+  return state.remaining === 0 && state.resetMs > 0 ? { ...state, allowed: false } : undefined;
+}
+
+/**
+ * Policies by limit value: one object per distinct limit, reused by every request, so the store finds
+ * its limiter by identity instead of building a lookup key per call. Keys share a handful of limits.
+ */
+function policyCache(name: string, windowSeconds: number): (points: number) => LimitPolicy {
+  const policies = new Map<number, LimitPolicy>();
+  return (points) => {
+    let policy = policies.get(points);
+    if (!policy) {
+      policy = { name, points, windowSeconds };
+      // Limits are set per key by admins: bounded in practice, but never let the map grow without end.
+      if (policies.size >= 1000) policies.clear();
+      policies.set(points, policy);
+    }
+    return policy;
+  };
+}
+const hourlyPolicyFor = policyCache('key-hourly', 3600);
+const tokensPolicyFor = policyCache('key-tokens', 60);
+const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
+const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
+
+/** Header names to values: a reply's own header object (`replyHeaders`), or an error's headers. */
+export type HeaderTarget = Record<string, string>;
+
+export type RateLimitHeaderWriter = (target: HeaderTarget, decision: LimitDecision, now?: number) => void;
+
+/**
+ * Writes X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for decisions of one
+ * policy. The limit's text and the policy header depend only on the limit, so they are built once
+ * per limit value and reused: every admitted request sends these headers. The names are constant
+ * property stores, which is what makes them cheap on a reply's header object (ADR 0024).
+ */
+export function rateLimitHeaderWriter(policyName: string, windowSeconds: number): RateLimitHeaderWriter {
+  const fixedByLimit = new Map<number, { limit: string; policy: string }>();
+  return (target, decision, now = Date.now()) => {
+    let fixed = fixedByLimit.get(decision.limit);
+    if (!fixed) {
+      fixed = {
+        limit: String(decision.limit),
+        policy: `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
+      };
+      // Limits are set per key by admins: few in practice, but never let the map grow without end.
+      if (fixedByLimit.size >= 1000) fixedByLimit.clear();
+      fixedByLimit.set(decision.limit, fixed);
+    }
+    const resetSeconds = Math.ceil(decision.resetMs / 1000);
+    target['x-ratelimit-limit'] = fixed.limit;
+    target['x-ratelimit-remaining'] = String(decision.remaining);
+    target['x-ratelimit-reset'] = String(Math.ceil((now + decision.resetMs) / 1000));
+    target['ratelimit-policy'] = fixed.policy;
+    target.ratelimit = `"${policyName}";r=${decision.remaining};t=${resetSeconds}`;
+    if (!decision.allowed) target['retry-after'] = String(Math.max(1, resetSeconds));
+  };
+}
+
+/** The same headers as an object, for refusals that carry them in their error. */
+export function rateLimitHeaders(
+  policyName: string,
+  windowSeconds: number,
+  decision: LimitDecision,
+  now = Date.now(),
+): Record<string, string> {
+  const headers: HeaderTarget = {};
+  rateLimitHeaderWriter(policyName, windowSeconds)(headers, decision, now);
+  return headers;
+}

@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  describeEachDialect,
+  type TestDatabase,
+} from '../../../test/support/test-databases.ts';
+import type { Database } from './database.ts';
+import { migrations } from './migrations/index.ts';
+import {
+  DatabaseNewerThanCodeError,
+  migrateDown,
+  migrateToLatest,
+  migrationStatus,
+  refuseNewerDatabase,
+} from './migrator.ts';
+
+const appTables = [
+  'api_keys',
+  'audit_logs',
+  'jobs',
+  'prompt_templates',
+  'request_logs',
+  'schema_versions',
+  'schemas',
+  'webhook_deliveries',
+];
+
+async function tablesOf(database: Database): Promise<string[]> {
+  const tables = await database.db.introspection.getTables();
+  return tables
+    .filter((table) => database.dialect === 'sqlite' || table.schema === database.schema)
+    .map((table) => table.name)
+    .filter((name) => !name.startsWith('kysely_'))
+    .sort();
+}
+
+describeEachDialect('migrations', (dialect) => {
+  let fixture: TestDatabase | undefined;
+  afterEach(async () => {
+    await fixture?.destroy();
+    fixture = undefined;
+  });
+
+  it('migrates an empty database up, down and up again, and a re-run is a no-op', async () => {
+    fixture = await createTestDatabase(dialect, { migrate: false });
+    const { database } = fixture;
+    expect(await tablesOf(database)).toEqual([]);
+    expect((await migrationStatus(database)).every((state) => state.appliedAt === null)).toBe(true);
+
+    expect(await migrateToLatest(database)).toEqual(Object.keys(migrations(dialect)));
+    expect(await tablesOf(database)).toEqual(appTables);
+    expect((await migrationStatus(database)).every((state) => state.appliedAt instanceof Date)).toBe(true);
+
+    expect(await migrateToLatest(database)).toEqual([]);
+
+    expect(await migrateDown(database)).toEqual(['0001_initial']);
+    expect(await tablesOf(database)).toEqual([]);
+    expect(await migrateDown(database)).toEqual([]);
+
+    expect(await migrateToLatest(database)).toEqual(['0001_initial']);
+    expect(await tablesOf(database)).toEqual(appTables);
+  });
+
+  it('refuses a database migrated by a newer release, naming the unknown migration', async () => {
+    fixture = await createTestDatabase(dialect, { migrate: false });
+    const { database } = fixture;
+    const future = {
+      ...migrations(dialect),
+      '9999_from_the_future': {
+        async up(db: typeof database.db) {
+          await sql`create table future_thing (id integer)`.execute(db);
+        },
+      },
+    };
+    expect(await migrateToLatest(database, { migrations: future })).toContain('9999_from_the_future');
+
+    const attempt = migrateToLatest(database);
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseNewerThanCodeError);
+    await expect(attempt).rejects.toThrow(/9999_from_the_future.*newer release/);
+    await expect(migrateDown(database)).rejects.toBeInstanceOf(DatabaseNewerThanCodeError);
+    await expect(refuseNewerDatabase(database)).rejects.toBeInstanceOf(DatabaseNewerThanCodeError);
+    const status = await migrationStatus(database);
+    expect(status.find((state) => state.name === '9999_from_the_future')?.unknown).toBe(true);
+  });
+});
+
+describeEachDialect('migrations under concurrency', (dialect) => {
+  const title =
+    dialect === 'sqlite'
+      ? 'concurrent boot (skipped on SQLite: embedded mode is one process; node:sqlite connections in one process would block each other)'
+      : 'two processes booting at once against one PostgreSQL apply each migration exactly once';
+  it.skipIf(dialect === 'sqlite')(title, async () => {
+    const fixture = await createTestDatabase(dialect, { migrate: false });
+    try {
+      const booting = [fixture.openAnother(), fixture.openAnother(), fixture.openAnother()];
+      const results = await Promise.all(booting.map((database) => migrateToLatest(database)));
+      // Exactly one booter applied the migrations; the others waited on the lock and found nothing to do.
+      expect(results.flat().sort()).toEqual(Object.keys(migrations(dialect)));
+      expect(results.filter((applied) => applied.length > 0)).toHaveLength(1);
+      const rows = await sql<{
+        name: string;
+      }>`select name from ${sql.table(`${fixture.database.schema}.kysely_migration`)}`.execute(
+        fixture.database.db,
+      );
+      expect(rows.rows.map((row) => row.name)).toEqual(Object.keys(migrations(dialect)));
+      expect(await tablesOf(fixture.database)).toEqual(appTables);
+    } finally {
+      await fixture.destroy();
+    }
+  });
+});
+
+describe('migration list', () => {
+  it('names sort in the order they must run', () => {
+    const names = Object.keys(migrations('sqlite'));
+    expect(names).toEqual([...names].sort());
+    expect(Object.keys(migrations('postgres'))).toEqual(names);
+  });
+});
