@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Problem } from '@structured-prompt/contracts';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import type { AppDependencies } from './app-dependencies.ts';
+import type { AppContext } from './context.ts';
 import { analyzeRoutes } from './features/analyze/analyze.route.ts';
 import { apiKeysRoutes } from './features/api-keys/api-keys.route.ts';
 import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
@@ -42,7 +42,7 @@ declare module 'fastify' {
  * Builds the Fastify app from its dependencies. Never listens: the process entry (`server.ts`) does,
  * and tests call `app.inject()` on what this returns.
  */
-export async function buildApp(deps: AppDependencies): Promise<AppInstance> {
+export async function buildApp(deps: AppContext): Promise<AppInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: withLazyRequestChildren(deps.logger as FastifyBaseLogger),

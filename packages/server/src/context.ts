@@ -1,7 +1,8 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { createProviderGateway } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
-import type { AppDependencies } from './app-dependencies.ts';
 import type { Config } from './config/index.ts';
+import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -12,119 +13,102 @@ import {
 } from './platform/key-bus/key-invalidation-bus.ts';
 import { createMemoryBudgetLedger, createRedisBudgetLedger } from './platform/limits/budget-ledger.ts';
 import { createMemoryRateLimitStore, createRedisRateLimitStore } from './platform/limits/rate-limit-store.ts';
-import { createObservability } from './platform/observability/create-observability.ts';
+import { Metrics } from './platform/observability/metrics.ts';
+import { routerMetricsEvents } from './platform/observability/router-metrics.ts';
+import { createTracer, type Tracer } from './platform/observability/tracing.ts';
 import { createRedisClient, waitForRedis } from './platform/redis/redis-client.ts';
 import { createDatabase } from './platform/storage/database.ts';
 import { createDatabaseHealthCheck } from './platform/storage/database-health-check.ts';
 import { migrateToLatest, refuseNewerDatabase } from './platform/storage/migrator.ts';
-import { purgeExpired } from './platform/storage/retention.ts';
-import { buildServices, type Infrastructure } from './services.ts';
+import { startRetentionTask } from './platform/storage/retention.ts';
+import { buildServices, type Infrastructure, type Services } from './services.ts';
 
-/** The app's dependencies plus how to release them, in reverse order of creation. */
-export interface Runtime {
-  deps: AppDependencies;
-  /** Text to print once after listening (the bootstrap admin key), if any. */
-  banner: string[];
+/** Everything the app and the process need, built once: the service's one composition root. */
+export interface AppContext {
+  config: Readonly<Config>;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  version: string;
+  healthChecks: HealthCheck[];
+  infra: Infrastructure;
+  services: Services;
+  metrics: Metrics;
+  tracer: Tracer;
+  /** Releases what this context built, in reverse order; parts passed in belong to the caller. */
   close(): Promise<void>;
 }
 
+/** Parts a caller (a test, a benchmark) brings instead of the ones the config describes. */
+export interface ContextOverrides {
+  infra?: Partial<Infrastructure>;
+  healthChecks?: HealthCheck[];
+  /** Receives finished spans; tracing is on when given or when the config sets an OTLP endpoint. */
+  spanExporter?: SpanExporter;
+  /** Export each span as it ends (tests read them at once). */
+  exportSpansImmediately?: boolean;
+  /** Process metrics (CPU, memory, GC); default on. */
+  defaultMetrics?: boolean;
+}
+
+type Closers = Array<() => Promise<unknown>>;
+
 /**
- * Composition root: builds every real part from the config, once, at boot. Tests build their own
- * parts instead (test/support/build-app.ts).
+ * Builds the real parts from the config: database (migrated, or checked when migrations run
+ * elsewhere), Redis when configured, limits, cache, provider gateway, services and background tasks.
+ * On failure, whatever was already built is released before the error is rethrown.
  */
-export async function createRuntime(config: Readonly<Config>, logger: Logger): Promise<Runtime> {
-  const closers: Array<() => Promise<unknown>> = [];
-  const healthChecks: HealthCheck[] = [];
-  const banner: string[] = [];
-  const close = async () => {
-    for (const closer of closers.reverse()) {
-      try {
-        await closer();
-      } catch (error) {
-        logger.error({ err: error }, 'error while releasing a dependency');
-      }
-    }
-  };
-
+export async function createContext(
+  config: Readonly<Config>,
+  logger: Logger,
+  overrides: ContextOverrides = {},
+): Promise<AppContext> {
+  const closers: Closers = [];
+  const close = () => closeAll(closers, logger);
   try {
-    const database = createDatabase(config.database, { logger });
-    closers.push(() => database.close());
-    if (config.database.migrateOnBoot) {
-      const applied = await migrateToLatest(database);
-      if (applied.length > 0)
-        logger.info({ migrations: applied, dialect: database.dialect }, 'database migrated');
-    } else {
-      await refuseNewerDatabase(database);
-    }
-    healthChecks.push(createDatabaseHealthCheck(database));
-
-    const redis = config.redis.url
-      ? createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger })
-      : undefined;
-    if (redis) {
-      closers.push(async () => redis.disconnect());
-      if (!(await waitForRedis(redis, 3000)))
-        logger.warn('redis is not reachable yet; limits count per replica until it is');
-    }
-    const keyBus = redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus();
-    closers.push(() => keyBus.close());
-
-    const responseCache = createResponseCache(config, { logger });
-    closers.push(() => responseCache.close());
-    if (responseCache.healthCheck) {
-      healthChecks.push(responseCache.healthCheck);
-      await responseCache.ready(2000);
-    }
-    const observability = createObservability(config, serviceVersion);
-    closers.push(() => observability.tracer.shutdown());
-    const gateway = createProviderGateway(
-      { providers: config.providers, router: config.router },
-      { events: observability.routerEvents },
-    );
-    closers.push(() => gateway.close());
-
-    const infra: Infrastructure = {
-      database,
-      redis,
-      keyBus,
-      gateway,
-      responseCache,
-      rateLimits: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(),
-      budgets: redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger(),
-    };
-    const services = buildServices(infra, config, logger, {
-      analyzeObserver: observability.analyzeObserver,
-      tracer: observability.tracer,
+    const metrics = new Metrics({
+      version: serviceVersion,
+      defaultMetrics: overrides.defaultMetrics ?? true,
     });
-    observability.connect(services);
+    const tracer = createTracer(config.telemetry, {
+      version: serviceVersion,
+      exporter: overrides.spanExporter,
+      exportImmediately: overrides.exportSpansImmediately,
+    });
+    closers.push(() => tracer.shutdown());
+    const infra = await buildInfrastructure(
+      config,
+      logger,
+      overrides.infra ?? {},
+      { metrics, tracer },
+      closers,
+    );
+    const services = buildServices(infra, config, logger, {
+      analyzeObserver: analyzeMetricsObserver(metrics),
+      tracer,
+    });
+    metrics.observe({
+      cache: () => services.cache.stats(),
+      requestLogs: () => services.logWriter.stats(),
+      providers: () => services.gateway.listProviderStatus(),
+    });
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     closers.push(() => services.audit.drain());
-
-    const bootstrap = await services.apiKeys.bootstrapAdmin(config.auth.adminKey);
-    if (bootstrap.created && !bootstrap.fromConfig) {
-      banner.push(
-        '  First start: created an admin API key. It is shown only this once; store it now:',
-        `    ${bootstrap.key}`,
-        '  Create more keys with the API (POST /v1/api-keys) or `npm run keys -- create --name <name>`.',
-      );
-    } else if (bootstrap.created) {
-      banner.push('  First start: created the admin API key given in SPS_ADMIN_KEY.');
-    }
-
-    startRetention(config, database, logger, closers);
-
+    const retention = startRetentionTask(infra.database, {
+      retentionDays: config.requestLogs.retentionDays,
+      intervalMs: config.requestLogs.purgeIntervalMs,
+      logger,
+    });
+    closers.push(() => retention.stop());
     return {
-      deps: {
-        config,
-        logger,
-        lifecycle: new Lifecycle(),
-        version: serviceVersion,
-        healthChecks,
-        services,
-        metrics: observability.metrics,
-        tracer: observability.tracer,
-      },
-      banner,
+      config,
+      logger,
+      lifecycle: new Lifecycle(),
+      version: serviceVersion,
+      healthChecks: overrides.healthChecks ?? defaultHealthChecks(infra),
+      infra,
+      services,
+      metrics,
+      tracer,
       close,
     };
   } catch (error) {
@@ -133,29 +117,77 @@ export async function createRuntime(config: Readonly<Config>, logger: Logger): P
   }
 }
 
-/** Purges expired request logs on a timer; safe on many replicas at once (see retention.ts). */
-function startRetention(
+async function buildInfrastructure(
   config: Readonly<Config>,
-  database: Parameters<typeof purgeExpired>[0],
   logger: Logger,
-  closers: Array<() => Promise<unknown>>,
-) {
-  let running: Promise<unknown> | undefined;
-  const run = () => {
-    if (running) return;
-    running = purgeExpired(database, { retentionDays: config.requestLogs.retentionDays })
-      .then((result) => {
-        if (result.requestLogs > 0) logger.info(result, 'purged expired rows');
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, 'retention purge failed'))
-      .finally(() => {
-        running = undefined;
-      });
+  given: Partial<Infrastructure>,
+  observability: { metrics: Metrics; tracer: Tracer },
+  closers: Closers,
+): Promise<Infrastructure> {
+  const database = given.database ?? (await openDatabase(config, logger, closers));
+  const redis = given.redis ?? (await connectRedis(config, logger, closers));
+  const keyBus = given.keyBus ?? (redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus());
+  if (!given.keyBus) closers.push(() => keyBus.close());
+  const responseCache = given.responseCache ?? createResponseCache(config, { logger });
+  if (!given.responseCache) {
+    closers.push(() => responseCache.close());
+    await responseCache.ready(2000);
+  }
+  const gateway =
+    given.gateway ??
+    createProviderGateway(
+      { providers: config.providers, router: config.router },
+      { events: routerMetricsEvents(observability.metrics, observability.tracer) },
+    );
+  if (!given.gateway) closers.push(() => gateway.close());
+  return {
+    database,
+    redis,
+    keyBus,
+    gateway,
+    responseCache,
+    rateLimits: given.rateLimits ?? (redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore()),
+    budgets: given.budgets ?? (redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger()),
   };
-  const timer = setInterval(run, config.requestLogs.purgeIntervalMs);
-  timer.unref();
-  closers.push(async () => {
-    clearInterval(timer);
-    await running;
+}
+
+async function openDatabase(config: Readonly<Config>, logger: Logger, closers: Closers) {
+  const database = createDatabase(config.database, { logger });
+  closers.push(() => database.close());
+  if (config.database.migrateOnBoot) {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0)
+      logger.info({ migrations: applied, dialect: database.dialect }, 'database migrated');
+  } else {
+    await refuseNewerDatabase(database);
+  }
+  return database;
+}
+
+async function connectRedis(config: Readonly<Config>, logger: Logger, closers: Closers) {
+  if (!config.redis.url) return undefined;
+  const redis = createRedisClient(config.redis.url, {
+    commandTimeoutMs: config.redis.commandTimeoutMs,
+    logger,
   });
+  closers.push(async () => redis.disconnect());
+  if (!(await waitForRedis(redis, 3000)))
+    logger.warn('redis is not reachable yet; limits count per replica until it is');
+  return redis;
+}
+
+function defaultHealthChecks(infra: Infrastructure): HealthCheck[] {
+  const checks = [createDatabaseHealthCheck(infra.database)];
+  if (infra.responseCache.healthCheck) checks.push(infra.responseCache.healthCheck);
+  return checks;
+}
+
+async function closeAll(closers: Closers, logger: Logger): Promise<void> {
+  for (const closer of closers.splice(0).reverse()) {
+    try {
+      await closer();
+    } catch (error) {
+      logger.error({ err: error }, 'error while releasing a dependency');
+    }
+  }
 }

@@ -1,41 +1,25 @@
-// First, before the module graph loads and collects: no allocation-site pretenuring (ADR 0026), and
-// nextTick's object shapes kept stable (ADR 0020).
-import './lib/no-pretenuring.ts';
-import './lib/pin-tick-object-maps.ts';
 import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config/index.ts';
-import { createRuntime } from './context.ts';
-import { compactHeap } from './lib/compact-heap.ts';
+import { type Config, ConfigError, loadConfig } from './config/index.ts';
+import { type AppContext, createContext } from './context.ts';
 import { createLogger } from './lib/logger.ts';
 
 /**
- * Process entry: parse config once, build the runtime and the app, listen, and shut down gracefully on
- * SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush buffers, close pools, exit 0) within
- * `SHUTDOWN_TIMEOUT_MS`, after which the process exits 1 regardless.
+ * Process entry: read the config once, build the context and the app, listen, and shut down gracefully
+ * on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush buffers, close pools, exit 0)
+ * within `SHUTDOWN_TIMEOUT_MS`, after which the process exits 1 regardless.
  */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig({ env: process.env });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  const config = readConfig();
   const logger = createLogger(config);
-  let runtime: Awaited<ReturnType<typeof createRuntime>>;
-  try {
-    runtime = await createRuntime(config, logger);
-  } catch (error) {
+  const context = await createContext(config, logger).catch((error: unknown) => {
     logger.fatal({ err: error }, 'could not start');
     process.stderr.write(`Could not start: ${(error as Error).message}\n`);
     process.exit(1);
-  }
-  const app = await buildApp(runtime.deps);
+  });
+  const banner = await firstStartBanner(context);
+  const app = await buildApp(context);
 
   closeWithGrace(
     {
@@ -45,40 +29,66 @@ async function main(): Promise<void> {
     async ({ signal, err }) => {
       if (err) logger.error({ err }, 'fatal error, shutting down');
       logger.info({ signal }, 'shutting down');
-      runtime.deps.lifecycle.markStopping();
+      context.lifecycle.markStopping();
       await app.close();
-      await runtime.close();
+      await context.close();
       logger.info('shutdown complete');
       logger.flush();
     },
   );
 
   try {
-    await app.ready();
-    const compacted = compactHeap();
-    logger.debug(compacted, 'heap compacted after start-up');
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {
     logger.fatal({ err: error }, 'could not listen');
-    await runtime.close();
+    await context.close();
     process.exit(1);
   }
-  runtime.deps.lifecycle.markReady();
+  context.lifecycle.markReady();
+  printWelcome(config, logger, context.version, app.server.address(), banner);
+}
 
-  const address = app.server.address();
+function readConfig(): Readonly<Config> {
+  try {
+    return loadConfig({ env: process.env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** On a fresh database, the admin key that was just created: shown once, after the address. */
+async function firstStartBanner(context: AppContext): Promise<string[]> {
+  const bootstrap = await context.services.apiKeys.bootstrapAdmin(context.config.auth.adminKey);
+  if (!bootstrap.created) return [];
+  if (bootstrap.fromConfig) return ['  First start: created the admin API key given in SPS_ADMIN_KEY.'];
+  return [
+    '  First start: created an admin API key. It is shown only this once; store it now:',
+    `    ${bootstrap.key}`,
+    '  Create more keys with the API (POST /v1/api-keys) or `npm run keys -- create --name <name>`.',
+  ];
+}
+
+function printWelcome(
+  config: Readonly<Config>,
+  logger: Logger,
+  version: string,
+  address: ReturnType<import('node:net').Server['address']>,
+  banner: string[],
+): void {
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const shownHost =
+  const host =
     config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
-  const base =
-    config.server.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const base = config.server.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url: base }, 'listening');
   process.stdout.write(
     [
       '',
-      `Structured Prompt Service ${runtime.deps.version} is listening on ${base}`,
+      `Structured Prompt Service ${version} is listening on ${base}`,
       `  API docs:  ${base}/docs  (ReDoc: ${base}/redoc, spec: ${base}/openapi.json)`,
       `  Health:    ${base}/v1/health`,
-      ...runtime.banner,
+      ...banner,
       '',
     ].join('\n'),
   );

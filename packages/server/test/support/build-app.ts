@@ -1,23 +1,14 @@
 import { Writable } from 'node:stream';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CreateApiKeyRequest } from '@structured-prompt/contracts';
-import { createProviderGateway } from '@structured-prompt/gateway';
 import { onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import type { AppDependencies } from '../../src/app-dependencies.ts';
 import { type Config, loadConfig } from '../../src/config/index.ts';
-import { createResponseCache } from '../../src/features/cache/create-response-cache.ts';
+import { type AppContext, createContext } from '../../src/context.ts';
 import type { AppInstance } from '../../src/http/app-instance.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { serviceVersion } from '../../src/lib/version.ts';
-import { Lifecycle } from '../../src/lifecycle.ts';
 import type { HealthCheck } from '../../src/platform/health-check.ts';
-import { createLocalInvalidationBus } from '../../src/platform/key-bus/key-invalidation-bus.ts';
-import { createMemoryBudgetLedger } from '../../src/platform/limits/budget-ledger.ts';
-import { createMemoryRateLimitStore } from '../../src/platform/limits/rate-limit-store.ts';
-import { createObservability } from '../../src/platform/observability/create-observability.ts';
-import { createDatabaseHealthCheck } from '../../src/platform/storage/database-health-check.ts';
-import { buildServices, type Infrastructure } from '../../src/services.ts';
+import type { Infrastructure } from '../../src/services.ts';
 import { createTestDatabase } from './test-databases.ts';
 
 /** Collects every log line of an app so tests can assert what was (and was not) logged. */
@@ -47,85 +38,48 @@ export interface TestAppOptions {
   infra?: Partial<Infrastructure>;
   /** Receives finished spans (tracing is on when given, or when the config sets an OTLP endpoint). */
   spanExporter?: SpanExporter;
-  /** Parts to replace after the defaults are built. */
-  overrides?: Partial<AppDependencies>;
 }
 
 export interface TestApp {
   app: AppInstance;
-  deps: AppDependencies;
+  deps: AppContext;
   config: Readonly<Config>;
   infra: Infrastructure;
   /** Issues a key through the real service and returns its raw secret and id. */
   createKey(input?: Partial<CreateApiKeyRequest>): Promise<{ key: string; id: string }>;
 }
 
-/** Builds an app with the chosen parts and closes it when the current test finishes. */
+/**
+ * The app as the process builds it (the same composition root), on a fresh SQLite file and in-memory
+ * stores unless the test brings its own parts; closed when the current test finishes.
+ */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     env: { LOG_LEVEL: options.captureLogs ? 'debug' : 'silent', NODE_ENV: 'test', ...options.env },
     readDotEnv: false,
   });
   const logger = createLogger(config, options.captureLogs);
-  const lifecycle = new Lifecycle();
-  if (!options.notReady) lifecycle.markReady();
-  const observability = createObservability(config, serviceVersion, {
-    defaultMetrics: true,
-    exporter: options.spanExporter,
-    exportImmediately: true,
-  });
   const ownDatabase = options.infra?.database ? undefined : await createTestDatabase('sqlite');
-  const infra: Infrastructure = {
-    database: options.infra?.database ?? ownDatabase!.database,
-    rateLimits: options.infra?.rateLimits ?? createMemoryRateLimitStore(),
-    budgets: options.infra?.budgets ?? createMemoryBudgetLedger(),
-    keyBus: options.infra?.keyBus ?? createLocalInvalidationBus(),
-    gateway:
-      options.infra?.gateway ??
-      createProviderGateway(
-        { providers: config.providers, router: config.router },
-        { events: observability.routerEvents },
-      ),
-    responseCache: options.infra?.responseCache ?? createResponseCache(config),
-    redis: options.infra?.redis,
-  };
-  const services = buildServices(infra, config, logger, {
-    analyzeObserver: observability.analyzeObserver,
-    tracer: observability.tracer,
+  const context = await createContext(config, logger, {
+    infra: { ...options.infra, database: options.infra?.database ?? ownDatabase!.database },
+    healthChecks: options.healthChecks,
+    spanExporter: options.spanExporter,
+    exportSpansImmediately: true,
   });
-  observability.connect(services);
-  const deps: AppDependencies = {
-    config,
-    logger,
-    lifecycle,
-    version: serviceVersion,
-    // Same checks as the runtime unless a test brings its own.
-    healthChecks: options.healthChecks ?? [
-      createDatabaseHealthCheck(infra.database),
-      ...(infra.responseCache.healthCheck ? [infra.responseCache.healthCheck] : []),
-    ],
-    services,
-    metrics: observability.metrics,
-    tracer: observability.tracer,
-    ...options.overrides,
-  };
-  const app = await buildApp(deps);
+  if (!options.notReady) context.lifecycle.markReady();
+  const app = await buildApp(context);
   onTestFinished(async () => {
     await app.close();
-    await services.logWriter.close();
-    await services.audit.drain();
-    if (!options.infra?.gateway) await infra.gateway.close();
-    if (!options.infra?.responseCache) await infra.responseCache.close();
+    await context.close();
     await ownDatabase?.destroy();
-    await observability.tracer.shutdown();
   });
   const actor = { keyId: null, ip: '127.0.0.1', requestId: null };
   const createKey = async (input: Partial<CreateApiKeyRequest> = {}) => {
-    const { record, key } = await services.apiKeys.create(
+    const { record, key } = await context.services.apiKeys.create(
       { name: 'test', scopes: ['user'], ...input },
       actor,
     );
     return { key, id: record.id };
   };
-  return { app, deps, config, infra, createKey };
+  return { app, deps: context, config, infra: context.infra, createKey };
 }
