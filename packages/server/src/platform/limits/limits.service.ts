@@ -1,8 +1,15 @@
 import type { Config } from '../../config/index.ts';
-import type { ApiKeyRecord } from '../../features/api-keys/api-keys.repository.ts';
 import { isoTimestamp } from '../../lib/iso-timestamp.ts';
 import { type BudgetLedger, toMicros, toUsd } from './budget-ledger.ts';
 import type { LimitDecision, LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
+
+/** What the limits read of an API key: its id and the limits set on it (null: the default or none). */
+export interface LimitedKey {
+  id: string;
+  rateLimitPerHour: number;
+  tokensPerMinute: number | null;
+  monthlyBudgetUsd: number | null;
+}
 
 export interface BudgetReservation {
   allowed: boolean;
@@ -76,7 +83,7 @@ export class LimitsService {
   }
 
   /** `consumeKeyRequest` answered at once, or undefined when the store must be awaited. */
-  consumeKeyRequestNow(key: ApiKeyRecord): LimitDecision | undefined {
+  consumeKeyRequestNow(key: LimitedKey): LimitDecision | undefined {
     return this.#options.store.consumeNow?.(hourlyPolicy(key), key.id);
   }
 
@@ -88,18 +95,18 @@ export class LimitsService {
   }
 
   /** One request against the key's hourly limit. */
-  consumeKeyRequest(key: ApiKeyRecord): Promise<LimitDecision> {
+  consumeKeyRequest(key: LimitedKey): Promise<LimitDecision> {
     return this.#options.store.consume(hourlyPolicy(key), key.id);
   }
 
   /** Reserves estimated tokens against the key's per-minute token limit, if it has one. */
-  async reserveTokens(key: ApiKeyRecord, tokens: number): Promise<LimitDecision | undefined> {
+  async reserveTokens(key: LimitedKey, tokens: number): Promise<LimitDecision | undefined> {
     if (!key.tokensPerMinute) return undefined;
     return this.#options.store.consume(tokensPolicy(key), key.id, Math.max(1, Math.ceil(tokens)));
   }
 
   /** Corrects a token reservation with the real count once the provider has answered. */
-  async settleTokens(key: ApiKeyRecord, reserved: number, actual: number): Promise<void> {
+  async settleTokens(key: LimitedKey, reserved: number, actual: number): Promise<void> {
     if (!key.tokensPerMinute) return;
     const delta = Math.ceil(actual) - Math.max(1, Math.ceil(reserved));
     if (delta > 0) await this.#options.store.penalty(tokensPolicy(key), key.id, delta);
@@ -110,7 +117,7 @@ export class LimitsService {
    * Reserves an estimated cost against the key's monthly budget before the provider is called.
    * The check-and-add is atomic, so concurrent requests overspend by at most one estimate.
    */
-  async reserveBudget(key: ApiKeyRecord, estimateUsd: number): Promise<BudgetReservation | undefined> {
+  async reserveBudget(key: LimitedKey, estimateUsd: number): Promise<BudgetReservation | undefined> {
     if (key.monthlyBudgetUsd === null || key.monthlyBudgetUsd === undefined) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
     const { ledger } = this.#options;
@@ -134,7 +141,7 @@ export class LimitsService {
    * is judged on settled money, not on what is merely reserved.
    */
   async settleBudget(
-    key: ApiKeyRecord,
+    key: LimitedKey,
     reservation: BudgetReservation | undefined,
     actualUsd: number,
   ): Promise<BudgetSettlement | undefined> {
@@ -186,8 +193,8 @@ function policyCache(name: string, windowSeconds: number): (points: number) => L
 }
 const hourlyPolicyFor = policyCache('key-hourly', 3600);
 const tokensPolicyFor = policyCache('key-tokens', 60);
-const hourlyPolicy = (key: ApiKeyRecord): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
-const tokensPolicy = (key: ApiKeyRecord): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
+const hourlyPolicy = (key: LimitedKey): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
+const tokensPolicy = (key: LimitedKey): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
 
 /** Header names to values: a reply's own header object (`replyHeaders`), or an error's headers. */
 export type HeaderTarget = Record<string, string>;
