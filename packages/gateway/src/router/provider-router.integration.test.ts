@@ -29,7 +29,9 @@ const router: RouterConfig = {
 };
 
 const fakes: FakeVendorServer[] = [];
+const gateways: Array<ReturnType<typeof createProviderGateway>> = [];
 afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((built) => built.close()));
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 async function start(reply: Parameters<typeof FakeVendorServer.start>[0]) {
@@ -43,7 +45,9 @@ function gateway(
   overrides: Partial<RouterConfig> = {},
   options: GatewayOptions = {},
 ) {
-  return createProviderGateway({ providers, router: { ...router, ...overrides } }, options);
+  const built = createProviderGateway({ providers, router: { ...router, ...overrides } }, options);
+  gateways.push(built);
+  return built;
 }
 
 describe('router over fake vendor servers', () => {

@@ -1,3 +1,4 @@
+import { noJitterGenerator } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
 import { testRequest, testSettings } from '../../test/adapter-test-support.ts';
 import { ScriptedProvider } from '../../test/scripted-provider.ts';
@@ -43,7 +44,7 @@ function makeRouter(
       sleep: async (ms) => {
         sleeps.push(ms);
       },
-      random: () => 0.5,
+      backoffGenerator: noJitterGenerator,
       ...dependencies,
     },
   );
@@ -83,7 +84,7 @@ describe('ProviderRouter fallback and retries', () => {
       ['gemini', 'server_error'],
       ['gemini', 'server_error'],
     ]);
-    expect(sleeps).toEqual([75, 150]);
+    expect(sleeps).toEqual([100, 200]);
     expect(fallbacks).toEqual(['gemini->anthropic']);
   });
 
