@@ -4,36 +4,33 @@
  *
  *   POST /       answers a fixed JSON (scenario 1: what Node + Fastify cost here)
  *   POST /proxy  the least a gateway can do: forward a chat completion to the fake provider over the
- *                service's own keep-alive client (`postJsonThroughPool`, node:http), parse the
- *                answer's JSON content and return it — the floor for the provider-latency scenarios,
- *                measured under the same load as the service
+ *                same transport the gateway uses (an undici agent behind `fetch`, with the same
+ *                answer size limit), parse the answer's JSON content and return it — the floor for
+ *                the provider-latency scenarios, measured under the same load as the service
  *
  *   node bench/baseline-server.ts [port] [fake provider base URL]
  */
 import Fastify from 'fastify';
-import { postJsonThroughPool } from '../packages/gateway/src/adapters/ai-sdk/provider-fetch.ts';
+import { createProviderTransport } from '../packages/gateway/src/transport/index.ts';
 
 const app = Fastify({ logger: false });
 const answer = { intent: 'translate', subject: 'a greeting', entities: [], output_format: 'text' };
-// One headers object for every call, as a provider has (its flattened form is kept with it).
-const noExtraHeaders = {};
+const transport = createProviderTransport();
 const providerUrl = process.argv[3] ? `${process.argv[3]}/v1/chat/completions` : undefined;
 
 app.get('/', async () => answer);
 app.post('/', async () => answer);
 app.post<{ Body: { prompt?: string } }>('/proxy', async (request, reply) => {
   if (!providerUrl) return reply.code(404).send({ error: 'started without a provider URL' });
-  const upstream = await postJsonThroughPool(providerUrl, {
-    headers: noExtraHeaders,
+  const upstream = await transport.fetch(providerUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       model: 'bench-model',
       messages: [{ role: 'user', content: request.body?.prompt ?? '' }],
     }),
-    signal: new AbortController().signal,
   });
-  const completion = JSON.parse(upstream.body.toString('utf8')) as {
-    choices: { message: { content: string } }[];
-  };
+  const completion = (await upstream.json()) as { choices: { message: { content: string } }[] };
   return JSON.parse(completion.choices[0]?.message.content ?? 'null');
 });
 
@@ -41,5 +38,8 @@ const address = await app.listen({ host: '127.0.0.1', port: Number(process.argv[
 process.stdout.write(`baseline listening on ${new URL(address).port}\n`);
 
 process.once('SIGTERM', () => {
-  void app.close().then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => transport.close())
+    .then(() => process.exit(0));
 });

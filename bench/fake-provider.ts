@@ -1,7 +1,7 @@
 /**
  * A lean OpenAI-compatible vendor for the benchmark, run as its own child process so it neither
  * shares the harness's event loop nor holds anything per request: the test fake
- * (packages/server/test/fakes/fake-vendor-server.ts) keeps every captured request in memory, which
+ * (packages/gateway/test/fake-vendor-server.ts) keeps every captured request in memory, which
  * over a few hundred thousand requests would grow without bound. The reply shape is reused from the
  * test fakes so both speak the same wire format.
  *

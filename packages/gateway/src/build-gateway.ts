@@ -20,10 +20,13 @@ import {
 import { defaultModels, type ProvidersConfig, resolveProviderSettings } from './settings/resolve-settings.ts';
 import type { GenerateResult, Provider } from './spec/provider.ts';
 import type { ProviderSettings } from './spec/provider-settings.ts';
+import { createProviderTransport, type FetchFunction, type TransportOptions } from './transport/index.ts';
 
 export interface GatewayConfig {
   providers: ProvidersConfig;
   router: RouterConfig;
+  /** Proxy, extra certificate authorities and connection limits for calls to vendors. */
+  transport?: TransportOptions;
 }
 
 export interface GatewayOptions extends RouterDependencies {
@@ -37,8 +40,11 @@ export interface GatewayOptions extends RouterDependencies {
  * Builds every configured provider and the router over them. Providers that cannot run (no key,
  * runtime not installed) are still listed, disabled with the reason, so the status route shows
  * them. Construction makes no network calls and loads no model: the local model loads on first use.
+ * The gateway owns the connections to vendors (one transport for every cloud provider) and closes
+ * them in `close()`.
  */
 export function createProviderGateway(config: GatewayConfig, options: GatewayOptions = {}): ProviderRouter {
+  const transport = createProviderTransport(config.transport);
   const members: RouterProvider[] = resolveProviderSettings(config.providers).map(
     ({ settings, disabledReason }) => {
       if (disabledReason !== undefined) return { provider: placeholder(settings), settings, disabledReason };
@@ -51,7 +57,7 @@ export function createProviderGateway(config: GatewayConfig, options: GatewayOpt
           settings,
         };
       }
-      return { provider: createCloudProvider(settings), settings };
+      return { provider: createCloudProvider(settings, transport.fetch), settings };
     },
   );
   const heuristic = options.heuristic === undefined ? new HeuristicProvider() : options.heuristic;
@@ -71,19 +77,20 @@ export function createProviderGateway(config: GatewayConfig, options: GatewayOpt
       },
     });
   }
-  return new ProviderRouter(members, config.router, new PriceTable(config.providers.pricing ?? {}), options);
+  const prices = new PriceTable(config.providers.pricing ?? {});
+  return new ProviderRouter(members, config.router, prices, options, [transport]);
 }
 
-function createCloudProvider(settings: ProviderSettings): Provider {
+function createCloudProvider(settings: ProviderSettings, fetch: FetchFunction): Provider {
   switch (settings.kind) {
     case 'openai':
-      return createOpenAiProvider(settings);
+      return createOpenAiProvider(settings, fetch);
     case 'anthropic':
-      return createAnthropicProvider(settings);
+      return createAnthropicProvider(settings, fetch);
     case 'gemini':
-      return createGeminiProvider(settings);
+      return createGeminiProvider(settings, fetch);
     case 'openai-compatible':
-      return createOpenAiCompatibleProvider(settings);
+      return createOpenAiCompatibleProvider(settings, fetch);
     default:
       throw new Error(`provider ${settings.name}: kind ${settings.kind} is not a cloud provider`);
   }

@@ -28,3 +28,4 @@ export { ProviderError, type ProviderFailureKind } from './spec/provider-error.t
 export type { ProviderSettings } from './spec/provider-settings.ts';
 export { detectLanguage, type LanguageDetection, type LanguageSource } from './text/language-detector.ts';
 export { type PiiFinding, type PiiScan, scanPii } from './text/pii.ts';
+export type { TransportOptions } from './transport/index.ts';

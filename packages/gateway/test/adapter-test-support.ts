@@ -1,7 +1,19 @@
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { GenerateRequest } from '../src/spec/provider.ts';
 import { ProviderError } from '../src/spec/provider-error.ts';
 import type { ProviderSettings } from '../src/spec/provider-settings.ts';
+import {
+  createProviderTransport,
+  type ProviderTransport,
+  type TransportOptions,
+} from '../src/transport/index.ts';
+
+/** A transport for the adapters of one test file, closed when the file's tests are done. */
+export function testTransport(options: TransportOptions = {}): ProviderTransport {
+  const transport = createProviderTransport(options);
+  afterAll(() => transport.close());
+  return transport;
+}
 
 /** Settings for adapter tests; only what the test cares about needs saying. */
 export function testSettings(

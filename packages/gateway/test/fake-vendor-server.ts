@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** One scripted answer of a fake vendor. */
 export interface FakeReply {
@@ -25,6 +26,11 @@ export interface CapturedRequest {
 
 export type ReplyFactory = (request: CapturedRequest) => FakeReply;
 
+export interface FakeServerOptions {
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
+}
+
 /**
  * A vendor fake on 127.0.0.1 (port 0). Replies come from the script queue first, then from the
  * default factory; every request is captured, and a client disconnect before the answer is noted.
@@ -35,20 +41,46 @@ export class FakeVendorServer {
   readonly #script: Array<FakeReply | ReplyFactory> = [];
   readonly #defaultReply: ReplyFactory;
   readonly #closeWaiters: Array<() => void> = [];
+  readonly #openSockets = new Set<Socket>();
+  readonly #idleWaiters: Array<() => void> = [];
   #inFlight = 0;
   #maxInFlight = 0;
+  /** TCP connections accepted so far (kept-alive connections are counted once). */
+  connections = 0;
   url = '';
 
-  private constructor(defaultReply: ReplyFactory) {
+  private constructor(defaultReply: ReplyFactory, options: FakeServerOptions) {
     this.#defaultReply = defaultReply;
-    this.#server = createServer((request, response) => void this.#handle(request, response));
+    const handler = (request: IncomingMessage, response: ServerResponse) =>
+      void this.#handle(request, response);
+    this.#server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
+    this.#server.on('connection', (socket: Socket) => {
+      this.connections += 1;
+      this.#openSockets.add(socket);
+      socket.once('close', () => {
+        this.#openSockets.delete(socket);
+        if (this.#openSockets.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+      });
+    });
   }
 
-  static async start(defaultReply: ReplyFactory): Promise<FakeVendorServer> {
-    const fake = new FakeVendorServer(defaultReply);
+  static async start(defaultReply: ReplyFactory, options: FakeServerOptions = {}): Promise<FakeVendorServer> {
+    const fake = new FakeVendorServer(defaultReply, options);
     await new Promise<void>((resolve) => fake.#server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    const scheme = options.tls ? 'https' : 'http';
+    fake.url = `${scheme}://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
     return fake;
+  }
+
+  /** Connections the client has not closed yet. */
+  get openConnections(): number {
+    return this.#openSockets.size;
+  }
+
+  /** Resolves once every connection a client opened has been closed. */
+  whenNoOpenConnections(): Promise<void> {
+    if (this.#openSockets.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Queues replies used one per request before the default takes over again. */

@@ -1,5 +1,6 @@
 import { APICallError } from '@ai-sdk/provider';
 import { ProviderError, type ProviderFailureKind } from '../../spec/provider-error.ts';
+import { oversizedAnswerIn } from '../../transport/index.ts';
 import { parseErrorBody, parseRetryAfter, redactSecrets } from './parse-error-body.ts';
 
 /** HTTP status → what the router should do about it. */
@@ -15,10 +16,17 @@ export function kindOfStatus(status: number): ProviderFailureKind {
 /**
  * Turns whatever an AI SDK call threw into a `ProviderError`: HTTP failures by status (with
  * `Retry-After` from headers or Google's RetryInfo), aborts into `timeout` or `aborted` depending
- * on which signal fired, response-shape errors into `malformed_response`, the rest into `connection`.
+ * on which signal fired, response-shape errors and answers over the transport's size limit into
+ * `malformed_response`, the rest into `connection`.
  */
 export function toProviderError(provider: string, error: unknown, signal: AbortSignal): ProviderError {
   if (error instanceof ProviderError) return error;
+  const oversized = oversizedAnswerIn(error);
+  if (oversized && !signal.aborted) {
+    return new ProviderError(provider, 'malformed_response', `malformed response: ${oversized.message}`, {
+      cause: error,
+    });
+  }
   if (signal.aborted) {
     const timedOut = (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
     return new ProviderError(
@@ -39,8 +47,9 @@ export function toProviderError(provider: string, error: unknown, signal: AbortS
       });
     }
     // A 2xx whose body is not what the vendor documents (an HTML error page from a proxy, say).
-    const kind = error.statusCode < 400 ? 'malformed_response' : kindOfStatus(error.statusCode);
-    const detail = body.message ?? error.message;
+    const malformed = error.statusCode < 400;
+    const kind = malformed ? 'malformed_response' : kindOfStatus(error.statusCode);
+    const detail = malformed ? `malformed response: ${error.message}` : (body.message ?? error.message);
     return new ProviderError(provider, kind, redactSecrets(`HTTP ${error.statusCode}: ${detail}`), {
       cause: error,
       statusCode: error.statusCode,

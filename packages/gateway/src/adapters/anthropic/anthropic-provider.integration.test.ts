@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { intentSchema, testRequest, testSettings } from '../../../test/adapter-test-support.ts';
+import {
+  intentSchema,
+  testRequest,
+  testSettings,
+  testTransport,
+} from '../../../test/adapter-test-support.ts';
 import { FakeVendorServer } from '../../../test/fake-vendor-server.ts';
 import { anthropicError, anthropicText, anthropicToolUse } from '../../../test/vendor-replies.ts';
 import type { ProviderError } from '../../spec/provider-error.ts';
@@ -10,6 +15,7 @@ beforeEach(async () => {
   fake = await FakeVendorServer.start(() => anthropicToolUse('intent', { intent: 'book', language: 'en' }));
 });
 afterEach(() => fake.close());
+const transport = testTransport();
 
 const provider = () =>
   createAnthropicProvider(
@@ -20,6 +26,7 @@ const provider = () =>
       defaultModel: 'claude-haiku-4-5',
       maxTokens: 512,
     }),
+    transport.fetch,
   );
 const options = () => ({ signal: AbortSignal.timeout(10_000) });
 const failure = (promise: Promise<unknown>) =>

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testRequest, testSettings } from '../../../test/adapter-test-support.ts';
+import { testRequest, testSettings, testTransport } from '../../../test/adapter-test-support.ts';
 import { FakeVendorServer } from '../../../test/fake-vendor-server.ts';
 import { geminiContent, geminiError } from '../../../test/vendor-replies.ts';
 import type { ProviderError } from '../../spec/provider-error.ts';
@@ -10,6 +10,7 @@ beforeEach(async () => {
   fake = await FakeVendorServer.start(() => geminiContent('{"intent":"book","language":"en"}'));
 });
 afterEach(() => fake.close());
+const transport = testTransport();
 
 const provider = () =>
   createGeminiProvider(
@@ -19,6 +20,7 @@ const provider = () =>
       baseUrl: `${fake.url}/v1beta`,
       defaultModel: 'gemini-2.5-flash',
     }),
+    transport.fetch,
   );
 const options = () => ({ signal: AbortSignal.timeout(10_000) });
 const failure = (promise: Promise<unknown>) =>

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providerFailure, testRequest, testSettings } from '../../../test/adapter-test-support.ts';
+import {
+  providerFailure,
+  testRequest,
+  testSettings,
+  testTransport,
+} from '../../../test/adapter-test-support.ts';
 import { FakeVendorServer } from '../../../test/fake-vendor-server.ts';
 import { openAiCompletion, openAiError } from '../../../test/vendor-replies.ts';
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider.ts';
@@ -11,6 +16,7 @@ beforeEach(async () => {
   );
 });
 afterEach(() => fake.close());
+const transport = testTransport();
 
 const settings = (overrides = {}) =>
   testSettings({
@@ -20,7 +26,7 @@ const settings = (overrides = {}) =>
     defaultModel: 'llama3.1:8b',
     ...overrides,
   });
-const provider = (overrides = {}) => createOpenAiCompatibleProvider(settings(overrides));
+const provider = (overrides = {}) => createOpenAiCompatibleProvider(settings(overrides), transport.fetch);
 const signal = () => AbortSignal.timeout(10_000);
 
 describe('OpenAI-compatible adapter against a fake chat-completions server', () => {
@@ -174,12 +180,15 @@ describe('OpenAI-compatible adapter against a fake chat-completions server', () 
 
   it('maps a 2xx that is not a chat completion to malformed_response, a refused connection to connection', async () => {
     fake.script({ body: '<html>bad gateway</html>' }, { body: { choices: [] } }, { body: { id: 'x' } });
-    for (const reason of ['not JSON', 'no choices', 'no choices']) {
+    for (const reason of ['Invalid JSON response', 'did not contain any choices', 'Invalid JSON response']) {
       const error = await providerFailure(provider().generate(testRequest(), { signal: signal() }));
       expect(error).toMatchObject({ kind: 'malformed_response', isRetryable: false });
       expect(error.message).toContain(reason);
     }
-    const closed = createOpenAiCompatibleProvider(settings({ baseUrl: 'http://127.0.0.1:9/v1' }));
+    const closed = createOpenAiCompatibleProvider(
+      settings({ baseUrl: 'http://127.0.0.1:9/v1' }),
+      transport.fetch,
+    );
     expect(await providerFailure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'connection',
       isRetryable: true,

@@ -4,6 +4,7 @@ import {
   providerFailure,
   testRequest,
   testSettings,
+  testTransport,
 } from '../../../test/adapter-test-support.ts';
 import { FakeVendorServer } from '../../../test/fake-vendor-server.ts';
 import { openAiCompletion, openAiError } from '../../../test/vendor-replies.ts';
@@ -16,6 +17,7 @@ beforeEach(async () => {
   );
 });
 afterEach(() => fake.close());
+const transport = testTransport();
 
 const provider = () =>
   createOpenAiProvider(
@@ -25,6 +27,7 @@ const provider = () =>
       baseUrl: `${fake.url}/v1`,
       defaultModel: 'gpt-4o-mini',
     }),
+    transport.fetch,
   );
 const signal = () => AbortSignal.timeout(10_000);
 
@@ -148,6 +151,7 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
     );
     const closed = createOpenAiProvider(
       testSettings({ kind: 'openai', apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1' }),
+      transport.fetch,
     );
     expect(await providerFailure(closed.generate(testRequest(), { signal: signal() }))).toMatchObject({
       kind: 'connection',
