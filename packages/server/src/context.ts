@@ -136,7 +136,7 @@ async function buildInfrastructure(
   const gateway =
     given.gateway ??
     createProviderGateway(
-      { providers: config.providers, router: config.router },
+      { providers: config.providers, router: config.router, transport: config.transport },
       { events: routerMetricsEvents(observability.metrics, observability.tracer) },
     );
   if (!given.gateway) closers.push(() => gateway.close());

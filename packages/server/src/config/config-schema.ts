@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { ProvidersSection, RouterSection } from './providers-section.ts';
+import { TransportSection } from './transport-section.ts';
 
 /**
  * Every setting of the service. Defaults here are the embedded, zero-setup defaults; descriptions
@@ -95,6 +96,7 @@ export const ConfigSchema = Type.Object(
     }),
     providers: ProvidersSection,
     router: RouterSection,
+    transport: TransportSection,
   },
   { additionalProperties: false },
 );

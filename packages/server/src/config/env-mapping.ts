@@ -8,6 +8,8 @@ export interface EnvSetting {
   description: string;
   list?: boolean;
   secret?: boolean;
+  /** Also read the lower-case name, which wins when both are set (as curl and undici read proxies). */
+  lowerCaseToo?: boolean;
 }
 
 export const envSettings: readonly EnvSetting[] = [
@@ -232,4 +234,36 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'GGUF file to run in-process (enables the local provider)',
   },
   { env: 'ROUTER_STRATEGY', path: 'router.strategy', description: 'least-busy, cost, latency or priority' },
+  {
+    env: 'HTTPS_PROXY',
+    path: 'transport.httpsProxy',
+    description: 'Proxy for https:// vendor URLs (CONNECT tunnel); `https_proxy` also works',
+    secret: true,
+    lowerCaseToo: true,
+  },
+  {
+    env: 'HTTP_PROXY',
+    path: 'transport.httpProxy',
+    description:
+      'Proxy for http:// vendor URLs, and for https:// ones when HTTPS_PROXY is unset; `http_proxy` also works',
+    secret: true,
+    lowerCaseToo: true,
+  },
+  {
+    env: 'NO_PROXY',
+    path: 'transport.noProxy',
+    description:
+      'Comma list of hosts reached without the proxy (`host`, `.domain`, `host:port`, `*`); `no_proxy` also works',
+    lowerCaseToo: true,
+  },
+  {
+    env: 'PROVIDER_CA_FILE',
+    path: 'transport.caFile',
+    description: 'PEM file of certificate authorities trusted for vendor calls, besides the default ones',
+  },
+  {
+    env: 'PROVIDER_CONNECTIONS_PER_ORIGIN',
+    path: 'transport.connectionsPerOrigin',
+    description: 'Most connections open at once to one vendor origin (unset: no limit); more calls wait',
+  },
 ];

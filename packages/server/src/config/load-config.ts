@@ -5,7 +5,8 @@ import { loadOnFirstUse } from '@structured-prompt/gateway';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { type Config, ConfigSchema } from './config-schema.ts';
-import { envSettings } from './env-mapping.ts';
+import { type EnvSetting, envSettings } from './env-mapping.ts';
+import { resolveTransportFiles } from './transport-section.ts';
 
 /** Thrown when settings are invalid; `issues` lists every offending setting, one per line. */
 export class ConfigError extends Error {
@@ -48,7 +49,7 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
 
   const fromEnv = new Set<string>();
   for (const setting of envSettings) {
-    const value = env[setting.env];
+    const value = envValue(env, setting);
     if (value === undefined || value === '' || setting.path === '') continue;
     setPath(raw, setting.path, setting.list ? splitList(value) : coerceLoose(setting.path, value));
     fromEnv.add(setting.path);
@@ -63,8 +64,14 @@ export function loadConfig(options: LoadConfigOptions): Readonly<Config> {
       issues.push(describe(error, raw, fromEnv));
     }
   }
+  if (issues.length === 0) issues.push(...resolveTransportFiles((raw as Config).transport, cwd));
   if (issues.length > 0) throw new ConfigError([...new Set(issues)]);
   return deepFreeze(raw as Config);
+}
+
+function envValue(env: Record<string, string>, setting: EnvSetting): string | undefined {
+  const lowerCase = setting.lowerCaseToo ? env[setting.env.toLowerCase()] : undefined;
+  return lowerCase !== undefined && lowerCase !== '' ? lowerCase : env[setting.env];
 }
 
 function readDotEnv(cwd: string, enabled: boolean): Record<string, string> {
