@@ -8,7 +8,7 @@
  * 107,000 `Timeout` and `AbortSignal` objects, with 180 MB of live heap and RSS past 1 GB. Here the
  * timer is cleared and the parent listener removed in `clear()`, so nothing outlives the request.
  *
- * Listeners on a deadline's own signal (a child deadline, the provider pool) go through `watchAbort`,
+ * Listeners on a deadline's own signal (a child deadline) go through `watchAbort`,
  * which keeps them in a plain list on the deadline instead of the signal's EventTarget: an
  * EventTarget listener costs about 300 bytes per signal (its map grows, plus the listener record),
  * held by every request waiting on a provider, and its add/remove are among the dearer calls of a
