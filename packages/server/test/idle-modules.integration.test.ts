@@ -58,9 +58,12 @@ describe('start-up cost', () => {
     expect(idle.length).toBeGreaterThan(100); // the recorder really saw the server's modules
     expect(idle.filter((url) => lazyPackages.test(url))).toEqual([]);
 
-    // A call to an OpenAI-compatible server loads none of them either: our own chat-completions
-    // client speaks to it over node:http (ADRs 0012, 0013), with no AI SDK package and no zod.
+    // A call to an OpenAI-compatible server loads its SDK package (ADR 0028), and still none of
+    // the other vendors' packages, OpenTelemetry or ioredis.
     const afterCall = await modulesOf({ callProvider: true });
-    expect(afterCall.filter((url) => lazyPackages.test(url))).toEqual([]);
+    const loaded = afterCall.filter((url) => lazyPackages.test(url));
+    expect(loaded.some((url) => url.includes('/node_modules/@ai-sdk/openai-compatible/'))).toBe(true);
+    const unrelated = /\/node_modules\/(@ai-sdk\/(openai|anthropic|google)\/|@opentelemetry|ioredis)/;
+    expect(loaded.filter((url) => unrelated.test(url))).toEqual([]);
   });
 });
