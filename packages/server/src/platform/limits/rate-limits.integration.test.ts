@@ -85,7 +85,9 @@ describe.runIf(await redisAvailable())('limits across replicas sharing Redis', (
     const first = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });
     const second = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });
     await Promise.all([first.infra.keyBus.ready(), second.infra.keyBus.ready()]);
-    onTestFinished(() => Promise.all([first.infra.keyBus.close(), second.infra.keyBus.close()]));
+    onTestFinished(async () => {
+      await Promise.all([first.infra.keyBus.close(), second.infra.keyBus.close()]);
+    });
     afterAll(() => shared.destroy());
     return { first, second };
   }
