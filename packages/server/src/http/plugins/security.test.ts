@@ -25,8 +25,10 @@ const documentOnly = [
 describe('security headers', () => {
   it("on the HTML docs pages are helmet's full set, with a CSP for the docs", async () => {
     const { app } = await buildTestApp({ env: { TRUST_PROXY: 'true' } });
-    for (const url of ['/docs/', '/docs', '/redoc', '/redoc/redoc.standalone.js']) {
+    const pages = ['/docs/', '/docs', '/docs/static/swagger-ui.css', '/redoc', '/redoc/redoc.standalone.js'];
+    for (const url of pages) {
       const response = await app.inject({ method: 'GET', url, headers: { 'x-forwarded-proto': 'https' } });
+      expect(response.statusCode, url).toBeLessThan(400);
       expect(response.headers, url).toMatchObject({
         'cross-origin-opener-policy': 'same-origin',
         'cross-origin-resource-policy': 'same-origin',
