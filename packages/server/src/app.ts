@@ -17,8 +17,6 @@ import { authPlugin } from './http/plugins/auth.ts';
 import { errorHandlerPlugin } from './http/plugins/error-handler.ts';
 import { httpMetricsPlugin } from './http/plugins/http-metrics.ts';
 import { httpTracingPlugin } from './http/plugins/http-tracing.ts';
-import { withLazyRequestChildren } from './http/plugins/lazy-request-logger.ts';
-import { replyHeaders } from './http/plugins/reply-headers.ts';
 import { generateRequestId, requestIdHeader } from './http/plugins/request-id.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { strictJsonPlugin } from './http/plugins/strict-json.ts';
@@ -39,13 +37,21 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the Fastify app from its dependencies. Never listens: the process entry (`server.ts`) does,
+ * Builds the Fastify app from its dependencies. Never listens: the process entry (`main.ts`) does,
  * and tests call `app.inject()` on what this returns.
  */
 export async function buildApp(deps: AppContext): Promise<AppInstance> {
-  const { config } = deps;
-  const app = Fastify({
-    loggerInstance: withLazyRequestChildren(deps.logger as FastifyBaseLogger),
+  const app = createFastify(deps);
+  recordRouteCatalog(app);
+  await registerRequestHandling(app, deps);
+  await registerPlugins(app, deps);
+  registerFeatures(app, deps);
+  return app;
+}
+
+function createFastify({ config, logger }: AppContext): AppInstance {
+  return Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
     genReqId: generateRequestId,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: config.server.bodyLimitBytes,
@@ -59,51 +65,45 @@ export async function buildApp(deps: AppContext): Promise<AppInstance> {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
-  // Every route with its auth level, so the shared security test can walk all of them.
+/** Every route with its auth level, so the shared security test can walk all of them. */
+function recordRouteCatalog(app: AppInstance): void {
   const routeCatalog: RouteCatalogEntry[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routeCatalog.push({ method, url: route.url, auth: route.config?.auth });
   });
   app.decorate('routeCatalog', routeCatalog);
+}
 
+/** Validation, JSON-only bodies, the request id on every answer, and refusal while shutting down. */
+async function registerRequestHandling(app: AppInstance, deps: AppContext): Promise<void> {
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema({ ...Problem, $id: 'Problem' });
   // The API speaks JSON only; any other body type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
   await app.register(strictJsonPlugin);
 
-  // Callback-style hooks on the per-request path: an async hook costs a promise and a microtask hop.
-  app.addHook('onRequest', (request, reply, done) => {
-    replyHeaders(reply)[requestIdHeader] = request.id;
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(requestIdHeader, request.id);
     if (deps.lifecycle.state === 'stopping' && request.url !== '/v1/health/live') {
       reply.header('connection', 'close');
-      done(
-        new AppError('service_unavailable', 'The service is shutting down; retry on another instance.', {
-          headers: { 'retry-after': '1' },
-        }),
-      );
-      return;
+      throw new AppError('service_unavailable', 'The service is shutting down; retry on another instance.', {
+        headers: { 'retry-after': '1' },
+      });
     }
-    done();
   });
+}
 
+/** External plugins (tracing, metrics, errors, security headers, docs), then authentication. */
+async function registerPlugins(app: AppInstance, deps: AppContext): Promise<void> {
+  const { config, services } = deps;
   await app.register(httpTracingPlugin, { tracer: deps.tracer });
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin, { corsOrigins: config.server.corsOrigins });
   await app.register(apiDocsPlugin, { version: deps.version, publicUrl: config.server.publicUrl });
-
-  const health = new HealthService({
-    checks: deps.healthChecks,
-    lifecycle: deps.lifecycle,
-    version: deps.version,
-    checkTimeoutMs: config.health.checkTimeoutMs,
-    logger: deps.logger,
-  });
-
-  const { services } = deps;
   await app.register(authPlugin, {
     verifier: services.verifier,
     limits: services.limits,
@@ -113,7 +113,17 @@ export async function buildApp(deps: AppContext): Promise<AppInstance> {
     metrics: deps.metrics,
     tracer: deps.tracer,
   });
+}
 
+function registerFeatures(app: AppInstance, deps: AppContext): void {
+  const { config, services } = deps;
+  const health = new HealthService({
+    checks: deps.healthChecks,
+    lifecycle: deps.lifecycle,
+    version: deps.version,
+    checkTimeoutMs: config.health.checkTimeoutMs,
+    logger: deps.logger,
+  });
   rootRoute(app, deps.version);
   healthRoutes(app, health);
   analyzeRoutes(app, services.analyze);
@@ -127,6 +137,4 @@ export async function buildApp(deps: AppContext): Promise<AppInstance> {
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
   metricsRoutes(app, deps.metrics);
-
-  return app;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import {
   type CreateDatabaseOptions,
   createDatabase,
@@ -115,4 +115,22 @@ export function describeEachDialect(title: string, body: (dialect: DialectName) 
     const name = skipReason ? `${title} [${dialect}] (skipped: ${skipReason})` : `${title} [${dialect}]`;
     describe.skipIf(skipReason !== undefined)(name, () => body(dialect));
   }
+}
+
+/**
+ * A migrated database of `dialect` for the tests of the enclosing describe: created before them,
+ * emptied before each of them, destroyed after them.
+ */
+export function useTestDatabase(dialect: DialectName): () => TestDatabase {
+  let fixture: TestDatabase | undefined;
+  beforeAll(async () => {
+    fixture = await createTestDatabase(dialect);
+  });
+  afterAll(async () => {
+    await fixture?.destroy();
+  });
+  beforeEach(async () => {
+    await fixture!.truncate();
+  });
+  return () => fixture!;
 }

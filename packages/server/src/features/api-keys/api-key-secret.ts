@@ -40,18 +40,6 @@ export function secretsEqual(left: string, right: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/**
- * Whether two presented key texts are equal, in time that depends on their length only (keys have
- * one fixed length), not on where they differ: no hashing, for the per-request path.
- */
-export function sameKeyText(left: string, right: string): boolean {
-  if (left.length !== right.length) return false;
-  let difference = 0;
-  for (let index = 0; index < left.length; index++)
-    difference |= left.charCodeAt(index) ^ right.charCodeAt(index);
-  return difference === 0;
-}
-
 /** Reads the key from `X-API-Key` or `Authorization: Bearer`; undefined when neither is present. */
 export function extractKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const direct = headers['x-api-key'];

@@ -34,36 +34,30 @@ function methodLabel(method: string): string {
 export const httpMetricsPlugin = fp<HttpMetricsPluginOptions>(
   async (app: FastifyInstance, { metrics }) => {
     // Whether the request is still counted in flight: one that is aborted and then also answered must
-    // be taken off once. A decorated boolean keeps the request object's shape stable.
+    // be taken off once.
     app.decorateRequest('countedInFlight', false);
 
-    // Callback style: these run on every request, and an async hook costs a promise per call.
-    app.addHook('onRequest', (request, _reply, done) => {
+    app.addHook('onRequest', async (request) => {
       request.countedInFlight = true;
       metrics.requestStarted();
-      done();
     });
 
-    app.addHook('onResponse', (request, reply, done) => {
-      if (request.countedInFlight) {
-        request.countedInFlight = false;
-        metrics.requestFinished(
-          methodLabel(request.method),
-          routeLabel(request),
-          reply.statusCode,
-          reply.elapsedTime / 1000,
-        );
-      }
-      done();
+    app.addHook('onResponse', async (request, reply) => {
+      if (!request.countedInFlight) return;
+      request.countedInFlight = false;
+      metrics.requestFinished(
+        methodLabel(request.method),
+        routeLabel(request),
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
     });
 
     // The client went away before an answer: no onResponse follows, so count it as 499 here.
-    app.addHook('onRequestAbort', (request, done) => {
-      if (request.countedInFlight) {
-        request.countedInFlight = false;
-        metrics.requestAborted(methodLabel(request.method), routeLabel(request));
-      }
-      done();
+    app.addHook('onRequestAbort', async (request) => {
+      if (!request.countedInFlight) return;
+      request.countedInFlight = false;
+      metrics.requestAborted(methodLabel(request.method), routeLabel(request));
     });
   },
   { name: 'http-metrics', fastify: '5.x' },

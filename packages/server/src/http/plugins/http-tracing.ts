@@ -13,9 +13,10 @@ export interface HttpTracingPluginOptions {
  * that follow, so `tracer.withSpan` calls anywhere below (auth, cache, providers) become its
  * children. Register it before the auth plugin so auth runs inside the request span.
  *
- * Callback-style hooks on purpose: calling `done` inside `runIn` makes the rest of the hook chain
- * run in that context. It is entered again in preHandler because a content-type parser or hook built
- * on a callback-style library can drop the async context; the handler must still see the request span.
+ * onRequest and preHandler are callback-style on purpose: calling `done` inside `runIn` makes the
+ * rest of the hook chain run in that context. It is entered again in preHandler because a content-type
+ * parser or hook built on a callback-style library can drop the async context; the handler must still
+ * see the request span.
  */
 export const httpTracingPlugin = fp<HttpTracingPluginOptions>(
   async (app: FastifyInstance, { tracer }) => {
@@ -38,30 +39,25 @@ export const httpTracingPlugin = fp<HttpTracingPluginOptions>(
       tracer.runIn(started.active, () => done());
     });
 
-    app.addHook('onError', (request, _reply, error, done) => {
+    app.addHook('onError', async (request, _reply, error) => {
       traces.get(request)?.span.recordException(error);
-      done();
     });
 
-    app.addHook('onResponse', (request, reply, done) => {
+    app.addHook('onResponse', async (request, reply) => {
       const started = traces.get(request);
-      if (started) {
-        traces.delete(request);
-        started.span.setAttribute('http.response.status_code', reply.statusCode);
-        if (reply.statusCode >= 500) started.span.setStatus({ code: spanStatusError });
-        started.span.end();
-      }
-      done();
+      if (!started) return;
+      traces.delete(request);
+      started.span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) started.span.setStatus({ code: spanStatusError });
+      started.span.end();
     });
 
-    app.addHook('onRequestAbort', (request, done) => {
+    app.addHook('onRequestAbort', async (request) => {
       const started = traces.get(request);
-      if (started) {
-        traces.delete(request);
-        started.span.setStatus({ code: spanStatusError, message: 'client aborted' });
-        started.span.end();
-      }
-      done();
+      if (!started) return;
+      traces.delete(request);
+      started.span.setStatus({ code: spanStatusError, message: 'client aborted' });
+      started.span.end();
     });
   },
   { name: 'http-tracing', fastify: '5.x' },

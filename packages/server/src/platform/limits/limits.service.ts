@@ -62,29 +62,9 @@ export class LimitsService {
     return this.#options.store.consume(this.#ipPolicy, ip);
   }
 
-  /** `consumeIp` answered at once, or undefined when the store must be awaited. */
-  consumeIpNow(ip: string): LimitDecision | undefined {
-    return this.#options.store.consumeNow?.(this.#ipPolicy, ip);
-  }
-
   /** Whether this IP is locked out after too many failed authentications. */
   async lockout(ip: string): Promise<LimitDecision | undefined> {
     return lockedBy(await this.#options.store.peek(this.#authFailurePolicy, ip));
-  }
-
-  /**
-   * `lockout` answered at once when the store keeps its counters in this process: `{ locked }`, with
-   * `locked` undefined when the address may try. Undefined when the store must be awaited.
-   */
-  lockoutNow(ip: string): { locked: LimitDecision | undefined } | undefined {
-    const { store } = this.#options;
-    if (!store.peekNow) return undefined;
-    return { locked: lockedBy(store.peekNow(this.#authFailurePolicy, ip)) };
-  }
-
-  /** `consumeKeyRequest` answered at once, or undefined when the store must be awaited. */
-  consumeKeyRequestNow(key: LimitedKey): LimitDecision | undefined {
-    return this.#options.store.consumeNow?.(hourlyPolicy(key), key.id);
   }
 
   /** Counts a failed authentication; the one that uses up the allowance starts the lockout. */
@@ -174,70 +154,35 @@ function lockedBy(state: LimitDecision): LimitDecision | undefined {
   return state.remaining === 0 && state.resetMs > 0 ? { ...state, allowed: false } : undefined;
 }
 
-/**
- * Policies by limit value: one object per distinct limit, reused by every request, so the store finds
- * its limiter by identity instead of building a lookup key per call. Keys share a handful of limits.
- */
-function policyCache(name: string, windowSeconds: number): (points: number) => LimitPolicy {
-  const policies = new Map<number, LimitPolicy>();
-  return (points) => {
-    let policy = policies.get(points);
-    if (!policy) {
-      policy = { name, points, windowSeconds };
-      // Limits are set per key by admins: bounded in practice, but never let the map grow without end.
-      if (policies.size >= 1000) policies.clear();
-      policies.set(points, policy);
-    }
-    return policy;
-  };
-}
-const hourlyPolicyFor = policyCache('key-hourly', 3600);
-const tokensPolicyFor = policyCache('key-tokens', 60);
-const hourlyPolicy = (key: LimitedKey): LimitPolicy => hourlyPolicyFor(key.rateLimitPerHour);
-const tokensPolicy = (key: LimitedKey): LimitPolicy => tokensPolicyFor(key.tokensPerMinute ?? 1);
-
-/** Header names to values: a reply's own header object (`replyHeaders`), or an error's headers. */
-export type HeaderTarget = Record<string, string>;
-
-export type RateLimitHeaderWriter = (target: HeaderTarget, decision: LimitDecision, now?: number) => void;
+const hourlyPolicy = (key: LimitedKey): LimitPolicy => ({
+  name: 'key-hourly',
+  points: key.rateLimitPerHour,
+  windowSeconds: 3600,
+});
+const tokensPolicy = (key: LimitedKey): LimitPolicy => ({
+  name: 'key-tokens',
+  points: key.tokensPerMinute ?? 1,
+  windowSeconds: 60,
+});
 
 /**
- * Writes X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for decisions of one
- * policy. The limit's text and the policy header depend only on the limit, so they are built once
- * per limit value and reused: every admitted request sends these headers. The names are constant
- * property stores, which is what makes them cheap on a reply's header object (ADR 0024).
+ * X-RateLimit-* (de-facto) and IETF RateLimit / RateLimit-Policy headers for a decision of one
+ * policy, plus Retry-After on a refusal.
  */
-export function rateLimitHeaderWriter(policyName: string, windowSeconds: number): RateLimitHeaderWriter {
-  const fixedByLimit = new Map<number, { limit: string; policy: string }>();
-  return (target, decision, now = Date.now()) => {
-    let fixed = fixedByLimit.get(decision.limit);
-    if (!fixed) {
-      fixed = {
-        limit: String(decision.limit),
-        policy: `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
-      };
-      // Limits are set per key by admins: few in practice, but never let the map grow without end.
-      if (fixedByLimit.size >= 1000) fixedByLimit.clear();
-      fixedByLimit.set(decision.limit, fixed);
-    }
-    const resetSeconds = Math.ceil(decision.resetMs / 1000);
-    target['x-ratelimit-limit'] = fixed.limit;
-    target['x-ratelimit-remaining'] = String(decision.remaining);
-    target['x-ratelimit-reset'] = String(Math.ceil((now + decision.resetMs) / 1000));
-    target['ratelimit-policy'] = fixed.policy;
-    target.ratelimit = `"${policyName}";r=${decision.remaining};t=${resetSeconds}`;
-    if (!decision.allowed) target['retry-after'] = String(Math.max(1, resetSeconds));
-  };
-}
-
-/** The same headers as an object, for refusals that carry them in their error. */
 export function rateLimitHeaders(
   policyName: string,
   windowSeconds: number,
   decision: LimitDecision,
   now = Date.now(),
 ): Record<string, string> {
-  const headers: HeaderTarget = {};
-  rateLimitHeaderWriter(policyName, windowSeconds)(headers, decision, now);
+  const resetSeconds = Math.ceil(decision.resetMs / 1000);
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit': String(decision.limit),
+    'x-ratelimit-remaining': String(decision.remaining),
+    'x-ratelimit-reset': String(Math.ceil((now + decision.resetMs) / 1000)),
+    'ratelimit-policy': `"${policyName}";q=${decision.limit};w=${windowSeconds}`,
+    ratelimit: `"${policyName}";r=${decision.remaining};t=${resetSeconds}`,
+  };
+  if (!decision.allowed) headers['retry-after'] = String(Math.max(1, resetSeconds));
   return headers;
 }

@@ -5,7 +5,6 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import { MemoryRateLimitStore, untouched } from './memory-rate-limit-store.ts';
 
 /** A fixed-window budget of `points` per `windowSeconds`, e.g. 1000 requests per hour for one key. */
 export interface LimitPolicy {
@@ -43,12 +42,6 @@ export interface RateLimitStore {
   reset(policy: LimitPolicy, key: string): Promise<void>;
   /** Refuses the key for the policy's `blockSeconds` from now (starts a lockout at once). */
   block(policy: LimitPolicy, key: string): Promise<void>;
-  /**
-   * `consume` and `peek` answered at once, by stores whose counters live in this process (memory).
-   * Absent on stores that must ask a server; callers fall back to the promise.
-   */
-  consumeNow?(policy: LimitPolicy, key: string, points?: number): LimitDecision;
-  peekNow?(policy: LimitPolicy, key: string): LimitDecision;
 }
 
 type LimiterFactory = (options: {
@@ -58,13 +51,11 @@ type LimiterFactory = (options: {
   blockDuration: number;
 }) => RateLimiterAbstract;
 
-/** rate-limiter-flexible behind the interface: the Redis store (the memory one is our own). */
+/** rate-limiter-flexible behind the interface, with its memory or its Redis limiters. */
 class FlexibleRateLimitStore implements RateLimitStore {
   readonly kind: 'memory' | 'redis';
   readonly #create: LimiterFactory;
   readonly #limiters = new Map<string, RateLimiterAbstract>();
-  /** The same limiters by policy object: callers reuse their policies, so most lookups end here. */
-  readonly #byPolicy = new WeakMap<LimitPolicy, RateLimiterAbstract>();
   readonly #prefix: string;
 
   constructor(kind: 'memory' | 'redis', prefix: string, create: LimiterFactory) {
@@ -115,10 +106,11 @@ class FlexibleRateLimitStore implements RateLimitStore {
     if (policy.blockSeconds) await this.#limiter(policy).block(key, policy.blockSeconds);
   }
 
-  /** One limiter per policy shape. The key prefix leaves out `points`, so raising a key's limit keeps its count. */
+  /**
+   * One limiter per policy shape. The key prefix leaves out `points`, so in Redis a key whose limit
+   * changes keeps its count; memory limiters each keep their own counts.
+   */
   #limiter(policy: LimitPolicy): RateLimiterAbstract {
-    const known = this.#byPolicy.get(policy);
-    if (known) return known;
     const id = `${policy.name}|${policy.points}|${policy.windowSeconds}|${policy.blockSeconds ?? 0}`;
     let limiter = this.#limiters.get(id);
     if (!limiter) {
@@ -130,7 +122,6 @@ class FlexibleRateLimitStore implements RateLimitStore {
       });
       this.#limiters.set(id, limiter);
     }
-    this.#byPolicy.set(policy, limiter);
     return limiter;
   }
 }
@@ -144,9 +135,19 @@ function decision(policy: LimitPolicy, result: RateLimiterRes, allowed: boolean)
   };
 }
 
+/** The state of a key that has nothing counted in the current window. */
+function untouched(policy: LimitPolicy): LimitDecision {
+  return {
+    allowed: true,
+    limit: policy.points,
+    remaining: policy.points,
+    resetMs: policy.windowSeconds * 1000,
+  };
+}
+
 /** Counters in this process: embedded mode, and tests. */
-export function createMemoryRateLimitStore(): RateLimitStore {
-  return new MemoryRateLimitStore();
+export function createMemoryRateLimitStore(prefix = 'sps:rl'): RateLimitStore {
+  return new FlexibleRateLimitStore('memory', prefix, (options) => new RateLimiterMemory(options));
 }
 
 /**

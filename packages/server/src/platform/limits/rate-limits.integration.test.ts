@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildTestApp } from '../../../test/support/build-app.ts';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
 import { createTestDatabase } from '../../../test/support/test-databases.ts';
@@ -80,10 +80,14 @@ describe.runIf(await redisAvailable())('limits across replicas sharing Redis', (
       database: shared.database,
       rateLimits: createRedisRateLimitStore(client, `${prefix}:rl`),
       budgets: createRedisBudgetLedger(client, `${prefix}:budget`),
-      keyBus: createRedisInvalidationBus(client),
+      keyBus: createRedisInvalidationBus(client, `${prefix}:keys`),
     });
     const first = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });
     const second = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });
+    await Promise.all([first.infra.keyBus.ready(), second.infra.keyBus.ready()]);
+    onTestFinished(async () => {
+      await Promise.all([first.infra.keyBus.close(), second.infra.keyBus.close()]);
+    });
     afterAll(() => shared.destroy());
     return { first, second };
   }

@@ -1,13 +1,35 @@
-import { describe, expect, it } from 'vitest';
-import type { LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
+import {
+  createMemoryRateLimitStore,
+  createRedisRateLimitStore,
+  type LimitPolicy,
+  type RateLimitStore,
+} from './rate-limit-store.ts';
 
-/** Behaviour every RateLimitStore must have; run against each implementation. */
-export function rateLimitStoreConformance(
-  label: string,
-  makeStore: () => RateLimitStore,
-  uniqueKey: (name: string) => string,
-) {
-  describe(`RateLimitStore conformance: ${label}`, () => {
+const prefix = uniquePrefix('rate-limit-store');
+const redis = (await redisAvailable()) ? testRedisClient() : undefined;
+afterAll(async () => {
+  if (!redis) return;
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const implementations: Array<{ name: string; create?: () => RateLimitStore }> = [
+  { name: 'memory', create: () => createMemoryRateLimitStore() },
+  { name: 'redis', create: redis && (() => createRedisRateLimitStore(redis, prefix)) },
+];
+
+const uniqueKey = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
+
+/** Behaviour every RateLimitStore has: the same cases against each implementation. */
+for (const { name, create } of implementations) {
+  const title = create
+    ? `RateLimitStore [${name}]`
+    : `RateLimitStore [${name}] (skipped: no Redis reachable)`;
+  describe.skipIf(!create)(title, () => {
+    const makeStore = () => create!();
     const policy: LimitPolicy = { name: 'conformance', points: 3, windowSeconds: 60 };
 
     it('admits exactly `points` requests in a window and refuses the next', async () => {
@@ -38,12 +60,13 @@ export function rateLimitStoreConformance(
       expect(results.filter((entry) => entry.allowed)).toHaveLength(25);
     });
 
-    it('consumes several points at once, and penalty/reward adjust without refusing', async () => {
+    it('consumes several points at once; a refusal takes nothing; penalty and reward adjust', async () => {
       const store = makeStore();
       const key = uniqueKey('points');
       const tokens: LimitPolicy = { name: 'conformance-tokens', points: 100, windowSeconds: 60 };
       expect((await store.consume(tokens, key, 60)).remaining).toBe(40);
       expect((await store.consume(tokens, key, 50)).allowed).toBe(false);
+      expect((await store.peek(tokens, key)).remaining).toBe(40);
       await store.reward(tokens, key, 30);
       expect((await store.peek(tokens, key)).remaining).toBe(70);
       await store.penalty(tokens, key, 70);
@@ -54,7 +77,12 @@ export function rateLimitStoreConformance(
     it('peek does not consume, and reset clears the count', async () => {
       const store = makeStore();
       const key = uniqueKey('peek');
-      expect((await store.peek(policy, key)).remaining).toBe(3);
+      expect(await store.peek(policy, key)).toEqual({
+        allowed: true,
+        limit: 3,
+        remaining: 3,
+        resetMs: 60_000,
+      });
       await store.consume(policy, key);
       expect((await store.peek(policy, key)).remaining).toBe(2);
       expect((await store.peek(policy, key)).remaining).toBe(2);
@@ -63,12 +91,12 @@ export function rateLimitStoreConformance(
     });
 
     /** A fresh store, a key of its own and a policy that locks out once its points are used. */
-    const lockoutCase = (name: string, points: number, windowSeconds: number, blockSeconds: number) => {
-      const lockout: LimitPolicy = { name: `conformance-${name}`, points, windowSeconds, blockSeconds };
-      return { store: makeStore(), key: uniqueKey(name), lockout };
+    const lockoutCase = (caseName: string, points: number, windowSeconds: number, blockSeconds: number) => {
+      const lockout: LimitPolicy = { name: `conformance-${caseName}`, points, windowSeconds, blockSeconds };
+      return { store: makeStore(), key: uniqueKey(caseName), lockout };
     };
 
-    it('blocks for blockSeconds once exhausted (lockout)', async () => {
+    it('blocks for blockSeconds once exhausted (lockout), and counts every attempt', async () => {
       const { store, key, lockout } = lockoutCase('lockout', 2, 1, 300);
       await store.consume(lockout, key);
       await store.consume(lockout, key);
@@ -76,36 +104,19 @@ export function rateLimitStoreConformance(
       expect(refused.allowed).toBe(false);
       // The window is 1 s but the block lasts 300 s: the reset must reflect the block.
       expect(refused.resetMs).toBeGreaterThan(250_000);
+      const peeked = await store.peek(lockout, key);
+      expect(peeked).toMatchObject({ allowed: false, remaining: 0 });
+      expect(peeked.resetMs).toBeGreaterThan(250_000);
     });
 
     it('block() starts a lockout at once', async () => {
       const { store, key, lockout } = lockoutCase('explicit-block', 5, 60, 120);
       await store.block(lockout, key);
+      expect(await store.peek(lockout, key)).toMatchObject({ allowed: false, remaining: 0 });
       const refused = await store.consume(lockout, key);
       expect(refused.allowed).toBe(false);
       expect(refused.resetMs).toBeGreaterThan(100_000);
     });
-
-    const answersNow = typeof makeStore().consumeNow === 'function';
-    it.skipIf(!answersNow)(
-      `answers at once what it answers later${answersNow ? '' : ' (skipped: this store must ask a server)'}`,
-      async () => {
-        const { store, key, lockout } = lockoutCase('now', 2, 60, 90);
-        expect(store.peekNow!(lockout, key)).toEqual(await store.peek(lockout, key));
-        const first = store.consumeNow!(lockout, key);
-        expect(first).toMatchObject({ allowed: true, remaining: 1 });
-        expect(store.peekNow!(lockout, key)).toMatchObject({ allowed: true, remaining: 1 });
-        expect((await store.consume(lockout, key)).remaining).toBe(0);
-        const refused = store.consumeNow!(lockout, key);
-        expect(refused.allowed).toBe(false);
-        expect(refused.resetMs).toBeGreaterThan(60_000); // the block, not the window
-        expect(store.peekNow!(lockout, key)).toMatchObject({ allowed: false, remaining: 0 });
-        const other = uniqueKey('now-tokens');
-        expect(store.consumeNow!(policy, other, 2).remaining).toBe(1);
-        expect(store.consumeNow!(policy, other, 2).allowed).toBe(false); // refused, given back
-        expect((await store.peek(policy, other)).remaining).toBe(1);
-      },
-    );
 
     it('expires the window', async () => {
       const store = makeStore();
@@ -120,3 +131,21 @@ export function rateLimitStoreConformance(
     });
   });
 }
+
+describe.skipIf(!redis)(
+  `RateLimitStore [redis]: shared counts${redis ? '' : ' (skipped: no Redis reachable)'}`,
+  () => {
+    it('counts once for every store on the same Redis, and a key keeps its count when its limit changes', async () => {
+      const [first, second] = [
+        createRedisRateLimitStore(redis!, prefix),
+        createRedisRateLimitStore(redis!, prefix),
+      ];
+      const key = uniqueKey('shared');
+      const hourly: LimitPolicy = { name: 'conformance-hourly', points: 2, windowSeconds: 3600 };
+      expect((await first.consume(hourly, key)).remaining).toBe(1);
+      expect((await second.consume(hourly, key)).remaining).toBe(0);
+      expect((await first.consume(hourly, key)).allowed).toBe(false);
+      expect((await second.consume({ ...hourly, points: 5 }, key)).remaining).toBe(2);
+    });
+  },
+);

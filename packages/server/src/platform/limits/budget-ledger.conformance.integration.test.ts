@@ -1,13 +1,29 @@
-import { describe, expect, it } from 'vitest';
-import type { BudgetLedger } from './budget-ledger.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
+import { type BudgetLedger, createMemoryBudgetLedger, createRedisBudgetLedger } from './budget-ledger.ts';
 
-/** Behaviour every BudgetLedger must have; run against each implementation. */
-export function budgetLedgerConformance(
-  label: string,
-  makeLedger: () => BudgetLedger,
-  uniqueKey: (name: string) => string,
-) {
-  describe(`BudgetLedger conformance: ${label}`, () => {
+const prefix = uniquePrefix('budget-ledger');
+const redis = (await redisAvailable()) ? testRedisClient() : undefined;
+afterAll(async () => {
+  if (!redis) return;
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const implementations: Array<{ name: string; create?: () => BudgetLedger }> = [
+  { name: 'memory', create: () => createMemoryBudgetLedger() },
+  { name: 'redis', create: redis && (() => createRedisBudgetLedger(redis, prefix)) },
+];
+
+const uniqueKey = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
+
+/** Behaviour every BudgetLedger has: the same cases against each implementation. */
+for (const { name, create } of implementations) {
+  const title = create ? `BudgetLedger [${name}]` : `BudgetLedger [${name}] (skipped: no Redis reachable)`;
+  describe.skipIf(!create)(title, () => {
+    const makeLedger = () => create!();
+
     it('seeds once: a second seed does not overwrite the first', async () => {
       const ledger = makeLedger();
       const key = uniqueKey('seed');
@@ -46,6 +62,15 @@ export function budgetLedgerConformance(
       const missing = uniqueKey('missing');
       await ledger.adjust(missing, 40);
       expect(await ledger.isSeeded(missing)).toBe(false);
+    });
+
+    it('forgets a period once its time to live has passed', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('ttl');
+      await ledger.seed(key, 100, 1);
+      expect(await ledger.isSeeded(key)).toBe(true);
+      await expect.poll(() => ledger.isSeeded(key), { timeout: 5000, interval: 100 }).toBe(false);
+      expect(await ledger.spent(key)).toBe(0);
     });
   });
 }
