@@ -1,16 +1,8 @@
 import type { FieldError, ValidationMode, ValidationStatus } from '@structured-prompt/contracts';
-import type {
-  FailedAttempt,
-  GenerateRequest,
-  JsonSchema,
-  JsonValue,
-  ProviderGateway,
-  RoutedGeneration,
-} from '@structured-prompt/gateway';
+import type { FailedAttempt, JsonSchema, JsonValue, ProviderGateway } from '@structured-prompt/gateway';
 import { AppError } from '../../lib/app-error.ts';
 import { scoreConfidence } from './confidence.ts';
-import { type LenientParseResult, lenientParse } from './lenient-parse.ts';
-import { buildMetaPrompt, buildRepairMessages, type MetaPromptInput } from './meta-prompt.ts';
+import { type Attempt, attemptUntilSettled, optional, type Tally } from './pipeline-attempts.ts';
 import { deriveRelaxedSchema, isRelaxable } from './relaxed-schema.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -81,12 +73,6 @@ export interface AnalyzePipelineResult {
 /** Longest raw answer quoted back to the client in a 422. */
 const maxLastOutputChars = 20_000;
 
-interface Attempt {
-  generation: RoutedGeneration;
-  parsed: LenientParseResult;
-  errors: FieldError[];
-}
-
 /**
  * Prompt → schema-valid data, or an honest failure: build the meta-prompt, generate, parse leniently,
  * validate, and re-ask with the errors while attempts and `maxCostUsd` allow. Pure apart from the
@@ -98,95 +84,23 @@ export async function runAnalyzePipeline(
 ): Promise<AnalyzePipelineResult> {
   // Compiled before the first model call, so a schema Ajv rejects costs nothing.
   const validator = input.validation === 'off' ? undefined : deps.validators.get(input.schema);
-  const metaInput: MetaPromptInput = {
-    prompt: input.prompt,
-    schema: input.schema,
-    schemaName: input.schemaName,
-    ...(input.language === undefined ? {} : { language: input.language }),
+  const tally: Tally = {
+    attempts: 0,
+    usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 },
+    llmMs: 0,
+    warnings: new Set<string>(),
+    failedAttempts: [],
   };
-  const metaPrompt = buildMetaPrompt(metaInput);
-  const route = { provider: input.provider, model: input.model };
-  const usage: PipelineUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 };
-  const warnings = new Set<string>();
-  const failedAttempts: FailedAttempt[] = [];
-  let llmMs = 0;
-  let request: GenerateRequest = {
-    system: metaPrompt.system,
-    messages: metaPrompt.messages,
-    schema: input.schema,
-    schemaName: input.schemaName,
-    prompt: input.prompt,
-    ...optional('language', input.language),
-    ...optional('model', input.model),
-    ...optional('temperature', input.temperature),
-    ...optional('maxTokens', input.maxTokens),
-  };
+  const last = await attemptUntilSettled(input, deps, validator, tally);
+  closeTally(input, tally, last);
+  const outcome = decideOutcome(input, last, deps.validators, tally.warnings);
+  if (outcome === undefined) throw validationFailure(input, last, tally);
+  return acceptedResult(input, last, outcome, tally);
+}
 
-  let attempts = 0;
-  let last: Attempt | undefined;
-  for (;;) {
-    attempts += 1;
-    const generation = await deps.gateway.generate(request, { signal: input.signal, ...definedOnly(route) });
-    const attemptCost = generation.costUsd + sumCost(generation.failedAttempts);
-    usage.promptTokens += generation.usage.promptTokens;
-    usage.completionTokens += generation.usage.completionTokens;
-    usage.costUsd += attemptCost;
-    deps.onAttempt?.({
-      attempt: attempts,
-      provider: generation.provider,
-      model: generation.model,
-      promptTokens: generation.usage.promptTokens,
-      completionTokens: generation.usage.completionTokens,
-      costUsd: attemptCost,
-    });
-    llmMs += generation.llmMs;
-    failedAttempts.push(...generation.failedAttempts);
-    for (const warning of generation.warnings) warnings.add(warning);
-
-    const parsed = lenientParse(generation.text);
-    const errors: FieldError[] = !parsed.ok
-      ? [{ path: '', message: `the answer is not valid JSON: ${parsed.reason}`, keyword: 'parse' }]
-      : validator === undefined
-        ? []
-        : validator.validate(parsed.value);
-    const previous = last;
-    last = { generation, parsed, errors };
-    if (errors.length === 0) break;
-    if (attempts > input.maxRepairAttempts) break;
-    // A model (or the deterministic offline analyzer) that repeats its rejected answer word for word
-    // after seeing the errors is stuck; another attempt would only cost money.
-    if (
-      previous !== undefined &&
-      previous.generation.text === generation.text &&
-      previous.generation.provider === generation.provider &&
-      previous.generation.model === generation.model
-    ) {
-      warnings.add(
-        `stopped re-asking after ${attempts} attempts: the model repeated the same invalid answer`,
-      );
-      break;
-    }
-
-    const next: GenerateRequest = {
-      ...request,
-      messages: buildRepairMessages(
-        metaInput,
-        generation.text,
-        parsed.ok ? { errors } : { parseFailure: parsed.reason },
-      ),
-    };
-    if (input.maxCostUsd !== undefined) {
-      const estimate = deps.gateway.estimateCostUsd(next, definedOnly(route));
-      if (usage.costUsd + estimate > input.maxCostUsd) {
-        warnings.add(
-          `stopped re-asking after ${attempts} attempt(s): the next one (estimated $${estimate.toFixed(6)}) ` +
-            `would exceed max_cost_usd $${input.maxCostUsd}`,
-        );
-        break;
-      }
-    }
-    request = next;
-  }
+/** Totals, rounding, and the warnings about the whole run: cost over the cap, answer cut off. */
+function closeTally(input: AnalyzePipelineInput, tally: Tally, last: Attempt): void {
+  const { usage, warnings } = tally;
   usage.totalTokens = usage.promptTokens + usage.completionTokens;
   usage.costUsd = roundUsd(usage.costUsd);
   if (input.maxCostUsd !== undefined && usage.costUsd > input.maxCostUsd) {
@@ -195,32 +109,44 @@ export async function runAnalyzePipeline(
   if (last.generation.finishReason === 'length') {
     warnings.add('the answer was cut off at the token limit; consider a larger max_tokens');
   }
+}
 
-  const outcome = decideOutcome(input, last, deps.validators, warnings);
-  if (outcome === undefined) {
-    const detail =
-      `The model's output did not validate against the schema after ${attempts} attempt(s)` +
-      (input.validation === 'strict' ? '' : ` (validation: ${input.validation})`);
-    throw new AppError('output_validation_failed', detail, {
-      errors: last.errors,
-      extensions: {
-        last_output: last.generation.text.slice(0, maxLastOutputChars),
-        attempts,
-        usage: {
-          prompt_tokens: usage.promptTokens,
-          completion_tokens: usage.completionTokens,
-          total_tokens: usage.totalTokens,
-          cost_usd: usage.costUsd,
-        },
-        warnings: [...warnings],
+/** The 422: the errors, the last raw output and what every attempt cost. */
+function validationFailure(input: AnalyzePipelineInput, last: Attempt, tally: Tally): AppError {
+  const { usage, attempts } = tally;
+  const detail =
+    `The model's output did not validate against the schema after ${attempts} attempt(s)` +
+    (input.validation === 'strict' ? '' : ` (validation: ${input.validation})`);
+  return new AppError('output_validation_failed', detail, {
+    errors: last.errors,
+    extensions: {
+      last_output: last.generation.text.slice(0, maxLastOutputChars),
+      attempts,
+      usage: {
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        total_tokens: usage.totalTokens,
+        cost_usd: usage.costUsd,
       },
-      context: { provider: last.generation.provider, model: last.generation.model, failedAttempts },
-    });
-  }
+      warnings: [...tally.warnings],
+    },
+    context: {
+      provider: last.generation.provider,
+      model: last.generation.model,
+      failedAttempts: tally.failedAttempts,
+    },
+  });
+}
 
+function acceptedResult(
+  input: AnalyzePipelineInput,
+  last: Attempt,
+  outcome: Outcome,
+  tally: Tally,
+): AnalyzePipelineResult {
   const confidence = scoreConfidence({
     status: outcome.status,
-    attempts,
+    attempts: tally.attempts,
     repairs: outcome.repairs,
     data: outcome.data,
     schema: input.schema,
@@ -228,20 +154,20 @@ export async function runAnalyzePipeline(
     ...optional('confidenceCap', last.generation.confidenceCap),
   });
   if (input.confidenceThreshold !== undefined && confidence < input.confidenceThreshold) {
-    warnings.add(
+    tally.warnings.add(
       `confidence ${confidence} is below the requested confidence_threshold ${input.confidenceThreshold}`,
     );
   }
   return {
     data: outcome.data,
-    validation: { status: outcome.status, errors: outcome.errors, attempts },
+    validation: { status: outcome.status, errors: outcome.errors, attempts: tally.attempts },
     confidence,
     provider: last.generation.provider,
     model: last.generation.model,
-    usage,
-    llmMs,
-    warnings: [...warnings],
-    failedAttempts,
+    usage: tally.usage,
+    llmMs: tally.llmMs,
+    warnings: [...tally.warnings],
+    failedAttempts: tally.failedAttempts,
   };
 }
 
@@ -282,23 +208,7 @@ function decideOutcome(
   return { status: 'failed', data: value, errors: last.errors, repairs };
 }
 
-function sumCost(failed: readonly FailedAttempt[]): number {
-  return failed.reduce((total, attempt) => total + attempt.costUsd, 0);
-}
-
 /** Micro-dollar float noise from summing attempt costs is not worth showing. */
 function roundUsd(value: number): number {
   return Math.round(value * 1e8) / 1e8;
-}
-
-/** `{key: value}` when value is defined, `{}` otherwise (exactOptionalPropertyTypes-friendly). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
-}
-
-function definedOnly(route: { provider: string | undefined; model: string | undefined }): {
-  provider?: string;
-  model?: string;
-} {
-  return { ...optional('provider', route.provider), ...optional('model', route.model) };
 }

@@ -4,7 +4,6 @@ import { requireAuth } from '../../http/plugins/auth.ts';
 import { problemContentType } from '../../http/plugins/error-handler.ts';
 import { apiKeySecurity, problemResponses } from '../../http/route-schema.ts';
 import type { AnalyzeService } from './analyze.service.ts';
-import { analyzeSerializerCompiler } from './analyze-serializer.ts';
 
 export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
   app.post(
@@ -30,11 +29,8 @@ export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
           ...problemResponses(400, 401, 402, 413, 415, 429, 500, 502, 503, 504),
         },
       },
-      serializerCompiler: analyzeSerializerCompiler(app.getSchemas()),
     },
-    // Not async: the service's promise is returned as it is, so a waiting request holds one
-    // suspended frame less (Fastify turns a synchronous throw into the error reply too).
-    (request) => {
+    async (request) => {
       const { key } = requireAuth(request);
       return service.analyze(request.body, { key, requestId: request.id, ip: request.ip });
     },

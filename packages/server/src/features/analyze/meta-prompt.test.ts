@@ -37,7 +37,7 @@ describe('meta-prompt', () => {
     expect(prompt).toMatchSnapshot();
   });
 
-  it('reuses the system prompt of one schema object only for the same language and schema name', () => {
+  it('writes one system prompt per language and schema name, whatever the request', () => {
     const french = buildMetaPrompt({ ...seed, language: 'fr' }).system;
     const english = buildMetaPrompt(seed).system;
     const unknown = buildMetaPrompt({ ...seed, language: undefined }).system;
@@ -46,7 +46,7 @@ describe('meta-prompt', () => {
     expect(french).toContain('"fr"');
     expect(renamed).toContain('answer');
     expect(buildMetaPrompt({ ...seed, prompt: 'another request' }).system).toBe(english);
-    // A schema that is a boolean (allowed by JSON Schema) cannot be a WeakMap key: still rendered.
+    // A schema may be a boolean (JSON Schema allows it).
     expect(buildMetaPrompt({ ...seed, schema: true }).system).toContain('true');
   });
 

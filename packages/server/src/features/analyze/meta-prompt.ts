@@ -36,38 +36,14 @@ export function buildMetaPrompt(input: MetaPromptInput): MetaPrompt {
   return { system: systemPrompt(input), messages: [userMessage(input)] };
 }
 
-/**
- * System prompts by schema object, then by language and schema name. The default schema is one object
- * for the whole process, so its pretty-printed text is built once per language instead of on every
- * request; a request's own schema is a fresh object, and its entry goes when the schema does.
- */
-const systemPrompts = new WeakMap<object, Map<string, string>>();
-
 function systemPrompt(input: MetaPromptInput): string {
   // A known language (forced by the caller) is named; otherwise the model is told to keep the
   // request's own language, which it recognises itself: no detection is needed before the call.
   const language = input.language !== undefined && input.language !== 'und' ? input.language : undefined;
-  const { schema, schemaName } = input;
-  if (typeof schema !== 'object') return renderSystem(language, schemaName, schema);
-  const key = `${language ?? ''}\u0000${schemaName}`;
-  let bySchema = systemPrompts.get(schema);
-  if (!bySchema) {
-    bySchema = new Map();
-    systemPrompts.set(schema, bySchema);
-  }
-  let system = bySchema.get(key);
-  if (system === undefined) {
-    system = renderSystem(language, schemaName, schema);
-    bySchema.set(key, system);
-  }
-  return system;
-}
-
-function renderSystem(language: string | undefined, schemaName: string, schema: JsonSchema): string {
   const languageRule =
     language !== undefined ? render(section('language'), { language }) : section('language_unknown');
   const rules = `${section('system')}\n${languageRule}`;
-  return `${rules}\n\n${render(section('schema'), { schema_name: schemaName, schema })}`;
+  return `${rules}\n\n${render(section('schema'), { schema_name: input.schemaName, schema: input.schema })}`;
 }
 
 /**
@@ -101,26 +77,8 @@ export function formatValidationErrors(errors: readonly FieldError[]): string {
   return lines.join('\n');
 }
 
-/**
- * The user section split around its one `{{prompt}}`: every request fills it, and concatenating the
- * two halves is what `render` would produce (it never looks inside the inserted prompt).
- */
-const userParts = splitAtPlaceholder(section('user'), '{{prompt}}');
-
 function userMessage(input: MetaPromptInput): ChatMessage {
-  const content = userParts
-    ? userParts[0] + input.prompt + userParts[1]
-    : render(section('user'), { prompt: input.prompt });
-  return { role: 'user', content };
-}
-
-/** `[before, after]` when `text` has exactly one `placeholder` and no other placeholder. */
-function splitAtPlaceholder(text: string, placeholder: string): [string, string] | undefined {
-  const at = text.indexOf(placeholder);
-  if (at === -1 || text.indexOf(placeholder, at + 1) !== -1) return undefined;
-  const before = text.slice(0, at);
-  const after = text.slice(at + placeholder.length);
-  return /\{\{\w+\}\}/.test(before + after) ? undefined : [before, after];
+  return { role: 'user', content: render(section('user'), { prompt: input.prompt }) };
 }
 
 function section(name: string): string {

@@ -5,7 +5,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../lib/app-error.ts';
-import { canonicalStringify, schemaHash } from '../../lib/canonical-json.ts';
+import { canonicalJson, schemaHash } from '../../lib/canonical-json.ts';
 import { escapePointerSegment } from './schema-walk.ts';
 
 // CommonJS packages: under Node's ESM loader the class is the module's default export's `default`.
@@ -115,7 +115,7 @@ export class ValidatorCache {
     }
     const ajv = this.#ajv[dialect];
     // Compile a private copy: the caller's object may be mutated later, and Ajv caches by identity.
-    const compiledSchema = JSON.parse(canonicalStringify(schema)) as AnySchema;
+    const compiledSchema = JSON.parse(canonicalJson(schema)) as AnySchema;
     let validateFunction: ValidateFunction;
     try {
       validateFunction = ajv.compile(compiledSchema);

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../lib/app-error.ts';
-import { newId } from '../../lib/time-ordered-id.ts';
 import type { Database } from '../../platform/storage/database.ts';
 import type { ApiKeysTable } from '../../platform/storage/database-schema.ts';
 import {
@@ -101,7 +101,7 @@ export class ApiKeysRepository {
       const row = await this.#database.db
         .insertInto('api_keys')
         .values({
-          id: input.id ?? newId(now.getTime()),
+          id: input.id ?? uuidv7({ msecs: now.getTime() }),
           key_hash: input.keyHash,
           key_prefix: input.keyPrefix,
           name: input.name,

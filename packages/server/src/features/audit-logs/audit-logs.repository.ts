@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { newId } from '../../lib/time-ordered-id.ts';
+import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../platform/storage/database.ts';
 import type { AuditLogsTable } from '../../platform/storage/database-schema.ts';
 import { fromJsonText, isUuid, toDate, toJsonText } from '../../platform/storage/dialect.ts';
@@ -45,7 +45,7 @@ export class AuditLogsRepository {
     const row = await this.#database.db
       .insertInto('audit_logs')
       .values({
-        id: entry.id ?? newId(timestamp.getTime()),
+        id: entry.id ?? uuidv7({ msecs: timestamp.getTime() }),
         timestamp,
         event_type: entry.eventType,
         // A malformed id (e.g. from a failed login) is kept in details, never in the uuid column.

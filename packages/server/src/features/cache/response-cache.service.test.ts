@@ -12,10 +12,8 @@ function createService(enabled = true) {
   return new ResponseCacheService({ cache, enabled, defaultTtlSeconds: 3600, levelStatsCacheMs: 0 });
 }
 
-const input: CacheKeyInput = {
-  prompt: 'Total of invoice 42',
-  schema: { kind: 'registry', id: 'inv', version: 1 },
-};
+const invoiceSchema = { type: 'object', properties: { total: { type: 'number' } } };
+const input: CacheKeyInput = { prompt: 'Total of invoice 42', schema: invoiceSchema };
 const invoiceKey = buildCacheKey({ ...input, schemaName: 'invoice_v1' });
 
 /** A stand-in for the provider pipeline that counts its calls. */
@@ -55,7 +53,7 @@ describe('ResponseCacheService', () => {
     const { state, compute } = counter();
     await service.getOrCompute(buildCacheKey(input), compute);
     await service.getOrCompute(
-      buildCacheKey({ ...input, schema: { kind: 'registry', id: 'inv', version: 2 } }),
+      buildCacheKey({ ...input, schema: { ...invoiceSchema, required: ['total'] } }),
       compute,
     );
     await service.getOrCompute(buildCacheKey({ ...input, temperature: 0.9 }), compute);
@@ -75,33 +73,46 @@ describe('ResponseCacheService', () => {
     expect((await service.stats()).bypassed).toBe(1);
   });
 
-  it('stores the text JSON.stringify gives for the entry, with the value written by the caller’s encoder', async () => {
+  it('stores the answer with what it cost and when, and serves it back as it was stored', async () => {
     const l1 = new MemoryCacheStore({ maxEntries: 10, maxBytes: 1024 * 1024 });
     const service = new ResponseCacheService({
       cache: new TieredCache({ l1, l2TimeoutMs: 500 }),
       enabled: true,
       defaultTtlSeconds: 3600,
     });
-    const encoded: unknown[] = [];
-    const encode = (value: unknown) => {
-      encoded.push(value);
-      return JSON.stringify({ written: 'by the encoder' });
-    };
-    const otherKey = buildCacheKey({ ...input, prompt: 'another prompt' });
-    await service.getOrCompute(invoiceKey, counter((call) => ({ call, text: 'é "q"' })).compute);
-    await service.getOrCompute(otherKey, counter().compute, { encode });
-    const plain = (await l1.get(invoiceKey.text))?.value ?? '';
-    const storedAt = (JSON.parse(plain) as { storedAt: string }).storedAt;
-    const entry = {
+    const before = Date.now();
+    await service.getOrCompute(
+      invoiceKey,
+      counter((call) => ({ call, text: 'é "q"', list: [1, null] })).compute,
+    );
+    const stored = JSON.parse((await l1.get(invoiceKey.text))?.value ?? 'null');
+    expect(stored).toEqual({
       v: 1,
-      value: { call: 1, text: 'é "q"' },
+      value: { call: 1, text: 'é "q"', list: [1, null] },
       usage: { totalTokens: 120, costUsd: 0.0003 },
-      storedAt,
-    };
-    expect(plain).toBe(JSON.stringify(entry));
-    expect(encoded).toEqual([{ call: 1 }]);
-    const hit = await service.getOrCompute(otherKey, counter().compute, { encode });
-    expect(hit).toMatchObject({ cached: true, value: { written: 'by the encoder' } });
+      storedAt: expect.any(String),
+    });
+    expect(Date.parse(stored.storedAt)).toBeGreaterThanOrEqual(before - 1000);
+    const hit = await service.getOrCompute(invoiceKey, counter().compute);
+    expect(hit).toMatchObject({ cached: true, value: stored.value, storedAt: stored.storedAt });
+  });
+
+  it('treats an entry it cannot read as a miss and replaces it', async () => {
+    const l1 = new MemoryCacheStore({ maxEntries: 10, maxBytes: 1024 * 1024 });
+    const service = new ResponseCacheService({
+      cache: new TieredCache({ l1, l2TimeoutMs: 500 }),
+      enabled: true,
+      defaultTtlSeconds: 3600,
+    });
+    await l1.set(invoiceKey.text, '{"v":0,"value":"from another format"}', 60_000);
+    const { state, compute } = counter();
+    const outcome = await service.getOrCompute(invoiceKey, compute);
+    expect(outcome).toMatchObject({ cached: false, value: { call: 1 } });
+    expect(state.calls).toBe(1);
+    expect(await service.getOrCompute(invoiceKey, compute)).toMatchObject({
+      cached: true,
+      value: { call: 1 },
+    });
   });
 
   it('caches only results the caller marks cacheable', async () => {

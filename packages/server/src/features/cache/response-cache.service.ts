@@ -1,6 +1,3 @@
-import { LRUCache } from 'lru-cache';
-import { isoTimestamp } from '../../lib/iso-timestamp.ts';
-import { jsonNumber } from '../../lib/json-text.ts';
 import type { CacheLogger } from '../../platform/cache-store/redis-cache-store.ts';
 import type { CacheLevel, LevelStats, TieredCache } from '../../platform/cache-store/tiered-cache.ts';
 import type { CacheKey } from './cache-key.ts';
@@ -29,8 +26,6 @@ export interface GetOrComputeOptions<T> {
   bypass?: boolean;
   /** Only validated results may be cached: return false for anything else. Default: cache every result. */
   cacheable?: (result: ComputedResponse<T>) => boolean;
-  /** The value's JSON text for the stored entry; `JSON.stringify` when absent. */
-  encode?: (value: T) => string;
 }
 
 export interface CacheOutcome<T> extends ComputedResponse<T> {
@@ -83,8 +78,6 @@ export class ResponseCacheService {
   readonly #coalescer = new RequestCoalescer();
   readonly #warmer = new CacheWarmer();
   readonly #pendingWrites = new Set<Promise<void>>();
-  /** Parsed forms of recently read entries (bounded; a stale one is never used, see #read). */
-  readonly #parsed = new LRUCache<string, { raw: string; entry: StoredEntry<unknown> }>({ max: 1000 });
   readonly #since = new Date().toISOString();
   readonly #local = emptyCounters();
   #unsent = emptyCounters();
@@ -121,20 +114,22 @@ export class ResponseCacheService {
     } else {
       const hit = await this.#read<T>(key.text);
       if (hit) {
-        this.#countHit(hit.entry.usage.totalTokens, Math.round(hit.entry.usage.costUsd * 1e9));
         const { value, usage, storedAt } = hit.entry;
+        this.#count({
+          hits: 1,
+          tokens_saved: usage.totalTokens,
+          usd_saved_nano: Math.round(usage.costUsd * 1e9),
+        });
         return { value, usage, cached: true, level: hit.level, coalesced: false, storedAt };
       }
       this.#count({ misses: 1 });
     }
     const ttlMs = this.#ttlMs(options.ttlSeconds);
-    // A reaction rather than an async arrow: one suspended frame less per waiting request.
-    const run = this.#coalescer.run(key.text, () =>
-      compute().then((result) => {
-        if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs, options.encode);
-        return result;
-      }),
-    );
+    const run = this.#coalescer.run(key.text, async () => {
+      const result = await compute();
+      if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs);
+      return result;
+    });
     if (run.shared) this.#count({ coalesced: 1 });
     const result = await run.promise;
     return {
@@ -195,17 +190,10 @@ export class ResponseCacheService {
   async #read<T>(key: string): Promise<{ entry: StoredEntry<T>; level: CacheLevel } | undefined> {
     const hit = await this.#cache.get(key);
     if (!hit) return undefined;
-    // A hot entry is parsed once: while L1 hands back the very same string, reuse its parse.
-    // (Callers treat cached values as read-only.)
-    const parsed = this.#parsed.get(key);
-    if (parsed && parsed.raw === hit.value)
-      return { entry: parsed.entry as StoredEntry<T>, level: hit.level };
     try {
       const entry = JSON.parse(hit.value) as StoredEntry<T>;
-      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string') {
-        this.#parsed.set(key, { raw: hit.value, entry });
+      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string')
         return { entry, level: hit.level };
-      }
     } catch {
       // Unreadable entry (another version, corruption): treated as a miss and replaced below.
     }
@@ -218,12 +206,14 @@ export class ResponseCacheService {
    * L1 is written synchronously inside `set` (so the very next identical request hits); the L2 write
    * is not awaited by the request, only tracked for `drain()`.
    */
-  #write<T>(key: string, result: ComputedResponse<T>, ttlMs: number, encode?: (value: T) => string): void {
-    // The text `JSON.stringify` gives for a `StoredEntry`, with the value written by `encode`.
-    const value = encode ? encode(result.value) : (JSON.stringify(result.value) ?? 'null');
-    const text =
-      `{"v":1,"value":${value},"usage":{"totalTokens":${jsonNumber(result.usage.totalTokens)},` +
-      `"costUsd":${jsonNumber(result.usage.costUsd)}},"storedAt":"${isoTimestamp(new Date())}"}`;
+  #write<T>(key: string, result: ComputedResponse<T>, ttlMs: number): void {
+    const entry: StoredEntry<T> = {
+      v: 1,
+      value: result.value,
+      usage: { totalTokens: result.usage.totalTokens, costUsd: result.usage.costUsd },
+      storedAt: new Date().toISOString(),
+    };
+    const text = JSON.stringify(entry);
     const write = this.#cache.set(key, text, ttlMs).catch((error: unknown) => {
       this.#logger?.warn({ err: String(error) }, 'cache: write failed');
     });
@@ -236,21 +226,11 @@ export class ResponseCacheService {
     return seconds * 1000;
   }
 
-  /**
-   * A hit's three counters, by name: `#count`'s loop reads and writes through keys that vary, which V8
-   * serves with its megamorphic stubs, 15 of them per call; this is every cache hit.
-   */
-  #countHit(tokensSaved: number, usdSavedNano: number): void {
-    addHit(this.#local, tokensSaved, usdSavedNano);
-    addHit(this.#unsent, tokensSaved, usdSavedNano);
-  }
-
+  /** Counts on this replica, and in the batch that goes to the cluster-wide counters next. */
   #count(deltas: Partial<CounterSet>): void {
-    // for…in over the one to three keys given: no entries array per request.
-    for (const name in deltas) {
-      const delta = deltas[name as keyof CounterSet] ?? 0;
-      this.#local[name as keyof CounterSet] += delta;
-      this.#unsent[name as keyof CounterSet] += delta;
+    for (const [name, delta] of Object.entries(deltas) as Array<[keyof CounterSet, number]>) {
+      this.#local[name] += delta;
+      this.#unsent[name] += delta;
     }
   }
 
@@ -275,10 +255,4 @@ export class ResponseCacheService {
     this.#levelStats = { at: now, value };
     return value;
   }
-}
-
-function addHit(counters: CounterSet, tokensSaved: number, usdSavedNano: number): void {
-  counters.hits += 1;
-  counters.tokens_saved += tokensSaved;
-  counters.usd_saved_nano += usdSavedNano;
 }

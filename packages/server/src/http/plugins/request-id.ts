@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { newId } from '../../lib/time-ordered-id.ts';
+import { v7 as newId } from 'uuid';
 
 /** Incoming ids are echoed only when they look like ids: bounded length, no spaces or control bytes. */
 const acceptableRequestId = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

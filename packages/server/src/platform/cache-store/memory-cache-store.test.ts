@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCacheStoreConformance } from './cache-store.conformance.ts';
 import { MemoryCacheStore } from './memory-cache-store.ts';
-
-runCacheStoreConformance('memory', async () => {
-  const store = new MemoryCacheStore({ maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 });
-  return { store, dispose: () => store.close() };
-});
 
 describe('MemoryCacheStore bounds', () => {
   it('evicts the least recently used entry beyond the entry limit', async () => {

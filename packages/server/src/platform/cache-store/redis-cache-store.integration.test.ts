@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, redisAvailable, testRedisUrl, uniqueKeyPrefix } from '../../../test/support/redis.ts';
-import { runCacheStoreConformance } from './cache-store.conformance.ts';
 import { RedisCacheStore } from './redis-cache-store.ts';
 import { DEFLATE_FLAG, PLAIN_FLAG } from './value-codec.ts';
 
@@ -19,12 +18,6 @@ async function disposeStore(store: RedisCacheStore): Promise<void> {
 }
 
 describe.skipIf(!available)('Redis cache store', () => {
-  runCacheStoreConformance('redis', async () => {
-    const store = createStore(uniqueKeyPrefix());
-    await store.waitUntilReady(5000);
-    return { store, dispose: () => disposeStore(store) };
-  });
-
   describe('Redis specifics', () => {
     const prefix = uniqueKeyPrefix();
     let store: RedisCacheStore;

@@ -20,6 +20,8 @@ export interface TieredCacheOptions {
 export interface TieredHit {
   value: string;
   level: CacheLevel;
+  /** Milliseconds the entry has left at the level that answered; undefined when it never expires. */
+  ttlMs: number | undefined;
 }
 
 export interface TieredDeleteResult {
@@ -86,7 +88,7 @@ export class TieredCache {
 
   async get(key: string): Promise<TieredHit | undefined> {
     const local = await this.#l1.get(key);
-    if (local) return { value: local.value, level: 'l1' };
+    if (local) return { value: local.value, level: 'l1', ttlMs: local.ttlMs };
     // Without L2 a miss ends here: no closure and no call into the L2 wrapper per miss.
     if (!this.#l2) return undefined;
     const remote = await this.#onL2((store) => store.get(key), this.#timeoutMs);
@@ -95,7 +97,7 @@ export class TieredCache {
     if (remote.ttlMs === undefined || remote.ttlMs > 0) {
       await this.#l1.set(key, remote.value, remote.ttlMs ?? BACKFILL_TTL_WITHOUT_EXPIRY_MS);
     }
-    return { value: remote.value, level: 'l2' };
+    return { value: remote.value, level: 'l2', ttlMs: remote.ttlMs };
   }
 
   /** Writes both levels; an L2 failure is absorbed (the entry lives in L1 only). */

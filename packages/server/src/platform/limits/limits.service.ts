@@ -1,5 +1,4 @@
 import type { Config } from '../../config/index.ts';
-import { isoTimestamp } from '../../lib/iso-timestamp.ts';
 import { type BudgetLedger, toMicros, toUsd } from './budget-ledger.ts';
 import type { LimitDecision, LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
 
@@ -145,7 +144,7 @@ export class LimitsService {
 
   #ledgerKey(keyId: string): string {
     const now = (this.#options.now ?? (() => new Date()))();
-    return `${keyId}:${isoTimestamp(now).slice(0, 7)}`;
+    return `${keyId}:${now.toISOString().slice(0, 7)}`;
   }
 }
 

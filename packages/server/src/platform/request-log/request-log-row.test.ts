@@ -1,139 +1,70 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSqliteParameter } from '../storage/dialect.ts';
-import { fromWire, requestLogColumns, sqliteRowValues, toRow, toWire } from './request-log-row.ts';
-import type { RequestLogRecord } from './request-logs.repository.ts';
+import { isUuid } from '../storage/dialect.ts';
+import { requestLogColumns, sqliteRowValues, toRow } from './request-log-row.ts';
 
-describe('request log entries on the wire to the log thread', () => {
-  // Every field of the record, each with a value no other field has: a field that `toWire` or
-  // `fromWire` forgets or puts in the wrong place cannot come back equal. (A field added to the record
-  // must be added here too, or this file does not type-check.)
-  const full: RequestLogRecord = {
-    id: '0190c7a2-0000-7000-8000-000000000001',
-    requestId: 'req-1',
-    apiKeyId: '0190c7a2-0000-7000-8000-0000000000aa',
-    promptText: 'Translate this',
-    promptLength: 14,
-    requestParams: { provider: 'auto', options: {}, failed_attempts: [] },
-    responseData: { translation: 'Traduis ceci' },
-    validationStatus: 'valid',
-    providerUsed: 'openai',
-    model: 'gpt-4o-mini',
-    processingTimeMs: 12,
-    tokensUsed: 30,
-    promptTokens: 20,
-    completionTokens: 10,
-    costUsd: 0.0001,
-    confidence: 0.9,
-    cached: true,
-    errorMessage: 'none',
-    createdAt: new Date(Date.UTC(2026, 11, 3, 16, 0, 0)),
-  };
-
-  it('comes back from a structured clone with every field in its place', () => {
-    expect(fromWire(structuredClone(toWire(full)))).toEqual(full);
-  });
-
-  it('leaves the fields an entry omits undefined, so the row gets its defaults', () => {
-    const minimal = { requestId: 'req-2', validationStatus: 'error' };
-    const back = fromWire(structuredClone(toWire(minimal)));
-    expect(back.requestId).toBe('req-2');
-    expect(back.validationStatus).toBe('error');
-    expect(Object.entries(back).filter(([, value]) => value !== undefined)).toHaveLength(2);
-  });
-
-  it('keeps one object shared by several entries as one object after the clone', () => {
-    const answer = { translation: 'Bonjour' };
-    const [first, second] = structuredClone([
-      toWire({ ...full, responseData: answer }),
-      toWire({ ...full, requestId: 'req-3', responseData: answer }),
-    ]).map(fromWire);
-    expect(first?.responseData).toEqual(answer);
-    expect(first?.responseData).toBe(second?.responseData);
-  });
-
-  it('carries an answer given as JSON text as that text alone', () => {
-    const { responseData: _object, ...rest } = full;
-    const back = fromWire(structuredClone(toWire({ ...rest, responseDataJson: '{"translation":"Salut"}' })));
-    expect(back).toEqual({ ...rest, responseData: undefined, responseDataJson: '{"translation":"Salut"}' });
-    // Given both, only the text travels: it is what is stored.
-    const both = fromWire(structuredClone(toWire({ ...full, responseDataJson: '"text"' })));
-    expect(both.responseData).toBeUndefined();
-    expect(both.responseDataJson).toBe('"text"');
-  });
-
-  it('carries request parameters given as JSON text as that text alone', () => {
-    const text = '{"provider":"auto","options":{}}';
-    const back = fromWire(structuredClone(toWire({ ...full, requestParamsJson: text })));
-    expect(back.requestParams).toBeUndefined();
-    expect(back.requestParamsJson).toBe(text);
-    expect(back.responseData).toEqual(full.responseData);
-  });
-});
-
-describe('request log rows for node:sqlite', () => {
-  it('lists the values in the statement’s column order, encoded as the generic path encodes them', () => {
+describe('request log rows', () => {
+  it('fills what an entry leaves out: a time-ordered id of its creation time, counts, nulls', () => {
+    const createdAt = new Date(Date.UTC(2026, 11, 3, 17, 0, 0, 5));
     const row = toRow({
-      id: '0190c7a2-0000-7000-8000-000000000009',
-      requestId: 'req-9',
-      apiKeyId: '0190c7a2-0000-7000-8000-0000000000bb',
-      promptText: 'p',
-      promptLength: 11,
-      requestParams: { provider: 'auto' },
-      responseData: { ok: true },
-      validationStatus: 'valid',
-      providerUsed: 'heuristic',
-      model: 'heuristic-v1',
-      processingTimeMs: 3,
-      tokensUsed: 6,
-      promptTokens: 4,
-      completionTokens: 2,
-      costUsd: 0.5,
-      confidence: 0.75,
+      requestId: 'req-1',
+      validationStatus: 'passed',
+      promptText: 'Translate this',
+      promptTokens: 20,
+      completionTokens: 10,
+      processingTimeMs: 12.6,
+      createdAt,
+    });
+    expect(isUuid(String(row.id))).toBe(true);
+    // UUIDv7: the first 48 bits are the millisecond the row was created.
+    const id = String(row.id);
+    expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(createdAt.getTime());
+    expect(row).toMatchObject({
+      request_id: 'req-1',
+      api_key_id: null,
+      prompt_length: 'Translate this'.length,
+      request_params: null,
+      response_data: null,
+      processing_time_ms: 13,
+      tokens_used: 30,
+      cost_usd: 0,
+      confidence: null,
+      cached: false,
+      error_message: null,
+      created_at: createdAt,
+    });
+  });
+
+  it('writes the JSON columns as JSON text of any shape', () => {
+    const row = toRow({
+      requestId: 'req-2',
+      validationStatus: 'passed',
+      requestParams: { provider: 'auto', options: {}, failed_attempts: [] },
+      responseData: ['an', 'array', { at: 'the top' }],
+    });
+    expect(JSON.parse(String(row.request_params))).toEqual({
+      provider: 'auto',
+      options: {},
+      failed_attempts: [],
+    });
+    expect(JSON.parse(String(row.response_data))).toEqual(['an', 'array', { at: 'the top' }]);
+  });
+
+  it('encodes a row for node:sqlite in the statement’s column order', () => {
+    const createdAt = new Date(Date.UTC(2026, 11, 3, 17, 0, 0));
+    const row = toRow({
+      requestId: 'req-3',
+      validationStatus: 'passed',
       cached: true,
-      errorMessage: 'e',
-      createdAt: new Date(Date.UTC(2026, 11, 3, 17, 0, 0)),
+      confidence: 0.75,
+      createdAt,
     });
-    const generic = requestLogColumns.map((column) => encodeSqliteParameter(row[column]));
-    expect(sqliteRowValues(row)).toEqual(generic);
-    // Every value is distinct, so a swapped pair of columns cannot pass.
-    expect(new Set(generic.map(String)).size).toBe(generic.length);
-  });
-
-  it('writes the JSON columns through the given writer', () => {
-    const written: unknown[] = [];
-    const row = toRow({ requestId: 'r', validationStatus: 'valid', responseData: { a: 1 } }, (value) => {
-      written.push(value);
-      return value === undefined ? null : 'TEXT';
-    });
-    expect(row.response_data).toBe('TEXT');
-    expect(row.request_params).toBeNull();
-    expect(written).toEqual([undefined, { a: 1 }]);
-  });
-
-  it('stores an answer given as JSON text as it is, without the writer', () => {
-    const written: unknown[] = [];
-    const row = toRow({ requestId: 'r', validationStatus: 'valid', responseDataJson: '{"a":1}' }, (value) => {
-      written.push(value);
-      return 'TEXT';
-    });
-    expect(row.response_data).toBe('{"a":1}');
-    expect(written).toEqual([undefined]);
-  });
-
-  it('stores request parameters given as JSON text as they are, without the writer', () => {
-    const written: unknown[] = [];
-    const entry = {
-      requestId: 'r',
-      validationStatus: 'valid',
-      requestParamsJson: '{"b":2}',
-      responseData: 1,
-    };
-    const row = toRow(entry, (value) => {
-      written.push(value);
-      return 'TEXT';
-    });
-    expect(row.request_params).toBe('{"b":2}');
-    expect(row.response_data).toBe('TEXT');
-    expect(written).toEqual([1]);
+    const values = sqliteRowValues(row);
+    expect(values).toHaveLength(requestLogColumns.length);
+    const at = (column: (typeof requestLogColumns)[number]) => values[requestLogColumns.indexOf(column)];
+    expect(at('request_id')).toBe('req-3');
+    expect(at('cached')).toBe(1);
+    expect(at('confidence')).toBe(0.75);
+    expect(at('created_at')).toBe('2026-12-03T17:00:00.000Z');
+    expect(at('api_key_id')).toBeNull();
   });
 });

@@ -29,12 +29,7 @@ export interface RequestLogRecord {
 }
 
 export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus'>> &
-  Pick<RequestLogRecord, 'requestId' | 'validationStatus'> & {
-    /** `responseData` as JSON text, when the caller has it already: stored as it is, instead of it. */
-    responseDataJson?: string;
-    /** `requestParams` as JSON text, likewise. */
-    requestParamsJson?: string;
-  };
+  Pick<RequestLogRecord, 'requestId' | 'validationStatus'>;
 
 export interface RequestLogFilter {
   apiKeyId?: string;
@@ -64,7 +59,7 @@ export class RequestLogsRepository {
    */
   async insertMany(entries: readonly NewRequestLog[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const rows = entries.map((entry) => toRow(entry));
+    const rows = entries.map(toRow);
     return this.#database.db.transaction().execute(async (trx) => {
       let inserted = 0;
       for (let start = 0; start < rows.length; start += insertChunkRows) {

@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { toWire, type WireEntry } from './request-log-row.ts';
 import type { RequestLogSink } from './request-log-writer.ts';
 import type { NewRequestLog } from './request-logs.repository.ts';
 
@@ -11,8 +10,8 @@ export interface LogThreadSetup {
 
 export interface LogThreadRequest {
   id: number;
-  /** The entries as positional arrays (`toWire`): the clone then carries no property names. */
-  entries: readonly WireEntry[];
+  /** The entries as the writer holds them; the structured clone copies them to the thread. */
+  entries: readonly NewRequestLog[];
 }
 
 export type LogThreadReply =
@@ -55,7 +54,7 @@ export class SqliteLogThread implements RequestLogSink {
       this.#pending.set(id, { resolve, reject });
       // Keep the process alive only while a batch is in flight (a flush at shutdown must finish).
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ id, entries: entries.map(toWire) } satisfies LogThreadRequest);
+      worker.postMessage({ id, entries } satisfies LogThreadRequest);
     });
   }
 

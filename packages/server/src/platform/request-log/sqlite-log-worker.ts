@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase } from '../storage/sqlite-adapter.ts';
-import { fromWire, requestLogColumns, sqliteRowValues, toRow } from './request-log-row.ts';
+import { requestLogColumns, sqliteRowValues, toRow } from './request-log-row.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSetup } from './sqlite-log-thread.ts';
 
 const port = parentPort;
@@ -25,42 +25,25 @@ port.on('message', (request: LogThreadRequest) => {
   try {
     begin.run();
     let inserted = 0;
-    const jsonText = batchJsonText();
     for (const entry of request.entries) {
-      inserted += Number(insert.run(...sqliteRowValues(toRow(fromWire(entry), jsonText))).changes);
+      inserted += Number(insert.run(...sqliteRowValues(toRow(entry))).changes);
     }
     commit.run();
     reply = { id: request.id, inserted };
   } catch (error) {
     if (database.isTransaction) rollback.run();
-    const e = error as { message?: unknown; code?: unknown; errcode?: unknown; errstr?: unknown };
-    reply = {
-      id: request.id,
-      error: {
-        message: String(e?.message ?? error),
-        ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-        ...(typeof e?.errcode === 'number' ? { errcode: e.errcode } : {}),
-        ...(typeof e?.errstr === 'string' ? { errstr: e.errstr } : {}),
-      },
-    };
+    reply = { id: request.id, error: errorReply(error) };
   }
   port.postMessage(reply);
 });
 
-/**
- * JSON texts for one batch. The structured clone keeps an object that several entries share (a cached
- * answer, in every hit's entry) as one object, so its text is written once per batch, not per row.
- */
-function batchJsonText(): (value: unknown) => string | null {
-  const texts = new Map<object, string>();
-  return (value) => {
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'object') return JSON.stringify(value);
-    let text = texts.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      texts.set(value, text);
-    }
-    return text;
+/** The error as plain data, keeping SQLite's `errcode` so the writer can tell a bad row from an outage. */
+function errorReply(error: unknown): Extract<LogThreadReply, { error: unknown }>['error'] {
+  const e = error as { message?: unknown; code?: unknown; errcode?: unknown; errstr?: unknown };
+  return {
+    message: String(e?.message ?? error),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.errcode === 'number' ? { errcode: e.errcode } : {}),
+    ...(typeof e?.errstr === 'string' ? { errstr: e.errstr } : {}),
   };
 }

@@ -2,7 +2,6 @@ import { loadOnFirstUse } from '@structured-prompt/gateway';
 import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
-import { isoTimestamp } from '../../lib/iso-timestamp.ts';
 
 /**
  * Every difference between SQLite and PostgreSQL lives in this file, so repositories are written once:
@@ -14,7 +13,7 @@ import { isoTimestamp } from '../../lib/iso-timestamp.ts';
  *   columns unparsed, always read back as text and decoded with `fromJsonText` — the same on both.
  * - booleans: `boolean` vs `integer` 0/1; read with `toBoolean`.
  * - numbers: `int8` counts arrive as strings from `pg` unless parsed; read with `toNumber`.
- * - UUIDs: `uuid` vs `text`, generated in the application (`newId`, time-ordered v7) on both.
+ * - UUIDs: `uuid` vs `text`, generated in the application (time-ordered v7, `uuid` package) on both.
  * - upserts: both speak `INSERT … ON CONFLICT (…) DO UPDATE/NOTHING`, so Kysely's `onConflict` is
  *   used as is; row locking (`FOR UPDATE SKIP LOCKED`) exists only on PostgreSQL (`forUpdateSkipLocked`).
  */
@@ -70,7 +69,7 @@ export function columnTypes(dialect: DialectName): ColumnTypes {
 
 /** How a JS value is bound to a node:sqlite statement (it accepts neither Date nor undefined). */
 export function encodeSqliteParameter(value: unknown): unknown {
-  if (value instanceof Date) return isoTimestamp(value);
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === undefined) return null;
   return value;

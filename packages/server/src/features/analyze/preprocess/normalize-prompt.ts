@@ -22,18 +22,7 @@ const lineBreaks = /\r\n?|[\u0085\u2028\u2029]/g;
 const horizontalRun = /[\t\p{Zs}]+/gu;
 const leadingIndent = /^[\t ]*/;
 
-/**
- * Printable ASCII words separated by single spaces: every step below leaves such text unchanged
- * (NFC is the identity on ASCII), and most prompts look like this, so they skip the regex passes.
- */
-export const alreadyNormal = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
-
 export function normalizePrompt(prompt: string): string {
-  return alreadyNormal.test(prompt) ? prompt : normalizeFully(prompt);
-}
-
-/** The whole algorithm, without the fast path (exported for the test that holds the two equal). */
-export function normalizeFully(prompt: string): string {
   const unified = prompt.normalize('NFC').replace(lineBreaks, '\n').replace(invisible, '');
   const lines = unified.split('\n').map((line) => {
     const indent = leadingIndent.exec(line)?.[0] ?? '';

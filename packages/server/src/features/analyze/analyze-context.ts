@@ -1,0 +1,24 @@
+import type { AnalyzeRequest, ValidationMode } from '@structured-prompt/contracts';
+import type { JsonSchema } from '@structured-prompt/gateway';
+import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
+import type { PreparedPrompt } from './preprocess/preprocess.ts';
+
+/** Who asked: the authenticated key and the request's identity, for limits, audit and the log. */
+export interface AnalyzeContext {
+  key: ApiKeyRecord;
+  requestId: string;
+  ip: string;
+}
+
+/** One request after screening and schema resolution: what the cache key and the generation read. */
+export interface ResolvedRequest {
+  body: AnalyzeRequest;
+  /** Normalized, and redacted when the request asked for it. */
+  prepared: PreparedPrompt;
+  schema: JsonSchema;
+  /** `default`, the inline schema's title as a slug, or `inline`. */
+  schemaName: string;
+  /** Undefined when the router chooses (`auto`). */
+  provider: string | undefined;
+  validation: ValidationMode;
+}

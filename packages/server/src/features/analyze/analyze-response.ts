@@ -1,0 +1,79 @@
+import type { AnalyzeResponse } from '@structured-prompt/contracts';
+import type { CacheOutcome } from '../cache/response-cache.service.ts';
+import type { CachedAnswer } from './answer-generator.ts';
+
+export interface ResponseParts {
+  requestId: string;
+  outcome: CacheOutcome<CachedAnswer>;
+  /** Warnings from screening and preprocessing, listed before the answer's own. */
+  warnings: readonly string[];
+  confidenceThreshold: number | undefined;
+  totalMs: number;
+}
+
+/**
+ * The response envelope of one answer. A cache hit, or a wait on an identical request in flight, cost
+ * this request nothing: its usage and model time are zero, and a hit reports no attempts.
+ */
+export function shapeResponse({
+  requestId,
+  outcome,
+  warnings,
+  confidenceThreshold,
+  totalMs,
+}: ResponseParts): AnalyzeResponse {
+  const answer = outcome.value;
+  const free = outcome.cached || outcome.coalesced;
+  const billed = free ? { promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 } : answer.usage;
+  return {
+    request_id: requestId,
+    data: answer.data,
+    validation: {
+      status: answer.validation.status,
+      errors: answer.validation.errors,
+      attempts: outcome.cached ? 0 : answer.validation.attempts,
+    },
+    confidence: answer.confidence,
+    language: answer.language,
+    provider: answer.provider,
+    model: answer.model,
+    cached: outcome.cached,
+    failed_attempts: outcome.cached
+      ? []
+      : answer.failedAttempts.map((attempt) => ({
+          provider: attempt.provider,
+          model: attempt.model,
+          reason: attempt.kind,
+        })),
+    usage: {
+      prompt_tokens: billed.promptTokens,
+      completion_tokens: billed.completionTokens,
+      total_tokens: billed.totalTokens,
+      cost_usd: billed.costUsd,
+    },
+    timing: { total_ms: totalMs, llm_ms: free ? 0 : roundMs(answer.llmMs) },
+    warnings: responseWarnings(warnings, answer, confidenceThreshold),
+  };
+}
+
+/** The request's warnings, the answer's, and one for a confidence below the threshold if none says so. */
+function responseWarnings(
+  warnings: readonly string[],
+  answer: CachedAnswer,
+  threshold: number | undefined,
+): string[] {
+  const all = [...warnings, ...answer.warnings];
+  if (
+    threshold !== undefined &&
+    answer.confidence < threshold &&
+    !all.some((warning) => warning.includes('confidence'))
+  ) {
+    all.push(`confidence ${answer.confidence.toFixed(2)} is below the requested threshold ${threshold}`);
+  }
+  return all;
+}
+
+/** Milliseconds to two decimals. */
+export function roundMs(value: number): number {
+  return Math.round(value * 100) / 100;
+}

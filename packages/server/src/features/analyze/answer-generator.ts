@@ -1,0 +1,103 @@
+import type { ProviderGateway } from '@structured-prompt/gateway';
+import { Deadline } from '@structured-prompt/gateway';
+import type { Config } from '../../config/index.ts';
+import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
+import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeline.ts';
+import type { BudgetGuard, SpendEstimate, SpendTracker } from './budget-guard.ts';
+import { detectPromptLanguage } from './preprocess/preprocess.ts';
+import type { ValidatorCache } from './validator-cache.ts';
+
+/** One generated answer, as the response cache keeps it: the pipeline's result and the answer's language. */
+export type CachedAnswer = AnalyzePipelineResult & { language: string };
+
+export interface AnswerGeneratorDeps {
+  analyze: Config['analyze'];
+  gateway: ProviderGateway;
+  validators: Pick<ValidatorCache, 'get'>;
+  budget: BudgetGuard;
+}
+
+/** Answers `max_tokens` defaults to when estimating a request's cost. */
+const defaultMaxTokens = 1024;
+/** Tokens of the instructions and schema around the prompt, for the estimate. */
+const instructionTokens = 400;
+
+/**
+ * A cache miss: the structured-output pipeline, within the key's token and budget limits and the
+ * request deadline, then the answer's language.
+ */
+export class AnswerGenerator {
+  readonly #deps: AnswerGeneratorDeps;
+
+  constructor(deps: AnswerGeneratorDeps) {
+    this.#deps = deps;
+  }
+
+  async generate(request: ResolvedRequest, context: AnalyzeContext): Promise<CachedAnswer> {
+    const { body, prepared } = request;
+    const options = body.options ?? {};
+    // A forced language is passed to the model (and checked); otherwise the model keeps the request's
+    // own language by itself, and the response's language is read from the answer afterwards.
+    const requestedLanguage = options.language ?? 'auto';
+    const forced =
+      requestedLanguage === 'auto' ? undefined : detectPromptLanguage(prepared, requestedLanguage);
+    const modelLanguage = forced?.detection.language;
+    const result = await this.#deps.budget.run(context, this.#estimate(request), (track) =>
+      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, track),
+    );
+    const language =
+      modelLanguage ??
+      answeredLanguage(result.data, request.schemaName) ??
+      detectPromptLanguage(prepared).detection.language;
+    return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
+  }
+
+  #estimate({ body, prepared, schema, schemaName, provider }: ResolvedRequest): SpendEstimate {
+    const prompt = prepared.text;
+    const maxTokens = body.max_tokens ?? defaultMaxTokens;
+    const usd = this.#deps.gateway.estimateCostUsd(
+      { system: '', messages: [{ role: 'user', content: prompt }], schema, schemaName, prompt, maxTokens },
+      { provider, model: body.model },
+    );
+    return { tokens: Math.ceil(prompt.length / 4) + instructionTokens + maxTokens, usd };
+  }
+
+  async #runPipeline(
+    request: ResolvedRequest,
+    language: string | undefined,
+    track: SpendTracker,
+  ): Promise<AnalyzePipelineResult> {
+    const { body } = request;
+    const options = body.options ?? {};
+    const deadline = new Deadline(this.#deps.analyze.requestDeadlineMs);
+    try {
+      return await runAnalyzePipeline(
+        {
+          prompt: request.prepared.text,
+          language,
+          schema: request.schema,
+          schemaName: request.schemaName,
+          provider: request.provider,
+          model: body.model,
+          temperature: body.temperature,
+          maxTokens: body.max_tokens,
+          validation: request.validation,
+          maxRepairAttempts: options.max_repair_attempts ?? this.#deps.analyze.maxRepairAttempts,
+          confidenceThreshold: options.confidence_threshold,
+          maxCostUsd: options.max_cost_usd,
+          signal: deadline.signal,
+        },
+        { gateway: this.#deps.gateway, validators: this.#deps.validators, onAttempt: track },
+      );
+    } finally {
+      deadline.clear();
+    }
+  }
+}
+
+/** The default schema's `original_language`, when the answer gives a plausible ISO 639 code. */
+function answeredLanguage(data: unknown, schemaName: string): string | undefined {
+  if (schemaName !== 'default' || data === null || typeof data !== 'object') return undefined;
+  const code = (data as { original_language?: unknown }).original_language;
+  return typeof code === 'string' && /^(?:[a-z]{2,3}|und)$/.test(code) ? code : undefined;
+}

@@ -1,0 +1,99 @@
+import { AppError } from '../../lib/app-error.ts';
+import type { BudgetReservation, LimitsService } from '../../platform/limits/limits.service.ts';
+import type { AuditService } from '../audit-logs/audit.service.ts';
+import type { AnalyzeContext } from './analyze-context.ts';
+import type { AnalyzeObserver } from './analyze-observer.ts';
+import type { AttemptUsage } from './analyze-pipeline.ts';
+
+export interface BudgetGuardDeps {
+  limits: LimitsService;
+  audit: AuditService;
+  observer?: AnalyzeObserver;
+}
+
+/** What one generation is expected to cost, reserved before the first provider call. */
+export interface SpendEstimate {
+  tokens: number;
+  usd: number;
+}
+
+/** Called with every attempt's real usage, so what was spent is known even when a later attempt throws. */
+export type SpendTracker = (attempt: AttemptUsage) => void;
+
+/**
+ * Runs a generation inside the key's limits: reserves the estimated tokens (per-minute limit) and
+ * cost (monthly budget) before it starts, refuses with 429 or 402 when either is used up, and settles
+ * both with what the attempts really spent, whether the generation succeeded or not.
+ */
+export class BudgetGuard {
+  readonly #deps: BudgetGuardDeps;
+
+  constructor(deps: BudgetGuardDeps) {
+    this.#deps = deps;
+  }
+
+  async run<T>(
+    context: AnalyzeContext,
+    estimate: SpendEstimate,
+    generate: (track: SpendTracker) => Promise<T>,
+  ): Promise<T> {
+    await this.#reserveTokens(context, estimate.tokens);
+    const budget = await this.#reserveBudget(context, estimate.usd);
+    const spent = { usd: 0, tokens: 0 };
+    try {
+      return await generate((attempt) => {
+        spent.usd += attempt.costUsd;
+        spent.tokens += attempt.promptTokens + attempt.completionTokens;
+      });
+    } finally {
+      await this.#settle(context, budget, spent.usd);
+      await this.#deps.limits.settleTokens(context.key, estimate.tokens, spent.tokens);
+    }
+  }
+
+  async #reserveTokens(context: AnalyzeContext, tokens: number): Promise<void> {
+    const decision = await this.#deps.limits.reserveTokens(context.key, tokens);
+    if (!decision || decision.allowed) return;
+    this.#deps.observer?.onLimitRejected('tokens');
+    throw new AppError('rate_limited', `The key's limit of ${decision.limit} tokens per minute is used up.`, {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(decision.resetMs / 1000))) },
+    });
+  }
+
+  async #reserveBudget(context: AnalyzeContext, usd: number): Promise<BudgetReservation | undefined> {
+    const budget = await this.#deps.limits.reserveBudget(context.key, usd);
+    if (!budget) return undefined;
+    if (budget.allowed) {
+      this.#deps.observer?.onBudget(context.key.id, budget.spentUsd, budget.limitUsd);
+      return budget;
+    }
+    this.#deps.audit.record({
+      eventType: 'budget.exceeded',
+      result: 'denied',
+      actorKeyId: context.key.id,
+      ip: context.ip,
+      requestId: context.requestId,
+      details: { spent_usd: budget.spentUsd, budget_usd: budget.limitUsd, estimate_usd: usd },
+    });
+    this.#deps.observer?.onLimitRejected('budget');
+    throw new AppError(
+      'budget_exceeded',
+      `The key's monthly budget of $${budget.limitUsd} is used up ($${budget.spentUsd.toFixed(4)} spent).`,
+    );
+  }
+
+  /** Replaces the reservation with the real cost; crossing 80% of the budget is audited once. */
+  async #settle(context: AnalyzeContext, budget: BudgetReservation | undefined, usd: number): Promise<void> {
+    const settled = await this.#deps.limits.settleBudget(context.key, budget, usd);
+    if (!settled) return;
+    this.#deps.observer?.onBudget(context.key.id, settled.spentUsd, settled.limitUsd);
+    if (!settled.crossedWarning) return;
+    this.#deps.audit.record({
+      eventType: 'budget.warning',
+      result: 'warning',
+      actorKeyId: context.key.id,
+      requestId: context.requestId,
+      details: { spent_usd: settled.spentUsd, budget_usd: settled.limitUsd, threshold: 0.8 },
+    });
+  }
+}
