@@ -6,11 +6,11 @@
  * The warm-up and the measured window are one autocannon run over the same connections: a separate
  * warm-up run would close its connections, and the measured run would then open all of them at once
  * and fire every first request in the same instant. With 256 connections that opening burst is 2% of
- * a 10 s run at 200 ms, enough to set the p99 by itself (seen: +92 ms on a bare proxy that was 16%
- * busy). Steady-state latency is what the scenarios are meant to measure.
+ * a 10 s run at 200 ms, enough to set the p99 by itself. Steady-state latency is what the scenarios
+ * are meant to measure.
  */
 import autocannon from 'autocannon';
-import { cpuMilliseconds, hostTicks, stealShare, threadSchedule } from './lib/child-processes.ts';
+import { cpuMilliseconds, hostTicks, stealShare } from './lib/child-processes.ts';
 
 export interface LoadJob {
   url: string;
@@ -52,13 +52,6 @@ export interface LoadSummary {
    * A vCPU that waits for the host runs everything late: it explains slow windows on a shared host.
    */
   hostStealShare?: number;
-  /**
-   * Time the main thread of `cpuPid` spent runnable but without a CPU inside the window, and how many
-   * times it was put on one (/proc schedstat). Waiting for a core is latency the service's own steps
-   * do not show.
-   */
-  mainThreadRunQueueMs?: number;
-  mainThreadSlices?: number;
   /** The window, as epoch milliseconds: lets the harness cut a CPU profile to it. */
   windowStartEpochMs: number;
   windowEndEpochMs: number;
@@ -85,7 +78,7 @@ async function main(): Promise<void> {
     : undefined;
 
   // Latencies of the window in a growable typed array: exact percentiles, sub-millisecond resolution
-  // (autocannon's own histogram keeps whole milliseconds, too coarse for a 2 ms target).
+  // (autocannon's own histogram keeps whole milliseconds, too coarse for a few-millisecond floor).
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   let measuring = warmupMs === 0;
@@ -100,7 +93,6 @@ async function main(): Promise<void> {
       : {
           all: cpuMilliseconds(job.cpuPid),
           main: cpuMilliseconds(job.cpuPid, job.cpuPid),
-          schedule: threadSchedule(job.cpuPid),
         };
   let windowStart = performance.now();
   let windowStartEpochMs = Date.now();
@@ -172,12 +164,6 @@ async function main(): Promise<void> {
       ? {}
       : { cpuMs: cpuAtEnd.all - cpuAtStart.all, mainThreadCpuMs: cpuAtEnd.main - cpuAtStart.main }),
     ...(hostAtStart && hostAtEnd ? { hostStealShare: stealShare(hostAtStart, hostAtEnd) } : {}),
-    ...(cpuAtStart?.schedule && cpuAtEnd?.schedule
-      ? {
-          mainThreadRunQueueMs: cpuAtEnd.schedule.runQueueMs - cpuAtStart.schedule.runQueueMs,
-          mainThreadSlices: cpuAtEnd.schedule.slices - cpuAtStart.schedule.slices,
-        }
-      : {}),
     windowStartEpochMs,
     windowEndEpochMs: Date.now(),
   };

@@ -33,11 +33,11 @@ import { formatPairedRatio, type PairedRatio, pairedHitRatio } from './lib/paire
 import {
   addedLatency,
   type BenchResults,
-  checkTargets,
+  checkFloors,
   formatBatch,
+  formatFloors,
   formatOverhead,
   formatTable,
-  formatTargets,
   stealWarnings,
 } from './lib/report.ts';
 import {
@@ -61,10 +61,10 @@ const { values: flags } = parseArgs({
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '5' },
     only: { type: 'string' },
-    // The hit target's alternating windows (ADR 0021); 0 leaves them out.
+    // The hit floor's alternating windows (ADR 0021); 0 leaves them out.
     pairs: { type: 'string', default: '6' },
     'pair-seconds': { type: 'string', default: '3' },
-    // The 200 ms targets' alternating windows (ADR 0022); 1 is the table's pair alone.
+    // The 200 ms floors' alternating windows (ADR 0022); 1 is the table's pair alone.
     'latency-pairs': { type: 'string', default: '3' },
   },
 });
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
         }
       : undefined;
 
-    const partial: Omit<BenchResults, 'targets'> = {
+    const partial: Omit<BenchResults, 'floors'> = {
       startedAt,
       environment: { ...environment(), redis: redis ? `yes (${redisKeys} keys after the run)` : 'no' },
       options: {
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
       memory: { idleRssMb, idleMemory, peakRssDuringCacheMissMb: miss?.peakRssMb, soak },
       profile,
     };
-    const results: BenchResults = { ...partial, targets: checkTargets(partial, slowProviderMs) };
+    const results: BenchResults = { ...partial, floors: checkFloors(partial, slowProviderMs) };
     const baselineRps = rows.find((row) => row.scenario.startsWith('baseline'))?.requestsPerSecond ?? 0;
     const overhead = (row: LoadRow | undefined, name: string) =>
       row ? `${name} ${formatOverhead(addedLatency(row, direct, slowProviderMs))}` : `${name}: not run`;
@@ -320,8 +320,8 @@ async function main(): Promise<void> {
       ...stealWarnings(rows, pairedSlow),
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss?.peakRssMb?.toFixed(1) ?? '(not run)'} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       ...(batch ? [formatBatch(batch)] : []),
-      'Targets:',
-      formatTargets(results.targets),
+      'Floors (and the batch and soak checks):',
+      formatFloors(results.floors),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     // A partial run must not replace the full reference run's file.

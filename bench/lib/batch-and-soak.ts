@@ -37,8 +37,9 @@ function batchPrompts(tag: string): string[] {
 }
 
 /**
- * No batch endpoint exists yet, so "batch" means concurrent single requests (DESIGN.md: identical
- * requests in flight share one provider call); compared with the same prompts one by one.
+ * "Batch" means concurrent single requests (the service has no batch endpoint): identical requests in
+ * flight share one provider call, so 100 prompts with 20 repeats make 80 calls; compared with the same
+ * prompts one by one.
  */
 export async function batchScenario(
   service: Service,

@@ -72,16 +72,6 @@ export interface ServiceOptions {
   redisUrl?: string;
   /** Run under `--cpu-prof`, writing the profile into this directory at exit. */
   cpuProfileDir?: string;
-  /** The checkout whose server runs (`bench:compare` starts an older one); this one by default. */
-  root?: string;
-  /** Node flags instead of `BENCH_NODE_FLAGS`. */
-  nodeFlags?: string[];
-  /** Shown in the harness's messages. */
-  name?: string;
-  /** A program the service runs under (`valgrind` and its options), before the Node binary. */
-  wrapper?: string[];
-  /** How long the service may take to listen; 60 s by default. */
-  startTimeoutMs?: number;
 }
 
 export interface Service {
@@ -91,6 +81,7 @@ export interface Service {
   userKey: string;
 }
 
+// Extra Node flags for the service, to measure a launch flag before it goes on the documented command.
 const serviceNodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export async function startService(options: ServiceOptions): Promise<Service> {
@@ -109,23 +100,21 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   };
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const profileArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const wrapper = options.wrapper ?? [];
   const child = await startChild({
-    name: options.name ?? (options.cpuProfileDir ? 'service (profiled)' : 'service'),
-    command: wrapper[0] ?? nodeBinary,
+    name: options.cpuProfileDir ? 'service (profiled)' : 'service',
+    command: nodeBinary,
     args: [
-      ...(wrapper.length > 0 ? [...wrapper.slice(1), nodeBinary] : []),
       ...profileArgs,
-      ...(options.nodeFlags ?? serviceNodeFlags),
+      ...serviceNodeFlags,
       // Only used by the memory probe, on request; the service never calls gc() itself.
       '--expose-gc',
       '--import',
       join(repoRoot, 'bench', 'lib', 'memory-probe.ts'),
-      join(options.root ?? repoRoot, 'packages', 'server', 'src', 'main.ts'),
+      join(repoRoot, 'packages', 'server', 'src', 'main.ts'),
     ],
     env,
     readyPattern: /is listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    timeoutMs: options.startTimeoutMs ?? 60_000,
+    timeoutMs: 60_000,
   });
   const baseUrl = `http://127.0.0.1:${child.port}`;
   await assertProviderReady(baseUrl, adminKey);

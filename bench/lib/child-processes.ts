@@ -132,7 +132,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resident set size of a process in MB, from /proc (Linux only, like the targets). */
+/** Resident set size of a process in MB, from /proc (Linux only, like the whole harness). */
 export function residentMegabytes(pid: number): number {
   let status = '';
   try {
@@ -161,34 +161,6 @@ export function cpuMilliseconds(pid: number, tid?: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / ticksPerSecond;
-}
-
-/**
- * What the scheduler says of one thread (/proc/<pid>/task/<tid>/schedstat): time on a CPU, time spent
- * runnable but waiting for one, and how many times it was put on a CPU. The waiting time is what two
- * cores shared by the service, its helper threads, the load generator and the fake provider cost the
- * event loop: work that is ready but not running.
- */
-export interface ThreadSchedule {
-  runMs: number;
-  runQueueMs: number;
-  slices: number;
-}
-
-export function parseSchedstat(text: string): ThreadSchedule {
-  const fields = text.trim().split(/\s+/).map(Number);
-  if (fields.length !== 3 || fields.some((value) => !Number.isFinite(value) || value < 0)) {
-    throw new Error(`not a schedstat line (run ns, wait ns, slices): ${text.slice(0, 60)}`);
-  }
-  return { runMs: fields[0]! / 1e6, runQueueMs: fields[1]! / 1e6, slices: fields[2]! };
-}
-
-export function threadSchedule(pid: number, tid = pid): ThreadSchedule | undefined {
-  try {
-    return parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8'));
-  } catch {
-    return undefined; // not Linux, or a kernel without schedstats: the figure is left out
-  }
 }
 
 /** The machine's CPU time so far, in ticks, from the first line of /proc/stat. */

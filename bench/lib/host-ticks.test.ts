@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostTicks, parseSchedstat, stealShare, threadSchedule } from './child-processes.ts';
+import { parseHostTicks, stealShare } from './child-processes.ts';
 
 // The first lines of /proc/stat on a 2 vCPU guest: user nice system idle iowait irq softirq steal guest guest_nice.
 const procStat = (steal: number, idle: number) =>
@@ -27,31 +27,5 @@ describe('host CPU ticks from /proc/stat', () => {
   it('refuses text that is not the aggregate cpu line', () => {
     expect(() => parseHostTicks('intr 1 2 3')).toThrow(/not a \/proc\/stat cpu line/);
     expect(() => parseHostTicks('cpu  1 2 3')).toThrow(/8 expected counters/);
-  });
-});
-
-describe('a thread’s schedstat', () => {
-  it('reads run time and run-queue wait in nanoseconds, and the count of slices', () => {
-    expect(parseSchedstat('4191600000 1024000000 5555\n')).toEqual({
-      runMs: 4191.6,
-      runQueueMs: 1024,
-      slices: 5555,
-    });
-  });
-
-  it('refuses anything else', () => {
-    expect(() => parseSchedstat('12 34')).toThrow(/not a schedstat line/);
-    expect(() => parseSchedstat('a b c')).toThrow(/not a schedstat line/);
-  });
-
-  it.skipIf(process.platform !== 'linux')(
-    'reads this process’s main thread (skipped off Linux: no /proc)',
-    () => {
-      expect(threadSchedule(process.pid)?.runMs).toBeGreaterThan(0);
-    },
-  );
-
-  it('gives nothing for a thread that does not exist', () => {
-    expect(threadSchedule(2 ** 30)).toBeUndefined();
   });
 });

@@ -3,29 +3,18 @@ import { failuresOf, median, percent } from './paired-ratio.ts';
 import { cacheMissScenario, directProviderScenario, type LoadRow, type Timing } from './scenarios.ts';
 
 /**
- * The 200 ms targets are differences of two windows' percentiles: the service's and the direct path's.
- * On a shared host one window of each is a draw: on the AMD host of 2026-12-03 the service's added
- * p50 ranged from +1.6 to +6.0 ms on the same code within an hour, and the slow windows were the ones
- * in which the hypervisor took 5–14% of the machine's CPU (steal, see ADR 0022). So the scenario runs
- * in several pairs of windows, alternating which side goes first (ABBA), and the targets are judged on
- * the medians of the pairs' added p50 and p99. Each pair keeps its figures and the steal of both windows.
+ * The 200 ms floors are differences of two windows' percentiles: the service's and the direct path's.
+ * On a shared host one window of each is a draw (the same code read an added p50 from +1.6 to +6.0 ms
+ * within an hour, the slow windows being those in which the hypervisor took CPU time, ADR 0022). So the
+ * scenario runs in several pairs of windows, alternating which side goes first (ABBA), and the floors
+ * are judged on the medians of the pairs' added p50 and p99. Each pair keeps the steal of both windows.
  */
 
-/**
- * Microseconds per request the window's main thread (the service's; the fake's on the direct path)
- * was ready to run but had no core: the two cores' contention, which the steps' own timings miss.
- */
-export interface RunQueueWait {
-  perRequestUs: number;
-  perWakeupUs: number;
-}
-
-/** One window of a pair: its percentiles, the host's steal and the main thread's wait for a core. */
+/** One window of a pair: its percentiles and the host's steal. */
 export interface PairWindow {
   p50Ms: number;
   p99Ms: number;
   stealShare?: number;
-  runQueue?: RunQueueWait;
 }
 
 export interface LatencyPair {
@@ -54,17 +43,8 @@ export interface LatencyPairOptions {
   connections: number;
 }
 
-export function runQueueWait(row: LoadRow): RunQueueWait | undefined {
-  const { mainThreadRunQueueMs: waitMs, mainThreadSlices: slices, completed } = row;
-  if (waitMs === undefined || slices === undefined || completed === 0) return undefined;
-  return {
-    perRequestUs: (waitMs * 1000) / completed,
-    perWakeupUs: slices > 0 ? (waitMs * 1000) / slices : 0,
-  };
-}
-
 function pairWindow(row: LoadRow): PairWindow {
-  return { p50Ms: row.p50Ms, p99Ms: row.p99Ms, stealShare: row.hostStealShare, runQueue: runQueueWait(row) };
+  return { p50Ms: row.p50Ms, p99Ms: row.p99Ms, stealShare: row.hostStealShare };
 }
 
 export function toLatencyPair(direct: LoadRow, service: LoadRow, serviceFirst: boolean): LatencyPair {
@@ -135,10 +115,6 @@ export async function pairedLatency(
 
 const share = (value: number | undefined): string => (value === undefined ? '?' : percent(value));
 const signed = (ms: number): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
-const waited = (wait: RunQueueWait | undefined): string =>
-  wait === undefined
-    ? '?'
-    : `${wait.perRequestUs.toFixed(0)} µs/req (${wait.perWakeupUs.toFixed(0)} µs per wake-up)`;
 
 export function formatPairedLatency(paired: PairedLatency): string {
   const each = paired.pairs
@@ -151,8 +127,5 @@ export function formatPairedLatency(paired: PairedLatency): string {
     `Added latency at ${paired.delayMs} ms, ${paired.connections} connections, in ${paired.pairs.length} alternating pairs of ${paired.windowSeconds} s windows (service and direct path, ABBA):`,
     `  median p50 ${signed(paired.medianAddedP50Ms)} ms, p99 ${signed(paired.medianAddedP99Ms)} ms over the direct path, failures ${paired.failures}`,
     `  per pair, p50 / p99 over the direct path, with the host's steal in the service's window: ${each}`,
-    `  per pair, main thread runnable without a core, service / fake on the direct path: ${paired.pairs
-      .map((pair) => `${waited(pair.service.runQueue)} / ${waited(pair.direct.runQueue)}`)
-      .join(', ')}`,
   ].join('\n');
 }

@@ -31,7 +31,7 @@ export function benchResults(
   rows: LoadRow[],
   pairedHit?: BenchResults['pairedHit'],
   pairedSlow?: BenchResults['pairedSlow'],
-): Omit<BenchResults, 'targets'> {
+): Omit<BenchResults, 'floors'> {
   return {
     startedAt: '',
     environment: {},
