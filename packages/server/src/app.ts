@@ -12,6 +12,7 @@ import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
+import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
 import { authPlugin } from './http/plugins/auth.ts';
 import { errorHandlerPlugin } from './http/plugins/error-handler.ts';
@@ -61,6 +62,8 @@ function createFastify({ config, logger }: AppContext): AppInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
+    // The access-log plugin writes the request's line, naming the key and route (access-log.ts).
+    disableRequestLogging: true,
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
@@ -99,6 +102,7 @@ async function registerRequestHandling(app: AppInstance, deps: AppContext): Prom
 /** External plugins (tracing, metrics, errors, security headers, docs), then authentication. */
 async function registerPlugins(app: AppInstance, deps: AppContext): Promise<void> {
   const { config, services } = deps;
+  await app.register(accessLogPlugin);
   await app.register(httpTracingPlugin, { tracer: deps.tracer });
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await app.register(errorHandlerPlugin);

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** Largest vendor answer read into memory unless configured otherwise (ADR 0027). */
 export const defaultMaxAnswerBytes = 16 * 1024 * 1024;
 
@@ -12,32 +14,30 @@ export class OversizedAnswerError extends Error {
 }
 
 /**
- * The response with a body that errors once more than `maxBytes` have been read, so a broken or
- * hostile endpoint cannot make us buffer an unbounded answer. A declared length over the limit fails
- * before anything is read; erroring the stream cancels the download and releases the connection.
+ * Reads a whole answer body, refusing one longer than `maxBytes`, so a broken or hostile endpoint
+ * cannot make us buffer an unbounded answer. A declared length over the limit fails before anything
+ * is read; destroying the body cancels the download and releases the connection.
  */
-export function limitAnswerSize(response: Response, maxBytes: number): Response {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) {
-    void response.body?.cancel();
+export async function readBoundedBody(
+  body: Readable,
+  declaredLength: string | string[] | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  if (Number(declaredLength ?? 0) > maxBytes) {
+    body.destroy();
     throw new OversizedAnswerError(maxBytes);
   }
-  if (response.body === null) return response;
+  const chunks: Buffer[] = [];
   let received = 0;
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength;
-        if (received > maxBytes) throw new OversizedAnswerError(maxBytes);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  return new Response(counted, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    received += chunk.byteLength;
+    if (received > maxBytes) {
+      body.destroy();
+      throw new OversizedAnswerError(maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
 }
 
 /** The `OversizedAnswerError` that `error` is, or was caused by (the AI SDK wraps it). */

@@ -57,8 +57,8 @@ describe('provider transport (undici agent behind fetch)', () => {
     const declared = await post(transport, `${fake.url}/v1/x`).catch((error: unknown) => error);
     expect(declared).toBeInstanceOf(OversizedAnswerError);
     fake.script({ body: big, headers: { 'transfer-encoding': 'chunked' } });
-    const streamed = await post(transport, `${fake.url}/v1/x`);
-    await expect(streamed.text()).rejects.toBeInstanceOf(OversizedAnswerError);
+    const streamed = await post(transport, `${fake.url}/v1/x`).catch((error: unknown) => error);
+    expect(streamed).toBeInstanceOf(OversizedAnswerError);
   });
 
   it('fails an adapter call with an oversized answer as malformed_response', async () => {

@@ -16,6 +16,8 @@ export interface ResolvedRequest {
   /** Normalized, and redacted when the request asked for it. */
   prepared: PreparedPrompt;
   schema: JsonSchema;
+  /** The schema's identity in the response and validator caches (its canonical JSON's SHA-256). */
+  schemaHash: string;
   /** `default`, the inline schema's title as a slug, or `inline`. */
   schemaName: string;
   /** Undefined when the router chooses (`auto`). */

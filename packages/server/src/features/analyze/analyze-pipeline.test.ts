@@ -2,6 +2,7 @@ import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { describe, expect, it } from 'vitest';
 import { ScriptedGateway, type ScriptedStep } from '../../../test/support/scripted-gateway.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { type AnalyzePipelineInput, runAnalyzePipeline } from './analyze-pipeline.ts';
 import { ValidatorCache } from './validator-cache.ts';
 
@@ -16,10 +17,12 @@ const invalid = { ...valid, intent: 'dance', entities: [{ type: 'language' }] };
 const missingSubject = { intent: 'translate', entities: [], output_format: 'text', original_language: 'en' };
 
 function input(overrides: Partial<AnalyzePipelineInput> = {}): AnalyzePipelineInput {
+  const schema = overrides.schema ?? defaultOutputSchema;
   return {
     prompt: 'Translate Hello World to French',
     language: 'en',
-    schema: defaultOutputSchema,
+    schema,
+    schemaHash: schemaHash(schema),
     schemaName: 'default',
     validation: 'strict',
     maxRepairAttempts: 2,

@@ -13,6 +13,8 @@ export interface AnalyzePipelineInput {
   language?: string;
   /** The resolved schema: the default one, or an inline one that passed the SchemaGuard. */
   schema: JsonSchema;
+  /** The schema's `schemaHash`, computed once per request (once per process for the default schema). */
+  schemaHash: string;
   schemaName: string;
   /** Provider name, `auto` or undefined for the router's choice. */
   provider?: string;
@@ -83,7 +85,8 @@ export async function runAnalyzePipeline(
   deps: AnalyzePipelineDeps,
 ): Promise<AnalyzePipelineResult> {
   // Compiled before the first model call, so a schema Ajv rejects costs nothing.
-  const validator = input.validation === 'off' ? undefined : deps.validators.get(input.schema);
+  const validator =
+    input.validation === 'off' ? undefined : deps.validators.get(input.schema, input.schemaHash);
   const tally: Tally = {
     attempts: 0,
     usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 },

@@ -7,6 +7,7 @@ import {
 import type { JsonSchema, ProviderGateway } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import type { LimitsService } from '../../platform/limits/limits.service.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 import type { RequestLogWriter } from '../../platform/request-log/request-log-writer.ts';
@@ -46,6 +47,8 @@ export class AnalyzeService {
   readonly #options: AnalyzeServiceOptions;
   readonly #screen: InputScreen;
   readonly #generator: AnswerGenerator;
+  /** The default schema's hash, the same for every request that sends no schema. */
+  readonly #defaultSchemaHash = schemaHash(defaultOutputSchema);
 
   constructor(options: AnalyzeServiceOptions) {
     this.#options = options;
@@ -86,10 +89,14 @@ export class AnalyzeService {
   #resolve(body: AnalyzeRequest, prepared: ResolvedRequest['prepared']): ResolvedRequest {
     const inline = body.schema !== undefined;
     const provider = requestedProvider(body);
+    const schema = inline
+      ? this.#options.schemaGuard.check(body.schema)
+      : (defaultOutputSchema as JsonSchema);
     return {
       body,
       prepared,
-      schema: inline ? this.#options.schemaGuard.check(body.schema) : (defaultOutputSchema as JsonSchema),
+      schema,
+      schemaHash: inline ? schemaHash(schema) : this.#defaultSchemaHash,
       schemaName: inline ? schemaNameOf(body.schema) : 'default',
       provider: provider === 'auto' ? undefined : provider,
       validation: body.options?.validation ?? 'strict',
@@ -117,12 +124,12 @@ export class AnalyzeService {
     return tracer?.enabled ? tracer.cacheLookup(lookup) : lookup();
   }
 
-  #cacheKey({ body, prepared, schema, schemaName, provider, validation }: ResolvedRequest) {
+  #cacheKey({ body, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest) {
     const options = body.options ?? {};
     return buildCacheKey({
       prompt: prepared.text,
       lowercase: this.#options.config.cache.lowercasePrompts,
-      schema,
+      schemaHash,
       schemaName,
       provider,
       model: body.model,

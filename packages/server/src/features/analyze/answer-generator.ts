@@ -76,6 +76,7 @@ export class AnswerGenerator {
           prompt: request.prepared.text,
           language,
           schema: request.schema,
+          schemaHash: request.schemaHash,
           schemaName: request.schemaName,
           provider: request.provider,
           model: body.model,

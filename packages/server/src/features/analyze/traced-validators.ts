@@ -11,8 +11,8 @@ export function traceValidators(
   tracer: Tracer,
 ): Pick<ValidatorCache, 'get'> {
   return {
-    get(schema: JsonSchema): CompiledValidator {
-      const validator = validators.get(schema);
+    get(schema: JsonSchema, hash?: string): CompiledValidator {
+      const validator = validators.get(schema, hash);
       return {
         ...validator,
         validate(data: unknown) {

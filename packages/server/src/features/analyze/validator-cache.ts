@@ -100,10 +100,10 @@ export class ValidatorCache {
 
   /**
    * The compiled validator of `schema`. Throws AppError('invalid_schema') when Ajv cannot compile it
-   * (the guard catches most problems earlier, with precise paths; this is the backstop).
+   * (the guard catches most problems earlier, with precise paths; this is the backstop). `hash` is the
+   * schema's `schemaHash` when the caller already has it.
    */
-  get(schema: JsonSchema): CompiledValidator {
-    const hash = schemaHash(schema);
+  get(schema: JsonSchema, hash = schemaHash(schema)): CompiledValidator {
     const cached = this.#entries.get(hash);
     if (cached !== undefined) return cached.validator;
 

@@ -4,7 +4,7 @@ import type { CacheKeyInput } from './cache-key.ts';
 import { buildCacheKey, namespacePatternToKeyPattern } from './cache-key.ts';
 
 const schema = { type: 'object', properties: { total: { type: 'number' } } };
-const base: CacheKeyInput = { prompt: 'Extract the invoice total', schema };
+const base: CacheKeyInput = { prompt: 'Extract the invoice total', schemaHash: schemaHash(schema) };
 const keyOf = (changes: Partial<CacheKeyInput>) => buildCacheKey({ ...base, ...changes }).text;
 
 describe('buildCacheKey', () => {
@@ -52,9 +52,9 @@ describe('buildCacheKey', () => {
 
   it('hashes schemas independently of key order but not of content', () => {
     const reordered = { properties: { total: { type: 'number' } }, type: 'object' };
-    expect(keyOf({ schema: reordered })).toBe(keyOf({}));
+    expect(keyOf({ schemaHash: schemaHash(reordered) })).toBe(keyOf({}));
     const changed = { type: 'object', properties: { total: { type: 'string' } } };
-    expect(keyOf({ schema: changed })).not.toBe(keyOf({}));
+    expect(keyOf({ schemaHash: schemaHash(changed) })).not.toBe(keyOf({}));
   });
 
   it('changes with every answer-changing option', () => {

@@ -1,6 +1,5 @@
-import type { JsonSchema } from '@structured-prompt/gateway';
 import { AppError } from '../../lib/app-error.ts';
-import { canonicalJson, schemaHash, sha256Hex } from '../../lib/canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../../lib/canonical-json.ts';
 
 /** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
 export const CACHE_KEY_ROOT = 'sps:resp:';
@@ -17,8 +16,8 @@ export interface CacheKeyInput {
   prompt: string;
   /** Lower-case the prompt before hashing; off by default because case can change answers. */
   lowercase?: boolean;
-  /** The schema the answer had to satisfy; hashed by its canonical JSON, so key order does not matter. */
-  schema: JsonSchema;
+  /** `schemaHash` of the schema the answer had to satisfy: its canonical JSON's, so key order does not matter. */
+  schemaHash: string;
   /** Namespace for invalidation (`invoice_*`): the schema's name, `default` when absent. */
   schemaName?: string;
   /** Only when the caller pinned them: an `auto` route may answer from any provider. */
@@ -55,7 +54,7 @@ function keyMaterial(input: CacheKeyInput): Record<string, unknown> {
     v: KEY_FORMAT_VERSION,
     prompt: input.lowercase ? input.prompt.toLowerCase() : input.prompt,
     lowercase: input.lowercase === true,
-    schemaHash: schemaHash(input.schema),
+    schemaHash: input.schemaHash,
     provider: input.provider && input.provider !== 'auto' ? input.provider : undefined,
     model: input.model,
     temperature: input.temperature,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { buildCacheKey } from './cache-key.ts';
 import { createResponseCache } from './create-response-cache.ts';
 
@@ -16,7 +17,7 @@ describe('createResponseCache', () => {
     const cache = createResponseCache({ cache: cacheConfig, redis: { commandTimeoutMs: 500 } });
     expect(cache.healthCheck).toBeUndefined();
     expect(await cache.ready(100)).toBe(true);
-    const key = buildCacheKey({ prompt: 'hi', schema: { type: 'string' } });
+    const key = buildCacheKey({ prompt: 'hi', schemaHash: schemaHash({ type: 'string' }) });
     const compute = async () => ({ value: 'x', usage: { totalTokens: 1, costUsd: 0 } });
     await cache.service.getOrCompute(key, compute);
     expect((await cache.service.getOrCompute(key, compute)).cached).toBe(true);
@@ -30,7 +31,7 @@ describe('createResponseCache', () => {
       redis: { commandTimeoutMs: 500 },
     });
     let calls = 0;
-    const key = buildCacheKey({ prompt: 'hi', schema: { type: 'string' } });
+    const key = buildCacheKey({ prompt: 'hi', schemaHash: schemaHash({ type: 'string' }) });
     const compute = async () => ({ value: ++calls, usage: { totalTokens: 1, costUsd: 0 } });
     await cache.service.getOrCompute(key, compute);
     await cache.service.getOrCompute(key, compute);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { MemoryCacheStore } from '../../platform/cache-store/memory-cache-store.ts';
 import { TieredCache } from '../../platform/cache-store/tiered-cache.ts';
 import type { CacheKeyInput } from './cache-key.ts';
@@ -13,7 +14,7 @@ function createService(enabled = true) {
 }
 
 const invoiceSchema = { type: 'object', properties: { total: { type: 'number' } } };
-const input: CacheKeyInput = { prompt: 'Total of invoice 42', schema: invoiceSchema };
+const input: CacheKeyInput = { prompt: 'Total of invoice 42', schemaHash: schemaHash(invoiceSchema) };
 const invoiceKey = buildCacheKey({ ...input, schemaName: 'invoice_v1' });
 
 /** A stand-in for the provider pipeline that counts its calls. */
@@ -53,7 +54,7 @@ describe('ResponseCacheService', () => {
     const { state, compute } = counter();
     await service.getOrCompute(buildCacheKey(input), compute);
     await service.getOrCompute(
-      buildCacheKey({ ...input, schema: { ...invoiceSchema, required: ['total'] } }),
+      buildCacheKey({ ...input, schemaHash: schemaHash({ ...invoiceSchema, required: ['total'] }) }),
       compute,
     );
     await service.getOrCompute(buildCacheKey({ ...input, temperature: 0.9 }), compute);

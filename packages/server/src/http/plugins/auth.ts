@@ -85,7 +85,7 @@ class Authenticator {
     const key = await this.#verifiedKey(request);
     const isAdmin = this.#checkScope(request, key, level);
     await this.#countHourly(request, reply, key);
-    this.#admit(request, reply, key, isAdmin);
+    this.#admit(request, key, isAdmin);
   }
 
   /** The metrics route's own token, when one is configured; API keys are not accepted there. */
@@ -190,12 +190,9 @@ class Authenticator {
     });
   }
 
-  /** The request's auth context, its log lines naming the key, and the key's last use recorded. */
-  #admit(request: FastifyRequest, reply: FastifyReply, key: ApiKeyRecord, isAdmin: boolean): void {
+  /** The request's auth context (the access log names its key), and the key's last use recorded. */
+  #admit(request: FastifyRequest, key: ApiKeyRecord, isAdmin: boolean): void {
     request.auth = { key, isAdmin };
-    // Every later log line of this request names the key (its id, never its secret) and the route.
-    request.log = request.log.child({ api_key_id: key.id, route: request.routeOptions.url });
-    reply.log = request.log;
     if (this.#recentlyTouched.has(key.id)) return;
     this.#recentlyTouched.set(key.id, true);
     this.#options.keys

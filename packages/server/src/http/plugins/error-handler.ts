@@ -93,7 +93,10 @@ export const errorHandlerPlugin = fp(
       const known = toAppError(error) ?? fromFastifyError(error);
       if (known) {
         const level = known.status >= 500 ? 'error' : 'info';
-        request.log[level]({ err: error, code: known.code, context: known.context }, 'request failed');
+        request.log[level](
+          { err: error, code: known.code, context: known.context, api_key_id: request.auth?.key.id },
+          'request failed',
+        );
         return sendProblem(
           reply,
           buildProblem(request, known.code, known.message, {
@@ -104,7 +107,7 @@ export const errorHandlerPlugin = fp(
         );
       }
       // Anything else is a bug: log everything, answer nothing about it.
-      request.log.error({ err: error }, 'unhandled error');
+      request.log.error({ err: error, api_key_id: request.auth?.key.id }, 'unhandled error');
       return sendProblem(
         reply,
         buildProblem(

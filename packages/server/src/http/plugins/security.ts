@@ -1,8 +1,7 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { HelmetOptions } from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 
 export interface SecurityOptions {
   corsOrigins: readonly string[];
@@ -34,7 +33,7 @@ export const apiPolicy = {
 
 /**
  * The HTML documentation pages (Swagger UI, ReDoc) and their assets: helmet's full set, with a CSP
- * that lets them run. Route options are merged over `apiPolicy`, so every header is named here.
+ * that lets them run.
  */
 export const documentPagePolicy = {
   contentSecurityPolicy: {
@@ -79,21 +78,29 @@ export function isDocumentUrl(url: string): boolean {
   );
 }
 
-/** Security headers on every answer, and CORS only for the origins an operator listed. */
+/** Whether the request is for the documentation, by the matched route or, for a 404, its path. */
+function isDocumentRequest(request: FastifyRequest): boolean {
+  return isDocumentUrl(request.routeOptions.url ?? request.url);
+}
+
+/**
+ * Security headers on every answer, and CORS only for the origins an operator listed. Each helmet
+ * policy becomes its middleware once, at start-up; a request only runs the one that applies (ADR 0030).
+ */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, options) => {
-    // Runs before helmet's own onRoute hook (added by the registration below), which reads the option.
-    app.addHook('onRoute', (route) => {
-      if (route.helmet === undefined && isDocumentUrl(route.url)) route.helmet = documentPagePolicy;
+    const apiHeaders = helmet(apiPolicy);
+    const documentHeaders = helmet(documentPagePolicy);
+    app.addHook('onRequest', (request, reply, done) => {
+      const headers = isDocumentRequest(request) ? documentHeaders : apiHeaders;
+      headers(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
     });
-    await app.register(helmet, { global: true, ...apiPolicy });
 
     // RFC 6797 §7.2: HSTS only over TLS, a TLS socket or a trusted proxy's X-Forwarded-Proto (which
     // Fastify reads into `request.protocol` only from a proxy `TRUST_PROXY` trusts).
     app.addHook('onRequest', async (request, reply) => {
       if (request.protocol === 'https') reply.header('strict-transport-security', hstsValue);
     });
-
     if (options.corsOrigins.length > 0) {
       await app.register(cors, {
         origin: [...options.corsOrigins],

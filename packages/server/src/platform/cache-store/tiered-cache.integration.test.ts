@@ -10,6 +10,7 @@ import {
 import { buildCacheKey } from '../../features/cache/cache-key.ts';
 import { createResponseCache } from '../../features/cache/create-response-cache.ts';
 import { ResponseCacheService } from '../../features/cache/response-cache.service.ts';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { createCacheHealthCheck } from './cache-health-check.ts';
 import { MemoryCacheStore } from './memory-cache-store.ts';
 import { RedisCacheStore } from './redis-cache-store.ts';
@@ -74,7 +75,7 @@ describe('TieredCache with its own Redis that goes down and comes back', () => {
       calls += 1;
       return { value: { ok: true }, usage: { totalTokens: 3, costUsd: 0 } };
     };
-    const key = buildCacheKey({ prompt: 'during outage', schema: { type: 'string' } });
+    const key = buildCacheKey({ prompt: 'during outage', schemaHash: schemaHash({ type: 'string' }) });
     await service.getOrCompute(key, compute);
     expect(await service.getOrCompute(key, compute)).toMatchObject({ cached: true, level: 'l1' });
     expect(calls).toBe(1);
@@ -160,7 +161,7 @@ describe.skipIf(!sharedAvailable)('TieredCache replicas sharing one Redis', () =
     const services = replicas.map(
       ({ tiered }) => new ResponseCacheService({ cache: tiered, enabled: true, defaultTtlSeconds: 60 }),
     );
-    const key = buildCacheKey({ prompt: 'shared stats', schema: { type: 'string' } });
+    const key = buildCacheKey({ prompt: 'shared stats', schemaHash: schemaHash({ type: 'string' }) });
     const compute = async () => ({ value: 1, usage: { totalTokens: 50, costUsd: 0.002 } });
     for (const service of services) {
       await service.getOrCompute(key, compute);

@@ -127,15 +127,18 @@ export class Tracer {
     return span ? wrap(span) : noopSpan;
   }
 
-  /** Runs `fn` inside a span that is active for everything it awaits; errors are recorded and rethrown. */
-  async withSpan<T>(
-    name: string,
-    attributes: Attributes,
-    fn: (span: SpanHandle) => T | Promise<T>,
-  ): Promise<T> {
+  /**
+   * Runs `fn` inside a span that is active for everything it awaits; errors are recorded and rethrown.
+   * With tracing off it is a plain call: no span, no extra promise.
+   */
+  withSpan<T>(name: string, attributes: Attributes, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {
     const span = this.#start(name, attributes);
-    const api = this.#api;
-    if (!span || !api) return fn(noopSpan);
+    if (!span) return Promise.resolve(fn(noopSpan));
+    return this.#runInSpan(span, fn);
+  }
+
+  async #runInSpan<T>(span: Span, fn: (span: SpanHandle) => T | Promise<T>): Promise<T> {
+    const api = this.#api!;
     const handle = wrap(span);
     const parent = this.#active.getStore();
     const active: ActiveTrace = {
