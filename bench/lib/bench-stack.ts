@@ -11,7 +11,7 @@ const repoNode = join(repoRoot, 'node_modules', '.bin', 'node');
 export const nodeBinary = existsSync(repoNode) ? repoNode : process.execPath;
 
 export const providerName = 'openai-compatible';
-export const fakeModel = 'bench-model';
+const fakeModel = 'bench-model';
 
 export interface FakeProvider {
   child: BenchChild;

@@ -11,7 +11,7 @@ import { cacheMissScenario, directProviderScenario, type LoadRow, type Timing } 
  */
 
 /** One window of a pair: its percentiles and the host's steal. */
-export interface PairWindow {
+interface PairWindow {
   p50Ms: number;
   p99Ms: number;
   stealShare?: number;

@@ -107,7 +107,7 @@ export function formatOverhead(added: AddedLatency): string {
 }
 
 /** Above this share of stolen CPU time a window's figures say more about the host than the code. */
-export const stealWarningShare = 0.02;
+const stealWarningShare = 0.02;
 
 /** One line per window in which the hypervisor took a noticeable share of the machine's CPU. */
 export function stealWarnings(rows: LoadRow[], pairedSlow?: PairedLatency): string[] {

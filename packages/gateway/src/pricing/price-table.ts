@@ -83,7 +83,7 @@ export class PriceTable {
 }
 
 /** Micro-dollar precision: enough for per-request costs, free of float noise in logs and sums. */
-export function roundUsd(value: number): number {
+function roundUsd(value: number): number {
   return Math.round(value * 1e8) / 1e8;
 }
 

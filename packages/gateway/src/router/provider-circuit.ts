@@ -4,7 +4,7 @@ import { ProviderError } from '../spec/provider-error.ts';
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 
 /** Failures that say something about the provider, not about the request or the caller. */
-export function countsAgainstProvider(error: unknown): boolean {
+function countsAgainstProvider(error: unknown): boolean {
   return (
     error instanceof ProviderError &&
     [

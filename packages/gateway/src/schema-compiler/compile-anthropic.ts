@@ -3,7 +3,7 @@ import type { CompiledSchema } from './compiled-schema.ts';
 import { isSchemaNode, type SchemaNode, typesOf } from './schema-walk.ts';
 
 /** Property that carries a non-object answer, because a tool's input must be an object. */
-export const wrapperProperty = 'value';
+const wrapperProperty = 'value';
 
 /**
  * Compiles for Anthropic forced tool use: the schema becomes the input schema of the one tool the

@@ -205,7 +205,7 @@ function closeObject(schema: SchemaNode, out: SchemaNode, path: string, context:
 }
 
 /** Optional → required + nullable; the adapter removes the nulls again before validation. */
-export function nullable(schema: SchemaNode): SchemaNode {
+function nullable(schema: SchemaNode): SchemaNode {
   if (schema.$ref !== undefined || schema.type === undefined) {
     if (Array.isArray(schema.anyOf)) {
       const branches = schema.anyOf as SchemaNode[];

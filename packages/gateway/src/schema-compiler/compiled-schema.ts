@@ -10,7 +10,7 @@ export type SchemaTarget = 'openai' | 'anthropic' | 'gemini' | 'local';
  * - `response-schema`: Gemini `responseSchema` (an OpenAPI subset).
  * - `grammar`: llama.cpp JSON-schema grammar with lengths and sizes capped.
  */
-export type CompileMode = 'strict-json-schema' | 'json-mode' | 'tool' | 'response-schema' | 'grammar';
+type CompileMode = 'strict-json-schema' | 'json-mode' | 'tool' | 'response-schema' | 'grammar';
 
 export interface CompiledSchema {
   target: SchemaTarget;

@@ -5,11 +5,8 @@ import { compileForLocal, type GrammarCaps } from './compile-local.ts';
 import { compileForOpenAi } from './compile-openai.ts';
 import type { CompiledSchema, SchemaTarget } from './compiled-schema.ts';
 
-export { compileForAnthropic, wrapperProperty } from './compile-anthropic.ts';
-export { compileForGemini } from './compile-gemini.ts';
 export { compileForLocal, defaultGrammarCaps, type GrammarCaps } from './compile-local.ts';
-export { compileForOpenAi } from './compile-openai.ts';
-export type { CompiledSchema, CompileMode, SchemaTarget } from './compiled-schema.ts';
+export type { CompiledSchema, SchemaTarget } from './compiled-schema.ts';
 export { stripNullOptionals } from './strip-null-optionals.ts';
 
 /** One canonical schema, compiled for the target about to be called. */

@@ -12,15 +12,6 @@ export function childPath(path: string, ...segments: Array<string | number>): st
   return `${path}/${segments.map((segment) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
-/** Definitions of the root, whichever of draft-07 `definitions` or 2020-12 `$defs` it uses. */
-export function rootDefinitions(root: JsonSchema): Record<string, JsonSchema> {
-  if (!isSchemaNode(root)) return {};
-  return {
-    ...((isSchemaNode(root.definitions) ? root.definitions : {}) as Record<string, JsonSchema>),
-    ...((isSchemaNode(root.$defs) ? root.$defs : {}) as Record<string, JsonSchema>),
-  };
-}
-
 /**
  * Resolves a local `$ref` (`#`, `#/$defs/x`, `#/definitions/x` or any JSON pointer into the root).
  * Remote references are never fetched: a gateway must not make network calls on behalf of a schema.

@@ -27,7 +27,7 @@ export interface LanguageDetection {
   candidate?: string;
 }
 
-export const undetermined = 'und';
+const undetermined = 'und';
 const minimumConfidence = 0.3;
 const fullLengthLetters = 20;
 // tinyld's scores are small numbers whose gaps only mean something relative to the best score. On our

@@ -12,7 +12,7 @@
 import { isIP } from 'node:net';
 import { isPlausibleSsn, passesIbanCheck, passesLuhn } from './pii-checksums.ts';
 
-export type PiiType = 'email' | 'card' | 'iban' | 'national_id' | 'ip' | 'phone';
+type PiiType = 'email' | 'card' | 'iban' | 'national_id' | 'ip' | 'phone';
 
 export interface PiiFinding {
   type: PiiType;

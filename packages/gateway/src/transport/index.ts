@@ -1,3 +1,3 @@
-export { defaultMaxAnswerBytes, OversizedAnswerError, oversizedAnswerIn } from './answer-size-limit.ts';
+export { oversizedAnswerIn } from './answer-size-limit.ts';
 export { createProviderTransport, type FetchFunction, type ProviderTransport } from './provider-transport.ts';
 export type { TransportOptions } from './transport-options.ts';

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { problemContentType } from './plugins/error-handler.ts';
 
 /** Shared schema ids, registered once with `app.addSchema` and shown under components in OpenAPI. */
-export const problemRef = Type.Ref('Problem');
+const problemRef = Type.Ref('Problem');
 
 const descriptions: Record<number, string> = {
   400: 'The request is malformed or fails validation; `errors[]` names each offending field.',

@@ -5,7 +5,7 @@ import type { Config } from '../config/index.ts';
  * Paths pino censors in every log line. Keys and provider secrets must never reach the logs, even at
  * debug level, and even when someone logs a whole config or header object.
  */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
@@ -25,8 +25,6 @@ export const redactedPaths = [
   'config.database.url',
   'config.redis.url',
 ];
-
-export type AppLogger = Logger;
 
 export function createLogger(
   config: Pick<Config, 'log' | 'telemetry'>,

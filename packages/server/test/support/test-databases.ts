@@ -18,7 +18,7 @@ import { migrateToLatest } from '../../src/platform/storage/migrator.ts';
  * PostgreSQL schema of its own per fixture (so concurrent runs never see each other's rows). The URL
  * defaults to the local test server and is overridden by TEST_DATABASE_URL.
  */
-export const postgresTestUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresTestUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const inCi = process.env.CI === 'true';
 
 async function probePostgres(): Promise<string | undefined> {

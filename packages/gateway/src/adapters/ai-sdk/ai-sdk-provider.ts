@@ -17,12 +17,12 @@ import { mapFinishReason, mapUsage, toPrompt, withSchemaInstructions } from './c
 import { toProviderError } from './map-api-error.ts';
 
 /** Call options a dialect adds: response format, tools, provider options. */
-export type DialectCallOptions = Pick<
+type DialectCallOptions = Pick<
   LanguageModelV3CallOptions,
   'responseFormat' | 'tools' | 'toolChoice' | 'providerOptions'
 >;
 
-export interface DialectAnswer {
+interface DialectAnswer {
   text: string;
   finishReason?: FinishReason;
   tokenProbability?: number;

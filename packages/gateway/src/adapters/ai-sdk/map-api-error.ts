@@ -4,7 +4,7 @@ import { oversizedAnswerIn } from '../../transport/index.ts';
 import { parseErrorBody, parseRetryAfter, redactSecrets } from './parse-error-body.ts';
 
 /** HTTP status → what the router should do about it. */
-export function kindOfStatus(status: number): ProviderFailureKind {
+function kindOfStatus(status: number): ProviderFailureKind {
   if (status === 401 || status === 403) return 'authentication';
   if (status === 408) return 'timeout';
   if (status === 429) return 'rate_limited';

@@ -44,13 +44,13 @@ export interface HeuristicProviderOptions {
   confidenceCap?: number;
 }
 
-export const heuristicModel = 'heuristic-v1';
-export const defaultHeuristicConfidenceCap = 0.6;
+const heuristicModel = 'heuristic-v1';
+const defaultHeuristicConfidenceCap = 0.6;
 const minimumCustomCap = 0.1;
 const defaultSchemaText = JSON.stringify(defaultOutputSchema);
 
 /** Rough token estimate used across the service for offline answers: four characters a token. */
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 

@@ -35,7 +35,7 @@ export interface LlamaContext {
   dispose(): Promise<void>;
 }
 
-export interface LlamaSequence {
+interface LlamaSequence {
   tokenMeter: { usedInputTokens: number; usedOutputTokens: number };
   dispose(): void;
 }
@@ -47,7 +47,7 @@ export type ChatHistoryItem =
   | { type: 'user'; text: string }
   | { type: 'model'; response: string[] };
 
-export interface LlamaChatSession {
+interface LlamaChatSession {
   setChatHistory(history: ChatHistoryItem[]): void;
   promptWithMeta(
     prompt: string,

@@ -43,7 +43,7 @@ export function openAiDialect(options: {
 }
 
 /** Mean of exp(logprob) over the answer's tokens, as OpenAI reports them with `logprobs: true`. */
-export function meanTokenProbability(logprobs: unknown): number | undefined {
+function meanTokenProbability(logprobs: unknown): number | undefined {
   if (!Array.isArray(logprobs) || logprobs.length === 0) return undefined;
   let sum = 0;
   let count = 0;

@@ -9,7 +9,7 @@ import { isPlainObject } from './schema-walk.ts';
  *
  *   confidence = min(cap, base(status) × 0.85^(attempts − 1) × repair × (0.85 + 0.15 × completeness) × probability)
  */
-export const confidenceWeights = {
+const confidenceWeights = {
   base: { passed: 1, passed_relaxed: 0.6, skipped: 0.7, failed: 0.3 } satisfies Record<
     ValidationStatus,
     number

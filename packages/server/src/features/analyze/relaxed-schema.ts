@@ -7,7 +7,7 @@ import { isPlainObject, subschemasOf } from './schema-walk.ts';
  * expect. Everything else (wrong type, out of range, bad format, enum) stays an error, because data
  * of the wrong shape is worse than data with a gap.
  */
-export const relaxableKeywords: ReadonlySet<string> = new Set([
+const relaxableKeywords: ReadonlySet<string> = new Set([
   'required',
   'dependentRequired',
   'dependencies',

@@ -10,7 +10,7 @@
  * never terminates. `structural`: applies to a part of the instance (a property, an item), which is
  * what makes recursive schemas well-founded. `definition`: not applied by itself ($defs).
  */
-export type SubschemaRole = 'in-place' | 'structural' | 'definition';
+type SubschemaRole = 'in-place' | 'structural' | 'definition';
 
 export interface SubschemaEntry {
   /** Path segments from the parent schema, e.g. ['properties', 'name'] or ['allOf', '0']. */
@@ -90,15 +90,15 @@ export function subschemasOf(schema: Record<string, unknown>): SubschemaEntry[] 
 }
 
 /** Whether a keyword holds a map of named subschemas (so the next path segment is a name, not a keyword). */
-export function isMapKeyword(keyword: string): boolean {
+function isMapKeyword(keyword: string): boolean {
   return Object.hasOwn(mapKeywords, keyword);
 }
 
-export function isArrayKeyword(keyword: string): boolean {
+function isArrayKeyword(keyword: string): boolean {
   return Object.hasOwn(arrayKeywords, keyword);
 }
 
-export function isSingleKeyword(keyword: string): boolean {
+function isSingleKeyword(keyword: string): boolean {
   return singleKeywords.has(keyword);
 }
 

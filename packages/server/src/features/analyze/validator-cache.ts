@@ -144,7 +144,7 @@ export class ValidatorCache {
  * Ajv errors as FieldErrors. A missing or unexpected property is reported at the property's own path
  * (`/address/city`), not its parent's, because that is how a model (and a person) finds it.
  */
-export function toFieldErrors(errors: readonly ErrorObject[], maxErrors = 50): FieldError[] {
+function toFieldErrors(errors: readonly ErrorObject[], maxErrors = 50): FieldError[] {
   const result: FieldError[] = [];
   const seen = new Set<string>();
   for (const error of errors) {

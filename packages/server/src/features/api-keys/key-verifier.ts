@@ -3,7 +3,7 @@ import type { KeyInvalidationBus } from '../../platform/key-bus/key-invalidation
 import { extractKey, hashApiKey, isWellFormedKey } from './api-key-secret.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository.ts';
 
-export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
+type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
 
 export type Verification =
   | { ok: true; key: ApiKeyRecord; hash: string }

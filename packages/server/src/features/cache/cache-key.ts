@@ -2,7 +2,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.ts';
 
 /** Every response key starts with this; the rest is `<namespace>:<sha256 hex>`. */
-export const CACHE_KEY_ROOT = 'sps:resp:';
+const CACHE_KEY_ROOT = 'sps:resp:';
 
 /**
  * Part of the hashed material, bumped whenever that material or the stored entry changes, so entries
@@ -43,7 +43,7 @@ export interface CacheKey {
  * Namespaces end up inside keys and glob patterns: keep them to a safe alphabet (no `:`, which
  * separates key parts, and no glob characters).
  */
-export function toNamespace(schemaName: string | undefined): string {
+function toNamespace(schemaName: string | undefined): string {
   const cleaned = (schemaName ?? '').replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 100);
   return cleaned === '' ? 'default' : cleaned;
 }

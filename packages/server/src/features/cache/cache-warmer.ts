@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 /** What running one warm item tells the warmer: whether it was already cached. */
-export interface WarmItemOutcome {
+interface WarmItemOutcome {
   cached: boolean;
 }
 

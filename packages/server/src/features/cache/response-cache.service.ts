@@ -9,7 +9,7 @@ import { CacheWarmer } from './cache-warmer.ts';
 import { RequestCoalescer } from './request-coalescer.ts';
 
 /** What an answer cost; served again from cache, this is what was saved. */
-export interface CacheUsage {
+interface CacheUsage {
   totalTokens: number;
   costUsd: number;
 }

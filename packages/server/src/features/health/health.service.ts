@@ -3,7 +3,7 @@ import type { Lifecycle } from '../../lifecycle.ts';
 import type { HealthCheck } from '../../platform/health-check.ts';
 
 /** Dependencies every report lists, so a missing one reads `not_configured` instead of vanishing. */
-export const reportedDependencies = ['database', 'cache', 'queue'] as const;
+const reportedDependencies = ['database', 'cache', 'queue'] as const;
 
 export interface HealthServiceOptions {
   checks: readonly HealthCheck[];

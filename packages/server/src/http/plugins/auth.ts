@@ -11,7 +11,7 @@ import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 
 /** Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter. */
-export type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
+type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
 
 export interface AuthContext {
   key: ApiKeyRecord;
@@ -43,7 +43,7 @@ const genericDetail = 'A valid API key is required (X-API-Key header or Authoriz
 const wwwAuthenticate = 'Bearer realm="structured-prompt"';
 const hourSeconds = 3600;
 
-export function authLevelOf(request: FastifyRequest): AuthLevel {
+function authLevelOf(request: FastifyRequest): AuthLevel {
   const url = request.routeOptions.url;
   if (url === undefined) return 'public'; // no route matched: the 404 handler answers
   const configured = request.routeOptions.config.auth;

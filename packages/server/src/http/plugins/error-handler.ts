@@ -12,7 +12,7 @@ import { AppError, toAppError } from '../../lib/app-error.ts';
 export const problemContentType = 'application/problem+json';
 
 /** Builds the RFC 9457 document for an error code; `detail` must already be safe to show. */
-export function buildProblem(
+function buildProblem(
   request: FastifyRequest,
   code: ErrorCode,
   detail: string,
@@ -33,7 +33,7 @@ export function buildProblem(
   return problem;
 }
 
-export function sendProblem(
+function sendProblem(
   reply: FastifyReply,
   problem: Problem,
   headers: Record<string, string> = {},

@@ -14,7 +14,7 @@ export interface HttpMetricsPluginOptions {
 }
 
 /** Route label of requests no route matched: raw URLs would make one series per scanner probe. */
-export const unmatchedRoute = 'unmatched';
+const unmatchedRoute = 'unmatched';
 
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

@@ -12,7 +12,7 @@ export interface SecurityOptions {
  * opened in a tab, no referrer. The rest of helmet's set only means something to a rendered document
  * (ADR 0011). HSTS is left to `hstsOverTls`.
  */
-export const apiPolicy = {
+const apiPolicy = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
@@ -35,7 +35,7 @@ export const apiPolicy = {
  * The HTML documentation pages (Swagger UI, ReDoc) and their assets: helmet's full set, with a CSP
  * that lets them run.
  */
-export const documentPagePolicy = {
+const documentPagePolicy = {
   contentSecurityPolicy: {
     directives: {
       // Scripts from this origin only; both UIs need inline styles and ReDoc runs a worker from a blob.

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 
 /** Money is counted in micro-dollars: integers, so concurrent increments never round. */
-export const microsPerUsd = 1_000_000;
+const microsPerUsd = 1_000_000;
 export const toMicros = (usd: number): number => Math.ceil(usd * microsPerUsd);
 export const toUsd = (micros: number): number => micros / microsPerUsd;
 
-export interface Reservation {
+interface Reservation {
   allowed: boolean;
   /** Spend in the period after this reservation (or as it stands, when refused). */
   spentMicros: number;

@@ -6,17 +6,16 @@ import type { ColumnType } from 'kysely';
  */
 
 /** Read: Date (pg) or ISO text (SQLite). Written as Date. */
-export type Timestamp = ColumnType<Date | string, Date, Date>;
-export type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
+type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
 /** Timestamp with a database default. */
-export type CreatedAt = ColumnType<Date | string, Date | undefined, Date>;
+type CreatedAt = ColumnType<Date | string, Date | undefined, Date>;
 /** JSON is always written and read as text (the pg pool leaves json unparsed). */
-export type Json = ColumnType<string, string, string>;
-export type NullableJson = ColumnType<string | null, string | null | undefined, string | null>;
-export type JsonWithDefault = ColumnType<string, string | undefined, string>;
-export type Bool = ColumnType<boolean | number, boolean | undefined, boolean>;
-export type Num = ColumnType<number | string, number | undefined, number>;
-export type NullableNum = ColumnType<number | string | null, number | null | undefined, number | null>;
+type Json = ColumnType<string, string, string>;
+type NullableJson = ColumnType<string | null, string | null | undefined, string | null>;
+type JsonWithDefault = ColumnType<string, string | undefined, string>;
+type Bool = ColumnType<boolean | number, boolean | undefined, boolean>;
+type Num = ColumnType<number | string, number | undefined, number>;
+type NullableNum = ColumnType<number | string | null, number | null | undefined, number | null>;
 
 export interface ApiKeysTable {
   id: string;
@@ -61,7 +60,7 @@ export interface RequestLogsTable {
   created_at: CreatedAt;
 }
 
-export interface SchemasTable {
+interface SchemasTable {
   id: string;
   name: string;
   description: string | null;
@@ -73,7 +72,7 @@ export interface SchemasTable {
   deleted_at: NullableTimestamp;
 }
 
-export interface SchemaVersionsTable {
+interface SchemaVersionsTable {
   id: string;
   schema_id: string;
   version: Num;
@@ -83,7 +82,7 @@ export interface SchemaVersionsTable {
   created_at: CreatedAt;
 }
 
-export interface PromptTemplatesTable {
+interface PromptTemplatesTable {
   id: string;
   name: string;
   version: Num;
@@ -100,7 +99,7 @@ export interface PromptTemplatesTable {
   deleted_at: NullableTimestamp;
 }
 
-export interface JobsTable {
+interface JobsTable {
   id: string;
   api_key_id: string | null;
   job_type: string;
@@ -122,7 +121,7 @@ export interface JobsTable {
   expires_at: NullableTimestamp;
 }
 
-export interface WebhookDeliveriesTable {
+interface WebhookDeliveriesTable {
   id: string;
   job_id: string;
   url: string;

@@ -1,5 +1,5 @@
 import { loadOnFirstUse } from '@structured-prompt/gateway';
-import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type Expression, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 
@@ -130,14 +130,6 @@ export function fromJsonText<T = unknown>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-/** `FOR UPDATE SKIP LOCKED` where it exists; SQLite serialises writers, so plain selects are safe. */
-export function forUpdateSkipLocked<DB, TB extends keyof DB, O>(
-  dialect: DialectName,
-  query: SelectQueryBuilder<DB, TB, O>,
-): SelectQueryBuilder<DB, TB, O> {
-  return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
-}
-
 /** Case-insensitive "contains" match: `ILIKE` on PostgreSQL, `LIKE` (ASCII case-insensitive) on SQLite. */
 export function containsText(dialect: DialectName, column: Expression<unknown>, needle: string) {
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -180,9 +172,4 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** PostgreSQL rejects a malformed uuid with an error; callers treat it as "no such row" instead. */
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
-}
-
-/** For optional uuid columns fed from outside (e.g. `created_by`): anything but a uuid is stored as null. */
-export function uuidOrNull(value: string | null | undefined): string | null {
-  return value && isUuid(value) ? value : null;
 }

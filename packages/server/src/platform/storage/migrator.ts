@@ -2,7 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import type { Database } from './database.ts';
 import { migrations as builtInMigrations } from './migrations/index.ts';
 
-export const migrationTable = 'kysely_migration';
+const migrationTable = 'kysely_migration';
 
 /** The database was migrated by a newer release than this code; running on would corrupt it. */
 export class DatabaseNewerThanCodeError extends Error {
@@ -18,7 +18,7 @@ export class DatabaseNewerThanCodeError extends Error {
   }
 }
 
-export class MigrationFailedError extends Error {
+class MigrationFailedError extends Error {
   readonly migration: string | undefined;
   constructor(migration: string | undefined, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);

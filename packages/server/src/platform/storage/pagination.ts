@@ -20,8 +20,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const defaultPageLimit = 50;
-export const maxPageLimit = 200;
+const defaultPageLimit = 50;
+const maxPageLimit = 200;
 
 export interface CursorPosition {
   at: Date;
@@ -65,7 +65,7 @@ export function decodeCursor(cursor: string): CursorPosition {
  * Orders newest first, applies the cursor and fetches one row more than the page, so `toPage` can tell
  * whether another page exists without a count query.
  */
-export function paginate<DB, TB extends keyof DB, O>(
+function paginate<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   columns: { at: string; id: string },
   request: PageRequest,

@@ -8,7 +8,7 @@
 import { detectLanguage, type LanguageSource, type PiiFinding, scanPii } from '@structured-prompt/gateway';
 import { normalizePrompt } from './normalize-prompt.ts';
 
-export type PiiMode = 'off' | 'detect' | 'redact';
+type PiiMode = 'off' | 'detect' | 'redact';
 
 export interface PreprocessOptions {
   /** `auto` to detect, or an ISO 639-1 code (a region such as `pt-BR` is dropped). */
@@ -67,7 +67,7 @@ export function preparePrompt(prompt: string, options: Pick<PreprocessOptions, '
   };
 }
 
-export const detectionSampleChars = 512;
+const detectionSampleChars = 512;
 
 /** Detects (or takes the forced) language of a prepared prompt, with a warning for a bad forced code. */
 export function detectPromptLanguage(
