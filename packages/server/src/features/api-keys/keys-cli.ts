@@ -6,6 +6,7 @@ import { createDatabase } from '../../platform/storage/database.ts';
 import { migrateToLatest } from '../../platform/storage/migrator.ts';
 import { AuditService } from '../audit-logs/audit.service.ts';
 import { AuditLogsRepository } from '../audit-logs/audit-logs.repository.ts';
+import { ApiKeyUsageRepository } from './api-key-usage.repository.ts';
 import { ApiKeysRepository } from './api-keys.repository.ts';
 import { ApiKeysService, toApiKeyResponse } from './api-keys.service.ts';
 
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
     const audit = new AuditService(new AuditLogsRepository(database), logger);
     const service = new ApiKeysService({
       repository: new ApiKeysRepository(database),
+      usage: new ApiKeyUsageRepository(database),
       audit,
       bus: createLocalInvalidationBus(),
       defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
