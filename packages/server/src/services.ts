@@ -7,6 +7,7 @@ import type { AnalyzeObserver } from './features/analyze/analyze-observer.ts';
 import { SchemaGuard } from './features/analyze/schema-guard.ts';
 import { traceValidators } from './features/analyze/traced-validators.ts';
 import { ValidatorCache } from './features/analyze/validator-cache.ts';
+import { ApiKeyUsageRepository } from './features/api-keys/api-key-usage.repository.ts';
 import { ApiKeysRepository } from './features/api-keys/api-keys.repository.ts';
 import { ApiKeysService } from './features/api-keys/api-keys.service.ts';
 import { KeyVerifier } from './features/api-keys/key-verifier.ts';
@@ -69,6 +70,7 @@ export function buildServices(
   hooks: ServiceHooks = {},
 ): Services {
   const apiKeysRepository = new ApiKeysRepository(infra.database);
+  const apiKeyUsage = new ApiKeyUsageRepository(infra.database);
   const audit = new AuditService(new AuditLogsRepository(infra.database), logger);
   const verifier = new KeyVerifier({
     repository: apiKeysRepository,
@@ -79,10 +81,11 @@ export function buildServices(
     store: infra.rateLimits,
     ledger: infra.budgets,
     auth: config.auth,
-    monthSpendUsd: async (keyId) => (await apiKeysRepository.usage(keyId)).costThisMonthUsd,
+    monthSpendUsd: async (keyId) => (await apiKeyUsage.forKey(keyId)).costThisMonthUsd,
   });
   const apiKeys = new ApiKeysService({
     repository: apiKeysRepository,
+    usage: apiKeyUsage,
     audit,
     bus: infra.keyBus,
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,

@@ -38,88 +38,107 @@ interface Edge {
  * not local are ignored here.
  */
 export function findRecursiveRefs(root: JsonSchema): RefProblem[] {
-  const nodes = new Map<string, SchemaNode>();
-  const anchors = new Map<string, string>();
-  const problems: RefProblem[] = [];
+  const index = new SchemaIndex();
+  index.register(root, '', '');
+  const { edges, unresolved } = collectEdges(index);
+  return [...unresolved, ...findInPlaceCycles(edges)];
+}
 
-  const register = (schema: unknown, pointer: string, parentResource: string): void => {
-    if (nodes.has(pointer)) return;
-    let resource = parentResource;
-    if (isPlainObject(schema)) {
-      const id = schema.$id ?? schema.id;
-      if (typeof id === 'string') {
-        // draft-07 `$id: "#name"` is an anchor; anything else starts an embedded resource.
-        if (id.startsWith('#')) anchors.set(`${resource}#${id.slice(1)}`, pointer);
-        else if (pointer !== '') resource = pointer;
-      }
-      for (const keyword of ['$anchor', '$dynamicAnchor']) {
-        const name = schema[keyword];
-        if (typeof name === 'string') anchors.set(`${resource}#${name}`, pointer);
-      }
-    }
-    nodes.set(pointer, { pointer, schema, resource });
+/** Every subschema by pointer, and the anchors naming them, for resolving local refs as Ajv does. */
+class SchemaIndex {
+  readonly nodes = new Map<string, SchemaNode>();
+  readonly #anchors = new Map<string, string>();
+
+  register(schema: unknown, pointer: string, parentResource: string): void {
+    if (this.nodes.has(pointer)) return;
+    const resource = this.#resourceOf(schema, pointer, parentResource);
+    this.nodes.set(pointer, { pointer, schema, resource });
     if (!isPlainObject(schema)) return;
     for (const entry of subschemasOf(schema))
-      register(entry.schema, pointer + toPointer(entry.segments), resource);
-  };
-  register(root, '', '');
+      this.register(entry.schema, pointer + toPointer(entry.segments), resource);
+  }
 
-  const resolve = (ref: string, from: SchemaNode): string | undefined => {
-    const fragment = ref.slice(1);
+  /** Pointer of the node `ref` (a local `#…` ref) names, seen from `from`; undefined when nothing is there. */
+  resolve(ref: string, from: SchemaNode): string | undefined {
     let decoded: string;
     try {
-      decoded = decodeURIComponent(fragment);
+      decoded = decodeURIComponent(ref.slice(1));
     } catch {
       return undefined;
     }
-    if (decoded !== '' && !decoded.startsWith('/')) return anchors.get(`${from.resource}#${decoded}`);
+    if (decoded !== '' && !decoded.startsWith('/')) return this.#anchors.get(`${from.resource}#${decoded}`);
     const segments = decoded === '' ? [] : decoded.slice(1).split('/').map(unescapePointerSegment);
     const pointer = from.resource + toPointer(segments);
-    if (nodes.has(pointer)) return pointer;
+    if (this.nodes.has(pointer)) return pointer;
     // A ref into a place the walker does not treat as a schema (an unknown keyword): Ajv still
     // follows it, so it becomes a node too.
-    let value: unknown = nodes.get(from.resource)?.schema;
+    let value: unknown = this.nodes.get(from.resource)?.schema;
     for (const segment of segments) {
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
       value = (value as Record<string, unknown>)[segment];
     }
     if (!isSchemaLike(value)) return undefined;
-    register(value, pointer, from.resource);
+    this.register(value, pointer, from.resource);
     return pointer;
-  };
-
-  const edges = new Map<string, Edge[]>();
-  const pending = [...nodes.values()];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    const list: Edge[] = [];
-    edges.set(node.pointer, list);
-    if (!isPlainObject(node.schema)) continue;
-    for (const entry of subschemasOf(node.schema)) {
-      if (entry.role === 'in-place') list.push({ to: node.pointer + toPointer(entry.segments) });
-    }
-    for (const keyword of ['$ref', '$dynamicRef']) {
-      const ref = node.schema[keyword];
-      if (typeof ref !== 'string' || !ref.startsWith('#')) continue;
-      const refAt = `${node.pointer}/${keyword}`;
-      const before = nodes.size;
-      const target = resolve(ref, node);
-      if (target === undefined) {
-        problems.push({
-          at: refAt,
-          message: `reference "${ref}" cannot be resolved in this schema`,
-          keyword,
-        });
-        continue;
-      }
-      list.push({ to: target, refAt, ref });
-      // Nodes registered while resolving still need their own edges.
-      if (nodes.size > before) for (const added of [...nodes.values()].slice(before)) pending.push(added);
-    }
   }
 
-  problems.push(...findInPlaceCycles(edges));
-  return problems;
+  /** Records the anchors `schema` declares and returns the resource its own refs resolve in. */
+  #resourceOf(schema: unknown, pointer: string, parentResource: string): string {
+    if (!isPlainObject(schema)) return parentResource;
+    let resource = parentResource;
+    const id = schema.$id ?? schema.id;
+    if (typeof id === 'string') {
+      // draft-07 `$id: "#name"` is an anchor; anything else starts an embedded resource.
+      if (id.startsWith('#')) this.#anchors.set(`${resource}#${id.slice(1)}`, pointer);
+      else if (pointer !== '') resource = pointer;
+    }
+    for (const keyword of ['$anchor', '$dynamicAnchor']) {
+      const name = schema[keyword];
+      if (typeof name === 'string') this.#anchors.set(`${resource}#${name}`, pointer);
+    }
+    return resource;
+  }
+}
+
+/** In-place subschema edges and resolved ref edges of every node, and the refs that resolve nowhere. */
+function collectEdges(index: SchemaIndex): { edges: Map<string, Edge[]>; unresolved: RefProblem[] } {
+  const edges = new Map<string, Edge[]>();
+  const unresolved: RefProblem[] = [];
+  const pending = [...index.nodes.values()];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    const before = index.nodes.size;
+    edges.set(node.pointer, edgesOf(node, index, unresolved));
+    // Nodes registered while resolving refs still need their own edges.
+    if (index.nodes.size > before)
+      for (const added of [...index.nodes.values()].slice(before)) pending.push(added);
+  }
+  return { edges, unresolved };
+}
+
+/** Edges leaving one node; refs that resolve nowhere are added to `unresolved`. */
+function edgesOf(node: SchemaNode, index: SchemaIndex, unresolved: RefProblem[]): Edge[] {
+  if (!isPlainObject(node.schema)) return [];
+  const list: Edge[] = [];
+  for (const entry of subschemasOf(node.schema)) {
+    if (entry.role === 'in-place') list.push({ to: node.pointer + toPointer(entry.segments) });
+  }
+  for (const keyword of ['$ref', '$dynamicRef']) {
+    const ref = node.schema[keyword];
+    if (typeof ref !== 'string' || !ref.startsWith('#')) continue;
+    const refAt = `${node.pointer}/${keyword}`;
+    const target = index.resolve(ref, node);
+    if (target === undefined) {
+      unresolved.push({
+        at: refAt,
+        message: `reference "${ref}" cannot be resolved in this schema`,
+        keyword,
+      });
+      continue;
+    }
+    list.push({ to: target, refAt, ref });
+  }
+  return list;
 }
 
 /** Depth-first search over in-place edges; every back edge closes a cycle. */

@@ -78,15 +78,6 @@ export interface ApiKeyFilter {
   nameContains?: string;
 }
 
-/** Requests and spend of one key in the current UTC hour and UTC calendar month. */
-export interface ApiKeyUsage {
-  requestsThisHour: number;
-  costThisHourUsd: number;
-  requestsThisMonth: number;
-  costThisMonthUsd: number;
-  tokensThisMonth: number;
-}
-
 export class ApiKeysRepository {
   readonly #database: Database;
 
@@ -263,46 +254,6 @@ export class ApiKeysRepository {
         ]),
       )
       .execute();
-  }
-
-  /** Sums over request_logs (index api_key_id + created_at): one range scan from the month start. */
-  async usage(id: string, now: Date = new Date()): Promise<ApiKeyUsage> {
-    const hourStart = new Date(
-      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours()),
-    );
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    if (!isUuid(id)) {
-      return {
-        requestsThisHour: 0,
-        costThisHourUsd: 0,
-        requestsThisMonth: 0,
-        costThisMonthUsd: 0,
-        tokensThisMonth: 0,
-      };
-    }
-    const row = await this.#database.db
-      .selectFrom('request_logs')
-      .select([
-        sql<number>`count(*)`.as('requests_month'),
-        sql<number>`coalesce(sum(cost_usd), 0)`.as('cost_month'),
-        sql<number>`coalesce(sum(tokens_used), 0)`.as('tokens_month'),
-        sql<number>`coalesce(sum(case when created_at >= ${hourStart} then 1 else 0 end), 0)`.as(
-          'requests_hour',
-        ),
-        sql<number>`coalesce(sum(case when created_at >= ${hourStart} then cost_usd else 0 end), 0)`.as(
-          'cost_hour',
-        ),
-      ])
-      .where('api_key_id', '=', id)
-      .where('created_at', '>=', monthStart)
-      .executeTakeFirstOrThrow();
-    return {
-      requestsThisHour: toNumber(row.requests_hour),
-      costThisHourUsd: toNumber(row.cost_hour),
-      requestsThisMonth: toNumber(row.requests_month),
-      costThisMonthUsd: toNumber(row.cost_month),
-      tokensThisMonth: toNumber(row.tokens_month),
-    };
   }
 }
 

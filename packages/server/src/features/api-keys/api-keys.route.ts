@@ -21,6 +21,16 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
+  createRoute(app, service);
+  listRoute(app, service);
+  callingKeyRoute(app, service);
+  getRoute(app, service);
+  revokeRoute(app, service);
+  activateRoute(app, service);
+  rotateRoute(app, service);
+}
+
+function createRoute(app: AppInstance, service: ApiKeysService): void {
   app.post(
     '/v1/api-keys',
     {
@@ -43,7 +53,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
         .send({ ...toApiKeyResponse(record), key });
     },
   );
+}
 
+function listRoute(app: AppInstance, service: ApiKeysService): void {
   app.get(
     '/v1/api-keys',
     {
@@ -62,7 +74,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
       return { items: page.items.map((record) => toApiKeyResponse(record)), next_cursor: page.nextCursor };
     },
   );
+}
 
+function callingKeyRoute(app: AppInstance, service: ApiKeysService): void {
   app.get(
     '/v1/api-keys/me',
     {
@@ -79,7 +93,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
       return toApiKeyResponse(record, usage);
     },
   );
+}
 
+function getRoute(app: AppInstance, service: ApiKeysService): void {
   app.get(
     '/v1/api-keys/:id',
     {
@@ -98,7 +114,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
       return toApiKeyResponse(record, usage);
     },
   );
+}
 
+function revokeRoute(app: AppInstance, service: ApiKeysService): void {
   app.delete(
     '/v1/api-keys/:id',
     {
@@ -114,7 +132,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
     },
     async (request) => toApiKeyResponse(await service.revoke(request.params.id, actorOf(request))),
   );
+}
 
+function activateRoute(app: AppInstance, service: ApiKeysService): void {
   app.post(
     '/v1/api-keys/:id/activate',
     {
@@ -130,7 +150,9 @@ export function apiKeysRoutes(app: AppInstance, service: ApiKeysService): void {
     },
     async (request) => toApiKeyResponse(await service.activate(request.params.id, actorOf(request))),
   );
+}
 
+function rotateRoute(app: AppInstance, service: ApiKeysService): void {
   app.post(
     '/v1/api-keys/:id/rotate',
     {

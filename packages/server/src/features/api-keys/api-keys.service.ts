@@ -4,7 +4,8 @@ import type { KeyInvalidationBus } from '../../platform/key-bus/key-invalidation
 import type { Page, PageRequest } from '../../platform/storage/pagination.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
 import { describeKey, generateApiKey, isWellFormedKey } from './api-key-secret.ts';
-import type { ApiKeyRecord, ApiKeysRepository, ApiKeyUsage } from './api-keys.repository.ts';
+import type { ApiKeyUsage, ApiKeyUsageRepository } from './api-key-usage.repository.ts';
+import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository.ts';
 
 /** Who performed an administrative action, for the audit log. */
 export interface Actor {
@@ -15,6 +16,7 @@ export interface Actor {
 
 export interface ApiKeysServiceOptions {
   repository: ApiKeysRepository;
+  usage: Pick<ApiKeyUsageRepository, 'forKey'>;
   audit: AuditService;
   bus: KeyInvalidationBus;
   defaultRateLimitPerHour: number;
@@ -55,7 +57,7 @@ export class ApiKeysService {
 
   async get(id: string): Promise<{ record: ApiKeyRecord; usage: ApiKeyUsage }> {
     const record = await this.#require(id);
-    return { record, usage: await this.#options.repository.usage(id) };
+    return { record, usage: await this.#options.usage.forKey(id) };
   }
 
   async revoke(id: string, actor: Actor): Promise<ApiKeyRecord> {

@@ -6,8 +6,9 @@ import { createDatabase } from '../../platform/storage/database.ts';
 import { migrateToLatest } from '../../platform/storage/migrator.ts';
 import { AuditService } from '../audit-logs/audit.service.ts';
 import { AuditLogsRepository } from '../audit-logs/audit-logs.repository.ts';
+import { ApiKeyUsageRepository } from './api-key-usage.repository.ts';
 import { ApiKeysRepository } from './api-keys.repository.ts';
-import { ApiKeysService, toApiKeyResponse } from './api-keys.service.ts';
+import { type Actor, ApiKeysService, toApiKeyResponse } from './api-keys.service.ts';
 
 const usage = `Manage API keys directly in the configured database (DATABASE_URL).
 
@@ -19,21 +20,27 @@ const usage = `Manage API keys directly in the configured database (DATABASE_URL
 
 Running replicas notice a revocation within KEY_CACHE_TTL_MS (at most 5 s).`;
 
+const flags = {
+  name: { type: 'string' },
+  scopes: { type: 'string', default: 'user' },
+  team: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'tokens-per-minute': { type: 'string' },
+  budget: { type: 'string' },
+  'expires-in-days': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseCommandLine>['values'];
+
+const actor: Actor = { keyId: null, ip: 'cli', requestId: null };
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, options: flags });
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      scopes: { type: 'string', default: 'user' },
-      team: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'tokens-per-minute': { type: 'string' },
-      budget: { type: 'string' },
-      'expires-in-days': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   const [command, target] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${usage}\n`);
@@ -48,52 +55,63 @@ async function main(argv: string[]): Promise<number> {
     const audit = new AuditService(new AuditLogsRepository(database), logger);
     const service = new ApiKeysService({
       repository: new ApiKeysRepository(database),
+      usage: new ApiKeyUsageRepository(database),
       audit,
       bus: createLocalInvalidationBus(),
       defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
     });
-    const actor = { keyId: null, ip: 'cli', requestId: null };
-    if (command === 'create') {
-      if (!values.name) throw new UsageError('create needs --name');
-      const scopes = values.scopes.split(',').map((scope) => scope.trim());
-      if (scopes.some((scope) => scope !== 'user' && scope !== 'admin'))
-        throw new UsageError('--scopes takes user and/or admin');
-      const { record, key } = await service.create(
-        {
-          name: values.name,
-          team: values.team,
-          scopes: scopes as Array<'user' | 'admin'>,
-          rate_limit_per_hour: optionalInteger(values['rate-limit'], '--rate-limit'),
-          tokens_per_minute: optionalInteger(values['tokens-per-minute'], '--tokens-per-minute'),
-          monthly_budget_usd:
-            values.budget === undefined ? undefined : positiveNumber(values.budget, '--budget'),
-          expires_in_days: optionalInteger(values['expires-in-days'], '--expires-in-days'),
-        },
-        actor,
-      );
-      process.stdout.write(`Created key ${record.id} (${record.name}, scopes ${record.scopes.join(',')}).\n`);
-      process.stdout.write(`Secret, shown only now:\n  ${key}\n`);
-    } else if (command === 'list') {
-      const page = await service.list({ limit: 200 });
-      for (const item of page.items.map((record) => toApiKeyResponse(record))) {
-        process.stdout.write(
-          `${item.id}  ${item.key_prefix}…  ${item.is_active ? 'active ' : 'revoked'}  ${item.scopes.join(',').padEnd(10)}  ${item.name}\n`,
-        );
-      }
-      if (page.nextCursor)
-        process.stdout.write('(more keys exist; use GET /v1/api-keys to page through them)\n');
-    } else if (command === 'revoke') {
-      if (!target) throw new UsageError('revoke needs the key id');
-      const record = await service.revoke(target, actor);
-      process.stdout.write(`Revoked key ${record.id} (${record.name}).\n`);
-    } else {
-      throw new UsageError(`unknown command "${command}"`);
-    }
+    await runCommand(service, command, target, values);
     await audit.drain();
     return 0;
   } finally {
     await database.close();
   }
+}
+
+async function runCommand(
+  service: ApiKeysService,
+  command: string,
+  target: string | undefined,
+  values: Flags,
+): Promise<void> {
+  if (command === 'create') await createKey(service, values);
+  else if (command === 'list') await listKeys(service);
+  else if (command === 'revoke') {
+    if (!target) throw new UsageError('revoke needs the key id');
+    const record = await service.revoke(target, actor);
+    process.stdout.write(`Revoked key ${record.id} (${record.name}).\n`);
+  } else throw new UsageError(`unknown command "${command}"`);
+}
+
+async function createKey(service: ApiKeysService, values: Flags): Promise<void> {
+  if (!values.name) throw new UsageError('create needs --name');
+  const scopes = values.scopes.split(',').map((scope) => scope.trim());
+  if (scopes.some((scope) => scope !== 'user' && scope !== 'admin'))
+    throw new UsageError('--scopes takes user and/or admin');
+  const { record, key } = await service.create(
+    {
+      name: values.name,
+      team: values.team,
+      scopes: scopes as Array<'user' | 'admin'>,
+      rate_limit_per_hour: optionalInteger(values['rate-limit'], '--rate-limit'),
+      tokens_per_minute: optionalInteger(values['tokens-per-minute'], '--tokens-per-minute'),
+      monthly_budget_usd: values.budget === undefined ? undefined : positiveNumber(values.budget, '--budget'),
+      expires_in_days: optionalInteger(values['expires-in-days'], '--expires-in-days'),
+    },
+    actor,
+  );
+  process.stdout.write(`Created key ${record.id} (${record.name}, scopes ${record.scopes.join(',')}).\n`);
+  process.stdout.write(`Secret, shown only now:\n  ${key}\n`);
+}
+
+async function listKeys(service: ApiKeysService): Promise<void> {
+  const page = await service.list({ limit: 200 });
+  for (const item of page.items.map((record) => toApiKeyResponse(record))) {
+    process.stdout.write(
+      `${item.id}  ${item.key_prefix}…  ${item.is_active ? 'active ' : 'revoked'}  ${item.scopes.join(',').padEnd(10)}  ${item.name}\n`,
+    );
+  }
+  if (page.nextCursor) process.stdout.write('(more keys exist; use GET /v1/api-keys to page through them)\n');
 }
 
 class UsageError extends Error {}

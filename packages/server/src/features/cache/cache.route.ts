@@ -16,10 +16,22 @@ import type { ResponseCacheService } from './response-cache.service.ts';
 
 const tags = ['cache'];
 
-export function cacheRoutes(
-  app: AppInstance,
-  deps: { cache: ResponseCacheService; analyze: AnalyzeService; audit: AuditService; maxBatchItems: number },
-): void {
+/** What the cache routes work with; `maxBatchItems` bounds one warming run. */
+export interface CacheRouteDeps {
+  cache: ResponseCacheService;
+  analyze: AnalyzeService;
+  audit: AuditService;
+  maxBatchItems: number;
+}
+
+export function cacheRoutes(app: AppInstance, deps: CacheRouteDeps): void {
+  statsRoute(app, deps);
+  invalidateRoute(app, deps);
+  warmRoute(app, deps);
+  warmStatusRoute(app, deps);
+}
+
+function statsRoute(app: AppInstance, deps: CacheRouteDeps): void {
   app.get(
     '/v1/analyze/cache/stats',
     {
@@ -35,7 +47,9 @@ export function cacheRoutes(
     },
     async () => deps.cache.stats(),
   );
+}
 
+function invalidateRoute(app: AppInstance, deps: CacheRouteDeps): void {
   app.delete(
     '/v1/cache',
     {
@@ -67,7 +81,9 @@ export function cacheRoutes(
       return { pattern, removed: result.removed, complete: result.complete };
     },
   );
+}
 
+function warmRoute(app: AppInstance, deps: CacheRouteDeps): void {
   app.post(
     '/v1/cache/warm',
     {
@@ -107,7 +123,9 @@ export function cacheRoutes(
       return reply.code(202).header('location', `/v1/cache/warm/${handle.id}`).send(handle.report());
     },
   );
+}
 
+function warmStatusRoute(app: AppInstance, deps: CacheRouteDeps): void {
   app.get(
     '/v1/cache/warm/:id',
     {
