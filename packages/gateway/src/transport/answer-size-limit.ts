@@ -24,6 +24,8 @@ export async function readBoundedBody(
   maxBytes: number,
 ): Promise<Buffer> {
   if (Number(declaredLength ?? 0) > maxBytes) {
+    // Destroying an unread body emits the abort as an error; the refusal below is what we report.
+    body.on('error', () => {});
     body.destroy();
     throw new OversizedAnswerError(maxBytes);
   }

@@ -16,7 +16,7 @@ import { type Actor, type ApiKeysService, toApiKeyResponse } from './api-keys.se
 const tags = ['api-keys'];
 const adminErrors = problemResponses(400, 401, 403, 404, 429, 500);
 
-export function actorOf(request: FastifyRequest): Actor {
+function actorOf(request: FastifyRequest): Actor {
   return { keyId: request.auth?.key.id ?? null, ip: request.ip, requestId: request.id };
 }
 

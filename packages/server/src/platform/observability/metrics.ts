@@ -12,7 +12,7 @@ import { type MetricSources, SourceCollector } from './metric-sources.ts';
 
 export type CircuitState = 'closed' | 'half-open' | 'open';
 /** Gauge values of `sps_provider_circuit_state`, ordered so `> 0` means "not closed". */
-export const circuitStateValue: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+const circuitStateValue: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export interface LlmCall {
   provider: string;
