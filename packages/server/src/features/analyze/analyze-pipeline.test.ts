@@ -243,18 +243,13 @@ describe('runAnalyzePipeline', () => {
     });
   });
 
-  it('warns when the confidence is below the threshold, and applies the provider cap', async () => {
+  it('applies the provider cap, and keeps only warnings about the answer (they are cached with it)', async () => {
     const { result } = await run(
-      [{ text: JSON.stringify(valid), confidenceCap: 0.4, warnings: ['offline analyzer'] }],
-      {
-        confidenceThreshold: 0.5,
-      },
+      [{ text: JSON.stringify(valid), costUsd: 0.02, confidenceCap: 0.4, warnings: ['offline analyzer'] }],
+      { maxCostUsd: 0.01 },
     );
     expect(result.confidence).toBe(0.4);
-    expect(result.warnings).toEqual([
-      'offline analyzer',
-      'confidence 0.4 is below the requested confidence_threshold 0.5',
-    ]);
+    expect(result.warnings).toEqual(['offline analyzer']);
   });
 
   it('warns when the answer was cut off at the token limit', async () => {

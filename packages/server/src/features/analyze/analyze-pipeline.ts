@@ -4,6 +4,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { scoreConfidence } from './confidence.ts';
 import { type Attempt, attemptUntilSettled, optional, type Tally } from './pipeline-attempts.ts';
 import { deriveRelaxedSchema, isRelaxable } from './relaxed-schema.ts';
+import { requestWarnings } from './request-warnings.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
 export interface AnalyzePipelineInput {
@@ -24,7 +25,6 @@ export interface AnalyzePipelineInput {
   validation: ValidationMode;
   /** Re-asks allowed after the first attempt (0 = one attempt only). */
   maxRepairAttempts: number;
-  confidenceThreshold?: number;
   maxCostUsd?: number;
   signal: AbortSignal;
 }
@@ -95,20 +95,17 @@ export async function runAnalyzePipeline(
     failedAttempts: [],
   };
   const last = await attemptUntilSettled(input, deps, validator, tally);
-  closeTally(input, tally, last);
+  closeTally(tally, last);
   const outcome = decideOutcome(input, last, deps.validators, tally.warnings);
   if (outcome === undefined) throw validationFailure(input, last, tally);
   return acceptedResult(input, last, outcome, tally);
 }
 
-/** Totals, rounding, and the warnings about the whole run: cost over the cap, answer cut off. */
-function closeTally(input: AnalyzePipelineInput, tally: Tally, last: Attempt): void {
+/** Totals, rounding, and the warning about the answer as a whole: cut off at the token limit. */
+function closeTally(tally: Tally, last: Attempt): void {
   const { usage, warnings } = tally;
   usage.totalTokens = usage.promptTokens + usage.completionTokens;
   usage.costUsd = roundUsd(usage.costUsd);
-  if (input.maxCostUsd !== undefined && usage.costUsd > input.maxCostUsd) {
-    warnings.add(`the cost $${usage.costUsd} exceeded max_cost_usd $${input.maxCostUsd}`);
-  }
   if (last.generation.finishReason === 'length') {
     warnings.add('the answer was cut off at the token limit; consider a larger max_tokens');
   }
@@ -131,7 +128,8 @@ function validationFailure(input: AnalyzePipelineInput, last: Attempt, tally: Ta
         total_tokens: usage.totalTokens,
         cost_usd: usage.costUsd,
       },
-      warnings: [...tally.warnings],
+      // A 422 is never cached: this request's own warnings can join the attempts' ones.
+      warnings: [...tally.warnings, ...requestWarnings(usage, input)],
     },
     context: {
       provider: last.generation.provider,
@@ -156,11 +154,6 @@ function acceptedResult(
     ...optional('tokenProbability', last.generation.tokenProbability),
     ...optional('confidenceCap', last.generation.confidenceCap),
   });
-  if (input.confidenceThreshold !== undefined && confidence < input.confidenceThreshold) {
-    tally.warnings.add(
-      `confidence ${confidence} is below the requested confidence_threshold ${input.confidenceThreshold}`,
-    );
-  }
   return {
     data: outcome.data,
     validation: { status: outcome.status, errors: outcome.errors, attempts: tally.attempts },

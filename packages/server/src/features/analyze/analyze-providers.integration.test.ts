@@ -1,37 +1,7 @@
-import { FakeVendorServer, openAiCompletion, openAiError } from '@structured-prompt/gateway/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../../../test/support/build-app.ts';
+import { type FakeVendorServer, openAiCompletion, openAiError } from '@structured-prompt/gateway/testing';
+import { describe, expect, it } from 'vitest';
+import { appWithFakeOpenAi, validAnswer } from '../../../test/support/fake-openai-app.ts';
 import { RequestLogsRepository } from '../../platform/request-log/request-logs.repository.ts';
-
-const validAnswer = JSON.stringify({
-  intent: 'translate',
-  subject: 'Hello World',
-  entities: [{ type: 'language', value: 'French' }],
-  output_format: 'text',
-  original_language: 'en',
-});
-
-const fakes: FakeVendorServer[] = [];
-afterEach(async () => {
-  for (const fake of fakes.splice(0)) await fake.close();
-});
-
-/** The app with OpenAI configured against a fake OpenAI server on 127.0.0.1 (never a live vendor). */
-async function appWithFakeOpenAi(
-  reply = () => openAiCompletion(validAnswer),
-  env: Record<string, string> = {},
-) {
-  const fake = await FakeVendorServer.start(reply);
-  fakes.push(fake);
-  const testApp = await buildTestApp({
-    env: { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: `${fake.url}/v1`, ...env },
-  });
-  const { key, id } = await testApp.createKey({ rate_limit_per_hour: 100_000 });
-  const analyze = (payload: Record<string, unknown>, apiKey = key) =>
-    testApp.app.inject({ method: 'POST', url: '/v1/analyze', headers: { 'x-api-key': apiKey }, payload });
-  const calls = () => fake.requests.filter((request) => request.path.endsWith('/chat/completions')).length;
-  return { ...testApp, fake, key, keyId: id, analyze, calls };
-}
 
 describe('analyze through a real provider adapter (fake OpenAI on loopback)', () => {
   it('answers from OpenAI with tokens and cost, sending the compiled strict schema', async () => {

@@ -1,13 +1,15 @@
 import type { AnalyzeResponse } from '@structured-prompt/contracts';
 import type { CacheOutcome } from '../cache/response-cache.service.ts';
 import type { CachedAnswer } from './answer-generator.ts';
+import { type RequestLimits, requestWarnings } from './request-warnings.ts';
 
 export interface ResponseParts {
   requestId: string;
   outcome: CacheOutcome<CachedAnswer>;
   /** Warnings from screening and preprocessing, listed before the answer's own. */
   warnings: readonly string[];
-  confidenceThreshold: number | undefined;
+  /** This request's own limits, which its answer is measured against (a cached answer was not). */
+  limits: RequestLimits;
   totalMs: number;
 }
 
@@ -19,7 +21,7 @@ export function shapeResponse({
   requestId,
   outcome,
   warnings,
-  confidenceThreshold,
+  limits,
   totalMs,
 }: ResponseParts): AnalyzeResponse {
   const answer = outcome.value;
@@ -52,25 +54,12 @@ export function shapeResponse({
       cost_usd: billed.costUsd,
     },
     timing: { total_ms: totalMs, llm_ms: free ? 0 : roundMs(answer.llmMs) },
-    warnings: responseWarnings(warnings, answer, confidenceThreshold),
+    warnings: [
+      ...warnings,
+      ...answer.warnings,
+      ...requestWarnings({ confidence: answer.confidence, costUsd: billed.costUsd }, limits),
+    ],
   };
-}
-
-/** The request's warnings, the answer's, and one for a confidence below the threshold if none says so. */
-function responseWarnings(
-  warnings: readonly string[],
-  answer: CachedAnswer,
-  threshold: number | undefined,
-): string[] {
-  const all = [...warnings, ...answer.warnings];
-  if (
-    threshold !== undefined &&
-    answer.confidence < threshold &&
-    !all.some((warning) => warning.includes('confidence'))
-  ) {
-    all.push(`confidence ${answer.confidence.toFixed(2)} is below the requested threshold ${threshold}`);
-  }
-  return all;
 }
 
 /** Milliseconds to two decimals. */

@@ -72,7 +72,10 @@ export class AnalyzeService {
         requestId: context.requestId,
         outcome,
         warnings,
-        confidenceThreshold: body.options?.confidence_threshold,
+        limits: {
+          confidenceThreshold: body.options?.confidence_threshold,
+          maxCostUsd: body.options?.max_cost_usd,
+        },
         totalMs: roundMs(performance.now() - started),
       });
       this.#record(request, context, outcome, response);
@@ -140,6 +143,8 @@ export class AnalyzeService {
         metaPrompt: metaPromptVersion,
         language: options.language ?? 'auto',
         maxRepairAttempts: options.max_repair_attempts,
+        // Like the re-ask count, the cost cap decides how often the model is asked.
+        maxCostUsd: options.max_cost_usd,
       },
     });
   }

@@ -84,7 +84,6 @@ export class AnswerGenerator {
           maxTokens: body.max_tokens,
           validation: request.validation,
           maxRepairAttempts: options.max_repair_attempts ?? this.#deps.analyze.maxRepairAttempts,
-          confidenceThreshold: options.confidence_threshold,
           maxCostUsd: options.max_cost_usd,
           signal: deadline.signal,
         },
