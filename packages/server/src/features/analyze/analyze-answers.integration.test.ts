@@ -1,7 +1,7 @@
 import { openAiCompletion } from '@structured-prompt/gateway/testing';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/support/build-app.ts';
-import { appWithFakeOpenAi } from '../../../test/support/fake-openai-app.ts';
+import { appWithFakeOpenAi, validAnswer } from '../../../test/support/fake-openai-app.ts';
 
 /** The app with only the offline analyzer, whose confidence is capped at 0.6. */
 async function offlineApp() {
@@ -75,5 +75,15 @@ describe('what one caller asked stays with that caller', () => {
     expect(uncapped).toMatchObject({ cached: false, validation: { status: 'passed' } });
     expect(mentioning(uncapped.warnings, 'max_cost_usd')).toEqual([]);
     expect(calls()).toBe(2);
+  });
+});
+
+describe('options.cache_ttl', () => {
+  it('does not store the answer when it is 0', async () => {
+    const { analyze } = await offlineApp();
+    expect((await analyze({ prompt, options: { cache_ttl: 0 } })).cached).toBe(false);
+    expect((await analyze({ prompt })).cached).toBe(false);
+    // Any other TTL stores it.
+    expect((await analyze({ prompt })).cached).toBe(true);
   });
 });

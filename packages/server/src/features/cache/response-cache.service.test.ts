@@ -127,6 +127,17 @@ describe('ResponseCacheService', () => {
     expect(third).toMatchObject({ cached: true, value: { valid: true } });
   });
 
+  it('stores nothing for a TTL of 0, and stores for any other TTL', async () => {
+    const service = createService();
+    const { state, compute } = counter();
+    await service.getOrCompute(invoiceKey, compute, { ttlSeconds: 0 });
+    const second = await service.getOrCompute(invoiceKey, compute, { ttlSeconds: 1 });
+    const third = await service.getOrCompute(invoiceKey, compute);
+    expect(state.calls).toBe(2);
+    expect(second.cached).toBe(false);
+    expect(third).toMatchObject({ cached: true, value: { call: 2 } });
+  });
+
   it('coalesces 20 concurrent identical requests into one computation', async () => {
     const service = createService();
     let calls = 0;

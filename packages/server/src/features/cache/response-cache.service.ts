@@ -20,7 +20,7 @@ export interface ComputedResponse<T> {
 }
 
 export interface GetOrComputeOptions<T> {
-  /** Lifetime of a new entry; the configured default when absent. */
+  /** Lifetime of a new entry; the configured default when absent; 0 = do not store it. */
   ttlSeconds?: number;
   /** Skip the read and compute afresh; the new result replaces the entry (`bypass_cache`). */
   bypass?: boolean;
@@ -127,7 +127,7 @@ export class ResponseCacheService {
     const ttlMs = this.#ttlMs(options.ttlSeconds);
     const run = this.#coalescer.run(key.text, async () => {
       const result = await compute();
-      if (options.cacheable?.(result) ?? true) this.#write(key.text, result, ttlMs);
+      if (ttlMs > 0 && (options.cacheable?.(result) ?? true)) this.#write(key.text, result, ttlMs);
       return result;
     });
     if (run.shared) this.#count({ coalesced: 1 });
@@ -221,8 +221,9 @@ export class ResponseCacheService {
     void write.finally(() => this.#pendingWrites.delete(write));
   }
 
+  /** 0 when the caller asked not to store the answer. */
   #ttlMs(ttlSeconds: number | undefined): number {
-    const seconds = Math.min(Math.max(ttlSeconds ?? this.#defaultTtlSeconds, 1), this.#maxTtlSeconds);
+    const seconds = Math.min(Math.max(ttlSeconds ?? this.#defaultTtlSeconds, 0), this.#maxTtlSeconds);
     return seconds * 1000;
   }
 
