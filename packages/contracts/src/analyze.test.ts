@@ -63,5 +63,7 @@ describe('AnalyzeResponse', () => {
     expect(Value.Check(AnalyzeResponse, example)).toBe(true);
     const { usage: _usage, ...withoutUsage } = example as Record<string, unknown>;
     expect(Value.Check(AnalyzeResponse, withoutUsage)).toBe(false);
+    const { coalesced: _coalesced, ...withoutCoalesced } = example as Record<string, unknown>;
+    expect(Value.Check(AnalyzeResponse, withoutCoalesced)).toBe(false);
   });
 });

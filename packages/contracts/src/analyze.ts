@@ -170,7 +170,12 @@ export const AnalyzeResponse = Type.Object(
     language: Type.String({ description: 'ISO 639 code of the prompt language' }),
     provider: Type.String({ description: 'Provider that produced the answer' }),
     model: Type.String(),
-    cached: Type.Boolean(),
+    cached: Type.Boolean({ description: 'The answer came from the response cache; no provider was called' }),
+    coalesced: Type.Boolean({
+      description:
+        'The answer was shared with an identical request already in flight on this replica: this request ' +
+        'waited for its provider calls instead of making its own, so its usage is zero',
+    }),
     failed_attempts: Type.Array(
       Type.Object({
         provider: Type.String(),
@@ -207,6 +212,7 @@ export const AnalyzeResponse = Type.Object(
         provider: 'heuristic',
         model: 'heuristic-v1',
         cached: false,
+        coalesced: false,
         failed_attempts: [],
         usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
         timing: { total_ms: 4.2, llm_ms: 1.3 },

@@ -12,6 +12,8 @@ export interface FakeReply {
   delayMs?: number;
   /** Never answer: the request stays open until the client gives up. */
   hang?: boolean;
+  /** Answer only once this settles: a test holds the request in flight as long as it needs to. */
+  until?: Promise<unknown>;
 }
 
 /** Everything the fake received, so tests assert on the request the adapter really sent. */
@@ -137,6 +139,7 @@ export class FakeVendorServer {
     const reply = typeof next === 'function' ? next(captured) : next;
     if (reply.hang) return;
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.until) await reply.until.catch(() => undefined);
     if (response.destroyed) return;
     answered = true;
     const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});

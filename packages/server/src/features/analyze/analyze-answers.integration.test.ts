@@ -87,3 +87,23 @@ describe('options.cache_ttl', () => {
     expect((await analyze({ prompt })).cached).toBe(true);
   });
 });
+
+describe('the coalesced flag', () => {
+  it('is true only on an answer that waited for an identical request in flight', async () => {
+    const { analyze, fake, calls, deps } = await appWithFakeOpenAi();
+    const release = Promise.withResolvers<void>();
+    fake.script({ ...openAiCompletion(validAnswer), until: release.promise });
+    const first = analyze({ prompt });
+    await expect.poll(calls).toBe(1);
+    const second = analyze({ prompt });
+    await expect.poll(async () => (await deps.services.cache.stats()).coalesced).toBe(1);
+    release.resolve();
+
+    const [leader, follower] = (await Promise.all([first, second])).map((answer) => answer.json());
+    expect(leader).toMatchObject({ cached: false, coalesced: false, usage: { total_tokens: 120 } });
+    expect(follower).toMatchObject({ cached: false, coalesced: true, usage: { total_tokens: 0 } });
+    expect(follower.data).toEqual(leader.data);
+    expect((await analyze({ prompt })).json()).toMatchObject({ cached: true, coalesced: false });
+    expect(calls()).toBe(1);
+  });
+});

@@ -40,6 +40,7 @@ export function shapeResponse({
     provider: answer.provider,
     model: answer.model,
     cached: outcome.cached,
+    coalesced: outcome.coalesced,
     failed_attempts: outcome.cached
       ? []
       : answer.failedAttempts.map((attempt) => ({
