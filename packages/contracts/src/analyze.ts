@@ -153,6 +153,25 @@ export const AnalyzeUsage = Type.Object({
 });
 export type AnalyzeUsage = Static<typeof AnalyzeUsage>;
 
+/** One provider call that failed, as every answer and problem document of the service names it. */
+export const ProviderFailure = Type.Object({
+  provider: Type.String(),
+  model: Type.String(),
+  reason: Type.String({
+    description: 'timeout, rate_limited, server_error, connection, malformed_response, …',
+  }),
+});
+export type ProviderFailure = Static<typeof ProviderFailure>;
+
+/** The public account of a failed provider call (its message and cost stay in the logs). */
+export function toProviderFailure(attempt: {
+  provider: string;
+  model: string;
+  kind: string;
+}): ProviderFailure {
+  return { provider: attempt.provider, model: attempt.model, reason: attempt.kind };
+}
+
 export const AnalyzeResponse = Type.Object(
   {
     request_id: Type.String(),
@@ -176,16 +195,9 @@ export const AnalyzeResponse = Type.Object(
         'The answer was shared with an identical request already in flight on this replica: this request ' +
         'waited for its provider calls instead of making its own, so its usage is zero',
     }),
-    failed_attempts: Type.Array(
-      Type.Object({
-        provider: Type.String(),
-        model: Type.String(),
-        reason: Type.String({
-          description: 'timeout, rate_limited, server_error, connection, malformed_response, …',
-        }),
-      }),
-      { description: 'Provider calls that failed before the answer (retries and fallbacks), in order' },
-    ),
+    failed_attempts: Type.Array(ProviderFailure, {
+      description: 'Provider calls that failed before the answer (retries and fallbacks), in order',
+    }),
     usage: AnalyzeUsage,
     timing: Type.Object({
       total_ms: Type.Number({ minimum: 0 }),
@@ -241,3 +253,20 @@ export const OutputValidationProblem = Type.Object(
   { $id: 'OutputValidationProblem', additionalProperties: true },
 );
 export type OutputValidationProblem = Static<typeof OutputValidationProblem>;
+
+/** The 502 / 504 problem document when every provider failed or the deadline passed first. */
+export const ProviderFailureProblem = Type.Object(
+  {
+    type: Type.String({ examples: ['urn:structured-prompt:problem:provider_error'] }),
+    title: Type.String(),
+    status: Type.Union([Type.Literal(502), Type.Literal(504)]),
+    detail: Type.String(),
+    code: Type.Union([Type.Literal('provider_error'), Type.Literal('provider_timeout')]),
+    request_id: Type.String(),
+    failed_attempts: Type.Array(ProviderFailure, {
+      description: 'Every provider call that was tried, in order',
+    }),
+  },
+  { $id: 'ProviderFailureProblem', additionalProperties: true },
+);
+export type ProviderFailureProblem = Static<typeof ProviderFailureProblem>;

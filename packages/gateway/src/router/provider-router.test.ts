@@ -140,8 +140,8 @@ describe('ProviderRouter fallback and retries', () => {
     expect(error.code).toBe('provider_error');
     expect((error as AllProvidersFailedError).failedAttempts).toHaveLength(2);
     expect(error.extensions.failed_attempts).toEqual([
-      { provider: 'a', model: 'a-model', kind: 'connection' },
-      { provider: 'a', model: 'a-model', kind: 'connection' },
+      { provider: 'a', model: 'a-model', reason: 'connection' },
+      { provider: 'a', model: 'a-model', reason: 'connection' },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { toProviderFailure } from '@structured-prompt/contracts';
 import type { FailedAttempt } from '../spec/gateway.ts';
 import { GatewayError } from '../spec/gateway-error.ts';
 import { ProviderError } from '../spec/provider-error.ts';
@@ -16,7 +17,7 @@ export class AllProvidersFailedError extends GatewayError {
         isRetryable: true,
         context: { failedAttempts },
         extensions: {
-          failed_attempts: failedAttempts.map(({ provider, model, kind }) => ({ provider, model, kind })),
+          failed_attempts: failedAttempts.map(toProviderFailure),
         },
       },
     );

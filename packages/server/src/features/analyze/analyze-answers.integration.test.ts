@@ -1,4 +1,6 @@
-import { openAiCompletion } from '@structured-prompt/gateway/testing';
+import { ProviderFailureProblem } from '@structured-prompt/contracts';
+import { openAiCompletion, openAiError } from '@structured-prompt/gateway/testing';
+import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/support/build-app.ts';
 import { appWithFakeOpenAi, validAnswer } from '../../../test/support/fake-openai-app.ts';
@@ -105,5 +107,32 @@ describe('the coalesced flag', () => {
     expect(follower.data).toEqual(leader.data);
     expect((await analyze({ prompt })).json()).toMatchObject({ cached: true, coalesced: false });
     expect(calls()).toBe(1);
+  });
+});
+
+describe('failed_attempts', () => {
+  it('names each failed call’s reason the same way in the 502 problem as in a 200 answer', async () => {
+    const { analyze, app } = await appWithFakeOpenAi(() => openAiError(503, 'overloaded'));
+    const failed = await analyze({ prompt, provider: 'openai' });
+    expect(failed.statusCode).toBe(502);
+    const problem = failed.json();
+    expect(problem.failed_attempts[0]).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      reason: 'server_error',
+    });
+    expect(Value.Check(ProviderFailureProblem, problem)).toBe(true);
+
+    // The OpenAPI spec documents the same member for the 200 answer and the 502 problem.
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const { responses } = spec.paths['/v1/analyze'].post;
+    const documented = (status: string, type: string) => responses[status].content[type].schema;
+    for (const schema of [
+      documented('200', 'application/json').properties.failed_attempts.items,
+      documented('502', 'application/problem+json').properties.failed_attempts.items,
+    ]) {
+      expect(schema).toMatchObject({ required: ['provider', 'model', 'reason'] });
+    }
+    expect(documented('200', 'application/json').properties.coalesced).toMatchObject({ type: 'boolean' });
   });
 });

@@ -1,4 +1,4 @@
-import type { AnalyzeResponse } from '@structured-prompt/contracts';
+import { type AnalyzeResponse, toProviderFailure } from '@structured-prompt/contracts';
 import type { CacheOutcome } from '../cache/response-cache.service.ts';
 import type { CachedAnswer } from './answer-generator.ts';
 import { type RequestLimits, requestWarnings } from './request-warnings.ts';
@@ -41,13 +41,7 @@ export function shapeResponse({
     model: answer.model,
     cached: outcome.cached,
     coalesced: outcome.coalesced,
-    failed_attempts: outcome.cached
-      ? []
-      : answer.failedAttempts.map((attempt) => ({
-          provider: attempt.provider,
-          model: attempt.model,
-          reason: attempt.kind,
-        })),
+    failed_attempts: outcome.cached ? [] : answer.failedAttempts.map(toProviderFailure),
     usage: {
       prompt_tokens: billed.promptTokens,
       completion_tokens: billed.completionTokens,

@@ -1,4 +1,9 @@
-import { AnalyzeRequest, AnalyzeResponse, OutputValidationProblem } from '@structured-prompt/contracts';
+import {
+  AnalyzeRequest,
+  AnalyzeResponse,
+  OutputValidationProblem,
+  ProviderFailureProblem,
+} from '@structured-prompt/contracts';
 import type { AppInstance } from '../../http/app-instance.ts';
 import { requireAuth } from '../../http/plugins/auth.ts';
 import { problemContentType } from '../../http/plugins/error-handler.ts';
@@ -26,7 +31,15 @@ export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
             description: 'The model output did not validate after every attempt.',
             content: { [problemContentType]: { schema: OutputValidationProblem } },
           },
-          ...problemResponses(400, 401, 402, 413, 415, 429, 500, 502, 503, 504),
+          502: {
+            description: 'Every provider failed; `failed_attempts` lists each call that was tried.',
+            content: { [problemContentType]: { schema: ProviderFailureProblem } },
+          },
+          504: {
+            description: 'The request deadline passed before a provider answered.',
+            content: { [problemContentType]: { schema: ProviderFailureProblem } },
+          },
+          ...problemResponses(400, 401, 402, 413, 415, 429, 500, 503),
         },
       },
     },
