@@ -1,5 +1,9 @@
 import { AppError } from '../../lib/app-error.ts';
-import type { BudgetReservation, LimitsService } from '../../platform/limits/limits.service.ts';
+import type {
+  BudgetReservation,
+  LimitsService,
+  TokenReservation,
+} from '../../platform/limits/limits.service.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
@@ -37,8 +41,12 @@ export class BudgetGuard {
     estimate: SpendEstimate,
     generate: (track: SpendTracker) => Promise<T>,
   ): Promise<T> {
-    await this.#reserveTokens(context, estimate.tokens);
-    const budget = await this.#reserveBudget(context, estimate.usd);
+    const tokens = await this.#reserveTokens(context, estimate.tokens);
+    const budget = await this.#reserveBudget(context, estimate.usd).catch(async (error: unknown) => {
+      // Refused after its tokens were reserved: the request spends nothing, so they go back.
+      await this.#deps.limits.settleTokens(context.key, tokens, 0);
+      throw error;
+    });
     const spent = { usd: 0, tokens: 0 };
     try {
       return await generate((attempt) => {
@@ -47,16 +55,17 @@ export class BudgetGuard {
       });
     } finally {
       await this.#settle(context, budget, spent.usd);
-      await this.#deps.limits.settleTokens(context.key, estimate.tokens, spent.tokens);
+      await this.#deps.limits.settleTokens(context.key, tokens, spent.tokens);
     }
   }
 
-  async #reserveTokens(context: AnalyzeContext, tokens: number): Promise<void> {
-    const decision = await this.#deps.limits.reserveTokens(context.key, tokens);
-    if (!decision || decision.allowed) return;
+  async #reserveTokens(context: AnalyzeContext, tokens: number): Promise<TokenReservation | undefined> {
+    const reservation = await this.#deps.limits.reserveTokens(context.key, tokens);
+    if (!reservation || reservation.allowed) return reservation;
     this.#deps.observer?.onLimitRejected('tokens');
-    throw new AppError('rate_limited', `The key's limit of ${decision.limit} tokens per minute is used up.`, {
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(decision.resetMs / 1000))) },
+    const retrySeconds = Math.max(1, Math.ceil(reservation.resetMs / 1000));
+    throw new AppError('rate_limited', tokensRefusal(Math.ceil(tokens), reservation, retrySeconds), {
+      headers: { 'retry-after': String(retrySeconds) },
     });
   }
 
@@ -76,10 +85,7 @@ export class BudgetGuard {
       details: { spent_usd: budget.spentUsd, budget_usd: budget.limitUsd, estimate_usd: usd },
     });
     this.#deps.observer?.onLimitRejected('budget');
-    throw new AppError(
-      'budget_exceeded',
-      `The key's monthly budget of $${budget.limitUsd} is used up ($${budget.spentUsd.toFixed(4)} spent).`,
-    );
+    throw new AppError('budget_exceeded', budgetRefusal(usd, budget));
   }
 
   /** Replaces the reservation with the real cost; crossing 80% of the budget is audited once. */
@@ -96,4 +102,36 @@ export class BudgetGuard {
       details: { spent_usd: settled.spentUsd, budget_usd: settled.limitUsd, threshold: 0.8 },
     });
   }
+}
+
+/** Which limit refused the request and by how much: the estimate against what the minute has left. */
+function tokensRefusal(estimate: number, refusal: TokenReservation, retrySeconds: number): string {
+  const { limit, remaining } = refusal;
+  const retry = ` Retry in ${retrySeconds} s.`;
+  if (estimate > limit) {
+    return (
+      `This request needs an estimated ${estimate} tokens, more than the key's limit of ${limit} tokens ` +
+      `per minute: it runs only in a minute nothing else has used, and ${limit - remaining} tokens of this ` +
+      `minute are already used.${retry}`
+    );
+  }
+  return (
+    `This request needs an estimated ${estimate} tokens, ${estimate - remaining} more than the ${remaining} ` +
+    `left of the key's limit of ${limit} tokens per minute.${retry}`
+  );
+}
+
+/** The reservation that does not fit, against the budget, what is spent (or reserved) and what is left. */
+function budgetRefusal(estimateUsd: number, budget: BudgetReservation): string {
+  const left = Math.max(0, budget.limitUsd - budget.spentUsd);
+  return (
+    `This request's reservation of ${formatUsd(estimateUsd)} (its estimated cost) does not fit in the key's ` +
+    `monthly budget of ${formatUsd(budget.limitUsd)}: ${formatUsd(budget.spentUsd)} spent or reserved, ` +
+    `${formatUsd(left)} left.`
+  );
+}
+
+/** Dollars to the ledger's micro-dollar and no further, without trailing zeros: $0.0001, $25, $0.000637. */
+function formatUsd(usd: number): string {
+  return `$${Number(usd.toFixed(6))}`;
 }

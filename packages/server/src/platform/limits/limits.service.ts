@@ -10,6 +10,12 @@ export interface LimitedKey {
   monthlyBudgetUsd: number | null;
 }
 
+/** A refused or admitted token reservation; pass it back to `settleTokens`. */
+export interface TokenReservation extends LimitDecision {
+  /** Tokens taken from the window (0 when refused). */
+  reservedTokens: number;
+}
+
 export interface BudgetReservation {
   allowed: boolean;
   /** Micro-dollars reserved; pass back to `settleBudget`. */
@@ -78,16 +84,26 @@ export class LimitsService {
     return this.#options.store.consume(hourlyPolicy(key), key.id);
   }
 
-  /** Reserves estimated tokens against the key's per-minute token limit, if it has one. */
-  async reserveTokens(key: LimitedKey, tokens: number): Promise<LimitDecision | undefined> {
+  /**
+   * Reserves estimated tokens against the key's per-minute token limit, if it has one. An estimate
+   * larger than the whole limit reserves the whole limit: such a request runs in a minute nothing else
+   * has used (and its real count is charged afterwards) instead of never.
+   */
+  async reserveTokens(key: LimitedKey, tokens: number): Promise<TokenReservation | undefined> {
     if (!key.tokensPerMinute) return undefined;
-    return this.#options.store.consume(tokensPolicy(key), key.id, Math.max(1, Math.ceil(tokens)));
+    const reservedTokens = Math.min(Math.max(1, Math.ceil(tokens)), key.tokensPerMinute);
+    const decision = await this.#options.store.consume(tokensPolicy(key), key.id, reservedTokens);
+    return { ...decision, reservedTokens: decision.allowed ? reservedTokens : 0 };
   }
 
-  /** Corrects a token reservation with the real count once the provider has answered. */
-  async settleTokens(key: LimitedKey, reserved: number, actual: number): Promise<void> {
-    if (!key.tokensPerMinute) return;
-    const delta = Math.ceil(actual) - Math.max(1, Math.ceil(reserved));
+  /** Replaces a token reservation with the real count (0 when nothing was spent after all). */
+  async settleTokens(
+    key: LimitedKey,
+    reservation: TokenReservation | undefined,
+    actual: number,
+  ): Promise<void> {
+    if (!key.tokensPerMinute || !reservation?.allowed) return;
+    const delta = Math.ceil(actual) - reservation.reservedTokens;
     if (delta > 0) await this.#options.store.penalty(tokensPolicy(key), key.id, delta);
     else if (delta < 0) await this.#options.store.reward(tokensPolicy(key), key.id, -delta);
   }
