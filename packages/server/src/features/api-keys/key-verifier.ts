@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { KeyInvalidationBus } from '../../platform/key-bus/key-invalidation-bus.ts';
 import { extractKey, hashApiKey, isWellFormedKey } from './api-key-secret.ts';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository.ts';
+import { keyStatus } from './key-status.ts';
 
 type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
 
@@ -38,9 +39,8 @@ export class KeyVerifier {
     const hash = hashApiKey(raw);
     const key = await this.#lookup(hash);
     if (!key) return { ok: false, reason: 'unknown' };
-    if (!key.isActive || key.revokedAt !== null) return { ok: false, reason: 'revoked' };
-    if (key.expiresAt !== null && key.expiresAt.getTime() <= this.#now().getTime())
-      return { ok: false, reason: 'expired' };
+    const status = keyStatus(key, this.#now());
+    if (status !== 'active') return { ok: false, reason: status };
     return { ok: true, key, hash };
   }
 

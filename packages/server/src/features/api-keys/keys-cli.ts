@@ -8,7 +8,8 @@ import { AuditService } from '../audit-logs/audit.service.ts';
 import { AuditLogsRepository } from '../audit-logs/audit-logs.repository.ts';
 import { ApiKeyUsageRepository } from './api-key-usage.repository.ts';
 import { ApiKeysRepository } from './api-keys.repository.ts';
-import { type Actor, ApiKeysService, toApiKeyResponse } from './api-keys.service.ts';
+import { type Actor, ApiKeysService } from './api-keys.service.ts';
+import { keyStatus } from './key-status.ts';
 
 const usage = `Manage API keys directly in the configured database (DATABASE_URL).
 
@@ -106,9 +107,11 @@ async function createKey(service: ApiKeysService, values: Flags): Promise<void> 
 
 async function listKeys(service: ApiKeysService): Promise<void> {
   const page = await service.list({ limit: 200 });
-  for (const item of page.items.map((record) => toApiKeyResponse(record))) {
+  const now = new Date();
+  for (const record of page.items) {
+    const status = keyStatus(record, now).padEnd(7);
     process.stdout.write(
-      `${item.id}  ${item.key_prefix}…  ${item.is_active ? 'active ' : 'revoked'}  ${item.scopes.join(',').padEnd(10)}  ${item.name}\n`,
+      `${record.id}  ${record.keyPrefix}…  ${status}  ${record.scopes.join(',').padEnd(10)}  ${record.name}\n`,
     );
   }
   if (page.nextCursor) process.stdout.write('(more keys exist; use GET /v1/api-keys to page through them)\n');
