@@ -56,3 +56,71 @@ describe('logs', () => {
     expect(completed.every((record) => typeof record.request_id === 'string')).toBe(true);
   });
 });
+
+describe('log levels', () => {
+  type Line = Record<string, unknown>;
+  const severe = new Set(['warn', 'error', 'fatal']);
+
+  it('follow the outcome: info for success, warn with the problem code for a client error, error for a server error', async () => {
+    const logs = new LogCapture();
+    const { app, createKey } = await buildTestApp({ captureLogs: logs });
+    app.get('/test/crash', { config: { auth: 'public' } }, async () => {
+      throw new Error('simulated bug');
+    });
+    const { key } = await createKey();
+    const answers = {
+      success: await app.inject({ method: 'GET', url: '/v1/api-keys/me', headers: { 'x-api-key': key } }),
+      unauthenticated: await app.inject({ method: 'GET', url: '/v1/api-keys/me' }),
+      invalid: await app.inject({
+        method: 'POST',
+        url: '/v1/analyze',
+        headers: { 'x-api-key': key },
+        payload: { prompt: '' },
+      }),
+      unknownRoute: await app.inject({ method: 'GET', url: '/v1/nothing-here' }),
+      bug: await app.inject({ method: 'GET', url: '/test/crash' }),
+    };
+    const linesOf = (answer: { headers: Record<string, unknown> }) =>
+      logs.records().filter((line: Line) => line.request_id === answer.headers['x-request-id']);
+    const completed = (answer: { headers: Record<string, unknown> }) =>
+      linesOf(answer).find((line) => line.msg === 'request completed');
+
+    expect(completed(answers.success)).toMatchObject({ level: 'info', res: { statusCode: 200 } });
+    expect(completed(answers.success)).not.toHaveProperty('code');
+    for (const [answer, status, code] of [
+      [answers.unauthenticated, 401, 'unauthorized'],
+      [answers.invalid, 400, 'validation_error'],
+      [answers.unknownRoute, 404, 'not_found'],
+    ] as const) {
+      expect(completed(answer)).toMatchObject({ level: 'warn', code, res: { statusCode: status } });
+      // One line per client error at warn or above: the completed line says it all.
+      expect(linesOf(answer).filter((line) => severe.has(String(line.level)))).toHaveLength(1);
+    }
+    expect(completed(answers.bug)).toMatchObject({
+      level: 'error',
+      code: 'internal_error',
+      res: { statusCode: 500 },
+    });
+    const cause = linesOf(answers.bug).find(
+      (line) => line.msg !== 'request completed' && line.level === 'error',
+    );
+    expect(JSON.stringify(cause)).toContain('simulated bug');
+  });
+
+  it('keep a not-ready readiness probe below error, however often it is polled', async () => {
+    const logs = new LogCapture();
+    const { app } = await buildTestApp({ captureLogs: logs, notReady: true });
+    const polls = [];
+    for (let poll = 0; poll < 3; poll += 1)
+      polls.push(await app.inject({ method: 'GET', url: '/v1/health/ready' }));
+    for (const poll of polls) {
+      expect(poll.statusCode).toBe(503);
+      const lines = logs.records().filter((line: Line) => line.request_id === poll.headers['x-request-id']);
+      expect(lines.filter((line) => severe.has(String(line.level)))).toEqual([]);
+      expect(lines.find((line) => line.msg === 'request completed')).toMatchObject({
+        level: 'info',
+        code: 'service_unavailable',
+      });
+    }
+  });
+});

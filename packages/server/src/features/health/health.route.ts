@@ -45,7 +45,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health/ready',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', probe: true },
       schema: {
         summary: 'Readiness probe',
         description:

@@ -8,6 +8,14 @@ import {
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, toAppError } from '../../lib/app-error.ts';
+import { outcomeLevel } from '../log-level.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The problem code this request was answered with, for its access-log line. */
+    problemCode: ErrorCode | null;
+  }
+}
 
 export const problemContentType = 'application/problem+json';
 
@@ -89,10 +97,13 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
 /** One error handler and one 404 handler for the whole app: every failure is problem+json. */
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
+    app.decorateRequest('problemCode', null);
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const known = toAppError(error) ?? fromFastifyError(error);
       if (known) {
-        const level = known.status >= 500 ? 'error' : 'info';
+        request.problemCode = known.code;
+        // The access-log line reports every failure at its level; a server error also needs its cause.
+        const level = outcomeLevel(request, known.status) === 'error' ? 'error' : 'debug';
         request.log[level](
           { err: error, code: known.code, context: known.context, api_key_id: request.auth?.key.id },
           'request failed',
@@ -107,6 +118,7 @@ export const errorHandlerPlugin = fp(
         );
       }
       // Anything else is a bug: log everything, answer nothing about it.
+      request.problemCode = 'internal_error';
       request.log.error({ err: error, api_key_id: request.auth?.key.id }, 'unhandled error');
       return sendProblem(
         reply,
@@ -118,12 +130,13 @@ export const errorHandlerPlugin = fp(
       );
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(
+    app.setNotFoundHandler((request, reply) => {
+      request.problemCode = 'not_found';
+      return sendProblem(
         reply,
         buildProblem(request, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
-      ),
-    );
+      );
+    });
   },
   { name: 'error-handler' },
 );
