@@ -106,6 +106,31 @@ describe('every non-public route requires a valid key', () => {
     expect(own.body).not.toContain(bob.id);
   });
 
+  it('lets only the key that started a cache warm-up, or an admin key, read its progress', async () => {
+    const testApp = await buildTestApp();
+    const owner = await testApp.createKey({ name: 'owner' });
+    const other = await testApp.createKey({ name: 'other' });
+    const admin = await testApp.createKey({ name: 'admin', scopes: ['admin'] });
+    const started = await testApp.app.inject({
+      method: 'POST',
+      url: '/v1/cache/warm',
+      headers: { 'x-api-key': owner.key },
+      payload: { items: [{ prompt: 'Warm this answer' }] },
+    });
+    expect(started.statusCode).toBe(202);
+    const read = (key: string, id: string = started.json().id) =>
+      testApp.app.inject({ method: 'GET', url: `/v1/cache/warm/${id}`, headers: { 'x-api-key': key } });
+    await expect.poll(async () => (await read(owner.key)).json().status).toBe('completed');
+
+    expect((await read(admin.key)).json()).toMatchObject({ id: started.json().id, total: 1 });
+    // Another key learns nothing, not even that the run exists: the answer is the one for an unknown id.
+    const foreign = await read(other.key);
+    const unknown = await read(other.key, sampleId);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().detail).toBe(unknown.json().detail);
+    expect(foreign.body).not.toContain('"total"');
+  });
+
   it('locks out an address after too many failed authentications, even for a valid key', async () => {
     const testApp = await buildTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '3' } });
     const valid = await testApp.createKey();

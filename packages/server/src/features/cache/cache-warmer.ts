@@ -8,7 +8,7 @@ interface WarmItemOutcome {
 /** Runs one item through the normal pipeline (which reads and fills the cache). */
 export type WarmRunner<I> = (item: I, signal: AbortSignal) => Promise<WarmItemOutcome>;
 
-export interface WarmReport {
+interface WarmReport {
   id: string;
   status: 'running' | 'completed' | 'cancelled';
   total: number;
@@ -31,8 +31,16 @@ export interface WarmHandle {
 }
 
 export interface WarmOptions {
+  /** The API key that started the run: only it (or an admin key) may read its report. */
+  ownerKeyId: string;
   /** Items run at once; low by default so warming does not crowd out live traffic. */
   concurrency?: number;
+}
+
+/** A run's report and who started it. */
+export interface WarmRun {
+  report: WarmReport;
+  ownerKeyId: string;
 }
 
 const MAX_ERRORS = 20;
@@ -42,10 +50,10 @@ const KEPT_REPORTS = 50;
 
 /** Background cache warming: runs items with bounded concurrency and keeps a report per job. */
 export class CacheWarmer {
-  readonly #reports = new Map<string, WarmReport>();
+  readonly #runs = new Map<string, WarmRun>();
   readonly #controller = new AbortController();
 
-  start<I>(items: readonly I[], runner: WarmRunner<I>, options: WarmOptions = {}): WarmHandle {
+  start<I>(items: readonly I[], runner: WarmRunner<I>, options: WarmOptions): WarmHandle {
     const report: WarmReport = {
       id: randomUUID(),
       status: 'running',
@@ -57,7 +65,7 @@ export class CacheWarmer {
       started_at: new Date().toISOString(),
       finished_at: null,
     };
-    this.#remember(report);
+    this.#remember({ report, ownerKeyId: options.ownerKeyId });
     const signal = this.#controller.signal;
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -85,9 +93,10 @@ export class CacheWarmer {
     return { id: report.id, report: () => ({ ...report, errors: [...report.errors] }), done };
   }
 
-  status(id: string): WarmReport | undefined {
-    const report = this.#reports.get(id);
-    return report ? { ...report, errors: [...report.errors] } : undefined;
+  status(id: string): WarmRun | undefined {
+    const run = this.#runs.get(id);
+    if (!run) return undefined;
+    return { report: { ...run.report, errors: [...run.report.errors] }, ownerKeyId: run.ownerKeyId };
   }
 
   /** Stops starting new items (running ones finish or see the aborted signal). */
@@ -95,11 +104,11 @@ export class CacheWarmer {
     this.#controller.abort();
   }
 
-  #remember(report: WarmReport): void {
-    this.#reports.set(report.id, report);
-    if (this.#reports.size > KEPT_REPORTS) {
-      const oldest = this.#reports.keys().next().value;
-      if (oldest !== undefined) this.#reports.delete(oldest);
+  #remember(run: WarmRun): void {
+    this.#runs.set(run.report.id, run);
+    if (this.#runs.size > KEPT_REPORTS) {
+      const oldest = this.#runs.keys().next().value;
+      if (oldest !== undefined) this.#runs.delete(oldest);
     }
   }
 }

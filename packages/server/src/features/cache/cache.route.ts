@@ -112,14 +112,18 @@ function warmRoute(app: AppInstance, deps: CacheRouteDeps): void {
           ],
         });
       }
-      const handle = deps.cache.warm(request.body.items, async (item, _signal) => {
-        const answer = await deps.analyze.analyze(item, {
-          key,
-          requestId: `${request.id}:warm`,
-          ip: request.ip,
-        });
-        return { cached: answer.cached };
-      });
+      const handle = deps.cache.warm(
+        request.body.items,
+        async (item, _signal) => {
+          const answer = await deps.analyze.analyze(item, {
+            key,
+            requestId: `${request.id}:warm`,
+            ip: request.ip,
+          });
+          return { cached: answer.cached };
+        },
+        { ownerKeyId: key.id },
+      );
       return reply.code(202).header('location', `/v1/cache/warm/${handle.id}`).send(handle.report());
     },
   );
@@ -131,7 +135,9 @@ function warmStatusRoute(app: AppInstance, deps: CacheRouteDeps): void {
     {
       schema: {
         summary: 'Progress of a warming run',
-        description: 'How many items were warmed, were already cached, or failed.',
+        description:
+          'How many items were warmed, were already cached, or failed. Readable by the key that started the ' +
+          'run and by admin keys; for any other key the run does not exist (404).',
         tags,
         security: apiKeySecurity,
         params: WarmParams,
@@ -139,9 +145,13 @@ function warmStatusRoute(app: AppInstance, deps: CacheRouteDeps): void {
       },
     },
     async (request) => {
-      const report = deps.cache.warmStatus(request.params.id);
-      if (!report) throw new AppError('not_found', 'No warming run with that id on this replica.');
-      return report;
+      const { key, isAdmin } = requireAuth(request);
+      const run = deps.cache.warmStatus(request.params.id);
+      // Another key's run answers exactly like an unknown id, so ids reveal nothing about other keys.
+      if (!run || (run.ownerKeyId !== key.id && !isAdmin)) {
+        throw new AppError('not_found', 'No warming run with that id on this replica.');
+      }
+      return run.report;
     },
   );
 }

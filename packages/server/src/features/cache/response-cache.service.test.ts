@@ -217,12 +217,15 @@ describe('ResponseCacheService', () => {
           usage: { totalTokens: 5, costUsd: 0 },
         }));
       },
-      { concurrency: 1 },
+      { concurrency: 1, ownerKeyId: 'key-1' },
     );
     const report = await handle.done;
     expect(report).toMatchObject({ status: 'completed', total: 4, warmed: 2, already_cached: 1, failed: 1 });
     expect(report.errors).toEqual([{ index: 3, message: 'provider failed' }]);
-    expect(service.warmStatus(handle.id)?.status).toBe('completed');
+    expect(service.warmStatus(handle.id)).toMatchObject({
+      report: { status: 'completed' },
+      ownerKeyId: 'key-1',
+    });
     expect(
       (await service.getOrCompute(buildCacheKey({ ...input, prompt: 'two' }), counter().compute)).cached,
     ).toBe(true);

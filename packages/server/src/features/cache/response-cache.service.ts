@@ -4,7 +4,7 @@ import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
 import { emptyCounters, summarize } from './cache-stats.ts';
-import type { WarmHandle, WarmOptions, WarmReport, WarmRunner } from './cache-warmer.ts';
+import type { WarmHandle, WarmOptions, WarmRun, WarmRunner } from './cache-warmer.ts';
 import { CacheWarmer } from './cache-warmer.ts';
 import { RequestCoalescer } from './request-coalescer.ts';
 
@@ -150,11 +150,12 @@ export class ResponseCacheService {
   }
 
   /** Runs `items` through `runner` in the background; the handle reports progress. */
-  warm<I>(items: readonly I[], runner: WarmRunner<I>, options?: WarmOptions): WarmHandle {
+  warm<I>(items: readonly I[], runner: WarmRunner<I>, options: WarmOptions): WarmHandle {
     return this.#warmer.start(items, runner, options);
   }
 
-  warmStatus(id: string): WarmReport | undefined {
+  /** A run's progress and the key that started it (the caller decides who may read it). */
+  warmStatus(id: string): WarmRun | undefined {
     return this.#warmer.status(id);
   }
 
