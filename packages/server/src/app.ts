@@ -54,7 +54,8 @@ function createFastify({ config, logger }: AppContext): AppInstance {
   return Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: generateRequestId,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    // The access-log plugin writes the request's line, naming the key and route (access-log.ts).
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     requestTimeout: config.server.requestTimeoutMs,
     trustProxy: config.server.trustProxy,
@@ -62,8 +63,6 @@ function createFastify({ config, logger }: AppContext): AppInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
-    // The access-log plugin writes the request's line, naming the key and route (access-log.ts).
-    disableRequestLogging: true,
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
