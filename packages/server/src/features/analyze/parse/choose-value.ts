@@ -38,10 +38,14 @@ function coercedToValid(found: FoundValue, check: SchemaCheck): SettledValue | u
 }
 
 function chooseAmong(found: readonly FoundValue[], check: SchemaCheck): SettledValue {
+  const merges = mergesOf(found);
+  // Lists side by side are one list split up, even when each part validates alone.
+  const joined = merges.find((merge) => merge.repairs.at(-1)?.description.includes('arrays'));
+  if (joined !== undefined && check.validate(joined.value).length === 0)
+    return { ...joined, coercions: [], errors: [] };
   const errors = found.map((candidate) => check.validate(candidate.value));
   const valid = errors.findIndex((list) => list.length === 0);
   if (valid >= 0) return { ...picked(found, valid, 'the first that validates'), coercions: [], errors: [] };
-  const merges = mergesOf(found);
   for (const merge of merges) {
     if (check.validate(merge.value).length === 0) return { ...merge, coercions: [], errors: [] };
   }

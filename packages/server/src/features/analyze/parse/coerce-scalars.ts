@@ -24,9 +24,10 @@ export function convertType(value: JsonValue, type: string): JsonValue | undefin
   }
 }
 
-/** `"42"`, `" -3.5 "`, `"1e3"`, `"82_461_110"`, `"1,234,567.5"`, `"1/3"`; not `"42 apples"` or `"0x1F"`. */
+/** `"42"`, `" -3.5 "`, `"1e3"`, `"82_461_110"`, `"$1,234,567.5"`, `"1/3"`; not `"42 apples"` or `"0x1F"`. */
 function readNumber(text: string): number | undefined {
-  const trimmed = text.trim();
+  // A currency sign before an amount says nothing the schema's number would keep.
+  const trimmed = text.trim().replace(/^(-?)[$€£¥]\s?/, '$1');
   const plain = /^-?(?:\d+(?:[_,]\d{3})*|\d+(?:_\d+)+)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
   if (plain.test(trimmed)) {
     const number = Number(trimmed.replaceAll(/[_,]/g, ''));
@@ -119,9 +120,11 @@ const dateFormats = [
  * (`03/04/2024`: March or April).
  */
 export function readDate(text: string): string | undefined {
-  const trimmed = text.trim();
+  // A remark after the date, "2024-03-15 (Friday)", is not part of it.
+  const trimmed = text.trim().replace(/\s*\([^()]*\)$/, '');
   const dateTime = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}/.exec(trimmed);
-  if (dateTime !== null) return isValidIsoDate(dateTime[1]!) ? dateTime[1] : undefined;
+  if (dateTime !== null || isoDate.test(trimmed))
+    return isValidIsoDate(dateTime?.[1] ?? trimmed) ? (dateTime?.[1] ?? trimmed) : undefined;
   const readings = new Set<string>();
   const reference = new Date(2000, 0, 1);
   for (const pattern of dateFormats) {

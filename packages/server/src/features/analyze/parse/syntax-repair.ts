@@ -131,12 +131,46 @@ class TokenPass {
       if (this.#nextSignificant()?.kind === 'colon') this.defects.add('quoted unquoted keys');
       else if (this.#skipStrayWords()) return;
     } else {
+      if (this.#isUnitAfterNumber(token)) {
+        this.defects.add('removed stray text between values');
+        return;
+      }
       this.#noteMissingComma();
-      const value = this.#normalizeValueWord(token.text);
-      this.#out.push(value);
+      this.#out.push(this.#normalizeValueWord(this.#joinThousands(token.text)));
       return;
     }
     this.#out.push(token.text);
+  }
+
+  /** `36 years`, `12 kg`: a word after a number that ends the value is a unit the schema has no room for. */
+  #isUnitAfterNumber(token: Token): boolean {
+    const previous = this.#previous;
+    if (previous?.kind !== 'word' || !/^[+-]?\.?\d/.test(previous.text)) return false;
+    if (!/^[\p{L}%]+$/u.test(token.text)) return false;
+    const next = this.#nextSignificant();
+    return next === undefined || next.kind === 'comma' || next.kind === 'close';
+  }
+
+  /**
+   * `"value": 1,000,000` in an object: groups of three digits after commas that are not followed by a
+   * colon cannot be keys, so they are the number's thousands. In an array they stay separate numbers.
+   */
+  #joinThousands(word: string): string {
+    if (this.#stack.at(-1) !== 'object' || !/^-?\d{1,3}$/.test(word)) return word;
+    let joined = word;
+    let index = this.#index;
+    for (;;) {
+      const comma = this.#tokens[index + 1];
+      const group = this.#tokens[index + 2];
+      if (comma?.kind !== 'comma' || group?.kind !== 'word' || !/^\d{3}(?:\.\d+)?$/.test(group.text)) break;
+      if (nextSignificantAfter(this.#tokens, index + 2)?.kind === 'colon') break;
+      joined += group.text;
+      index += 2;
+    }
+    if (index === this.#index) return word;
+    this.defects.add('removed thousands separators from numbers');
+    this.#index = index;
+    return joined;
   }
 
   /** Python literals and number spellings JSON lacks, rewritten; other words go to jsonrepair. */
@@ -210,7 +244,8 @@ class TokenPass {
 
   #inValuePosition(): boolean {
     const kind = this.#previous?.kind;
-    return kind === undefined || kind === 'colon' || kind === 'comma' || this.#previous?.text === '[';
+    const text = this.#previous?.text;
+    return kind === undefined || kind === 'colon' || kind === 'comma' || text === '[' || text === '(';
   }
 
   #afterValue(): boolean {
