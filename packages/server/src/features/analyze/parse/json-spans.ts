@@ -31,7 +31,7 @@ export function topLevelSpans(text: string): string[] {
 }
 
 /** End (exclusive) of the object or array starting at `start`, aware of strings; the text end when unbalanced. */
-export function spanEnd(text: string, start: number): number {
+function spanEnd(text: string, start: number): number {
   let depth = 0;
   for (const token of tokens(text, start)) {
     if (token.kind === 'open' && token.text !== '(') depth += 1;

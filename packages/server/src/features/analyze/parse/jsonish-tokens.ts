@@ -3,16 +3,7 @@
  * `//`, `/* *\/` and `#` comments, parentheses (Python tuples, asides) and bare words (unquoted keys,
  * `True`, `82_461_110`, `1/3`). It never fails; what it cannot classify is an `other` token.
  */
-export type TokenKind =
-  | 'string'
-  | 'comment'
-  | 'open'
-  | 'close'
-  | 'colon'
-  | 'comma'
-  | 'word'
-  | 'space'
-  | 'other';
+type TokenKind = 'string' | 'comment' | 'open' | 'close' | 'colon' | 'comma' | 'word' | 'space' | 'other';
 
 export interface Token {
   kind: TokenKind;
