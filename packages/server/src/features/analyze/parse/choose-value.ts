@@ -84,7 +84,11 @@ function mergesOf(found: readonly FoundValue[]): FoundValue[] {
     const keys = objects.flatMap((value) => Object.keys(value));
     if (new Set(keys).size === keys.length)
       merges.push(
-        merged(found, Object.assign({}, ...objects), `merged the ${count} JSON objects into one object`),
+        merged(
+          found,
+          Object.fromEntries(objects.flatMap((value) => Object.entries(value))),
+          `merged the ${count} JSON objects into one object`,
+        ),
       );
     merges.push(merged(found, objects, `collected the ${count} JSON objects into one array`));
   }

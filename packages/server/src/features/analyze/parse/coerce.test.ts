@@ -57,3 +57,20 @@ describe('readDate', () => {
     expect(readDate('soon')).toBeUndefined();
   });
 });
+
+describe('coerceToSchema on recursive schemas', () => {
+  it('terminates on anyOf branches that refer back to the root', () => {
+    const schema = { type: 'object', anyOf: [{ $ref: '#' }, { $ref: '#' }, { $ref: '#' }] };
+    expect(coerceToSchema('x', schema).value).toBe('x');
+  });
+});
+
+describe('coerceToSchema on hostile keys', () => {
+  it('keeps a __proto__ key of the answer as data', () => {
+    const answer = JSON.parse('{"__proto__": {"polluted": "1"}, "n": "2"}');
+    const result = coerceToSchema(answer, { properties: { n: { type: 'integer' } } });
+    expect(Object.hasOwn(result.value as object, '__proto__')).toBe(true);
+    expect(result.value).toMatchObject({ n: 2 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

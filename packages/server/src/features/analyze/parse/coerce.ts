@@ -18,6 +18,8 @@ export interface Coerced {
 
 /** Schema nesting followed at most; deeper data is left as it is. */
 const maxDepth = 48;
+/** Schema-and-value pairs visited at most: a bound on `anyOf` trials over recursive schemas. */
+const maxSteps = 100_000;
 
 /**
  * Reads a parsed answer the way its schema asks (the idea of BAML's schema-aligned parsing): strings
@@ -33,13 +35,15 @@ export function coerceToSchema(value: JsonValue, schema: JsonSchema): Coerced {
 class Coercer {
   readonly coercions: string[] = [];
   readonly #root: unknown;
+  #steps = 0;
 
   constructor(root: unknown) {
     this.#root = root;
   }
 
   walk(value: JsonValue, schema: unknown, path: string, depth: number): JsonValue {
-    if (depth > maxDepth || !isPlainObject(schema)) return value;
+    this.#steps += 1;
+    if (depth > maxDepth || this.#steps > maxSteps || !isPlainObject(schema)) return value;
     let current = value;
     if (typeof schema.$ref === 'string') {
       const target = resolveLocalRef(this.#root, schema.$ref);
@@ -123,12 +127,18 @@ class Coercer {
       );
     }
     if (!isPlainObject(value)) return value;
-    const result: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const child = propertySchema(schema, key);
-      result[key] = this.walk(item as JsonValue, child, `${path}/${escapePointerSegment(key)}`, depth + 1);
-    }
-    return result;
+    // fromEntries defines properties, so a `__proto__` key in an answer stays data.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        this.walk(
+          item as JsonValue,
+          propertySchema(schema, key),
+          `${path}/${escapePointerSegment(key)}`,
+          depth + 1,
+        ),
+      ]),
+    );
   }
 
   #record(path: string, from: JsonValue, to: JsonValue, reason?: string): JsonValue {

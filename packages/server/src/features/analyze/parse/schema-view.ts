@@ -68,18 +68,21 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
  * Property names an object must or may have at this level of the schema: its own `properties` and
  * those of in-place subschemas (`$ref`, `allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`).
  */
-export function declaredPropertyNames(root: unknown, schema: unknown, depth = 0): Set<string> {
+export function declaredPropertyNames(root: unknown, schema: unknown): Set<string> {
   const names = new Set<string>();
-  if (depth > 16 || !isPlainObject(schema)) return names;
-  if (isPlainObject(schema.properties)) for (const name of Object.keys(schema.properties)) names.add(name);
-  const inPlace: unknown[] = [schema.if, schema.then, schema.else];
-  if (typeof schema.$ref === 'string') inPlace.push(resolveLocalRef(root, schema.$ref));
-  for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
-    const list = schema[keyword];
-    if (Array.isArray(list)) inPlace.push(...list);
-  }
-  for (const subschema of inPlace) {
-    for (const name of declaredPropertyNames(root, subschema, depth + 1)) names.add(name);
-  }
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (!isPlainObject(node) || seen.has(node)) return;
+    seen.add(node);
+    if (isPlainObject(node.properties)) for (const name of Object.keys(node.properties)) names.add(name);
+    const inPlace: unknown[] = [node.if, node.then, node.else];
+    if (typeof node.$ref === 'string') inPlace.push(resolveLocalRef(root, node.$ref));
+    for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
+      const list = node[keyword];
+      if (Array.isArray(list)) inPlace.push(...list);
+    }
+    for (const subschema of inPlace) visit(subschema);
+  };
+  visit(schema);
   return names;
 }
