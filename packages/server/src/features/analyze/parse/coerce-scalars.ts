@@ -1,5 +1,8 @@
 import type { JsonValue } from '@structured-prompt/gateway';
-import { format, isValid, parse } from 'date-fns';
+// Per-function entry points: the package index loads all of date-fns's ~250 modules at start-up.
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { matchesType } from './schema-view.ts';
 
 /** A value read as another JSON type, or undefined when it cannot be read so without guessing. */
