@@ -218,6 +218,27 @@ describe('runAnalyzePipeline', () => {
       expect(result.warnings.join(' ')).toContain('does not conform');
     });
 
+    it('never passes an answer that holds none of the schema properties', async () => {
+      for (const answer of [{}, { mood: 'happy', note: 'nothing asked for' }]) {
+        const { result } = await run([{ text: JSON.stringify(answer) }], {
+          validation: 'relaxed',
+          maxRepairAttempts: 0,
+        });
+        expect(result.validation.status).toBe('failed');
+        expect(result.warnings.join(' ')).toContain("none of the schema's properties");
+      }
+    });
+
+    it('coerces to pass relaxed when the coerced answer then validates relaxed', async () => {
+      const { result } = await run([{ text: JSON.stringify({ ...missingSubject, intent: 'Translate' }) }], {
+        validation: 'relaxed',
+        maxRepairAttempts: 0,
+      });
+      expect(result.validation.status).toBe('passed_relaxed');
+      expect(result.data).toEqual(missingSubject);
+      expect(result.warnings).toContain('coerced /intent from "Translate" to "translate" (allowed value)');
+    });
+
     it('still fails with 422 when nothing parseable came back', async () => {
       const gateway = new ScriptedGateway([{ text: 'no idea' }]);
       const validators = new ValidatorCache({ maxEntries: 10 });
@@ -240,6 +261,53 @@ describe('runAnalyzePipeline', () => {
       const { gateway, result } = await run([{ text: 'hmm' }, { text: '[1]' }], { validation: 'off' });
       expect(gateway.calls).toHaveLength(2);
       expect(result.data).toEqual([1]);
+    });
+  });
+
+  describe('schema-aware parsing', () => {
+    it('coerces a near miss instead of re-asking, and lists every coercion in the warnings', async () => {
+      const text = JSON.stringify({ ...valid, intent: 'The intent is to translate.', output_format: 'Text' });
+      const { gateway, result } = await run([{ text }]);
+      expect(gateway.calls).toHaveLength(1);
+      expect(result.data).toEqual(valid);
+      expect(result.validation.status).toBe('passed');
+      expect(result.warnings).toEqual([
+        'coerced /intent from "The intent is to translate." to "translate" (allowed value)',
+        'coerced /output_format from "Text" to "text" (allowed value)',
+      ]);
+      // Two coercions: 0.9 × 0.9.
+      expect(result.confidence).toBe(0.81);
+    });
+
+    it('re-asks when coercion would still leave the answer invalid, and keeps the answer as written', async () => {
+      const almost = { ...missingSubject, intent: 'Translate' };
+      const gateway = new ScriptedGateway([{ text: JSON.stringify(almost) }]);
+      const validators = new ValidatorCache({ maxEntries: 10 });
+      const error = await rejection(
+        runAnalyzePipeline(input({ maxRepairAttempts: 0 }), { gateway, validators }),
+      );
+      expect(error.extensions.last_output).toBe(JSON.stringify(almost));
+      expect(error.errors?.map((entry) => entry.path).sort()).toEqual(['/intent', '/subject']);
+    });
+
+    it('picks the value that validates out of several, and says so', async () => {
+      const text = `Example: {"intent": "string"}\nAnswer: ${JSON.stringify(valid)}`;
+      const { result } = await run([{ text }]);
+      expect(result.data).toEqual(valid);
+      expect(result.warnings).toEqual([
+        'the answer held 2 JSON values; used the 2nd, the first that validates',
+      ]);
+      expect(result.confidence).toBe(0.9);
+    });
+
+    it('names the syntax repairs in one warning', async () => {
+      const text = JSON.stringify(valid).replace('"translate"', "'translate'").replace('}]', '},]');
+      const { result } = await run([{ text }]);
+      expect(result.data).toEqual(valid);
+      expect(result.warnings).toEqual([
+        "the answer's JSON was repaired: replaced single quotes, removed trailing commas",
+      ]);
+      expect(result.confidence).toBe(0.8);
     });
   });
 

@@ -3,7 +3,7 @@ import type { FailedAttempt, JsonSchema, JsonValue, ProviderGateway } from '@str
 import { AppError } from '../../lib/app-error.ts';
 import { scoreConfidence } from './confidence.ts';
 import { type Attempt, attemptUntilSettled, optional, type Tally } from './pipeline-attempts.ts';
-import { deriveRelaxedSchema, isRelaxable } from './relaxed-schema.ts';
+import { decideOutcome, type Outcome } from './pipeline-outcome.ts';
 import { requestWarnings } from './request-warnings.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -149,6 +149,7 @@ function acceptedResult(
     status: outcome.status,
     attempts: tally.attempts,
     repairs: outcome.repairs,
+    coercions: outcome.coercions,
     data: outcome.data,
     schema: input.schema,
     ...optional('tokenProbability', last.generation.tokenProbability),
@@ -165,43 +166,6 @@ function acceptedResult(
     warnings: [...tally.warnings],
     failedAttempts: tally.failedAttempts,
   };
-}
-
-interface Outcome {
-  status: ValidationStatus;
-  data: JsonValue;
-  errors: FieldError[];
-  repairs: string[];
-}
-
-/** Status of the last answer under the request's mode; undefined when the request must fail (422). */
-function decideOutcome(
-  input: AnalyzePipelineInput,
-  last: Attempt,
-  validators: Pick<ValidatorCache, 'get'>,
-  warnings: Set<string>,
-): Outcome | undefined {
-  // Nothing parseable is a failure in every mode: there is no data to return.
-  if (!last.parsed.ok) return undefined;
-  const { value, repairs } = last.parsed;
-  if (input.validation === 'off') return { status: 'skipped', data: value, errors: [], repairs };
-  if (last.errors.length === 0) return { status: 'passed', data: value, errors: [], repairs };
-  if (input.validation === 'strict') return undefined;
-
-  if (
-    isRelaxable(last.errors) &&
-    validators.get(deriveRelaxedSchema(input.schema)).validate(value).length === 0
-  ) {
-    warnings.add(
-      `validation passed only in relaxed mode: ${last.errors.length} missing or unexpected field(s) were tolerated ` +
-        '(see validation.errors)',
-    );
-    return { status: 'passed_relaxed', data: value, errors: last.errors, repairs };
-  }
-  warnings.add(
-    'the output does not conform to the schema, even relaxed; it is returned as is (see validation.errors)',
-  );
-  return { status: 'failed', data: value, errors: last.errors, repairs };
 }
 
 /** Micro-dollar float noise from summing attempt costs is not worth showing. */

@@ -1,6 +1,7 @@
 import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { describe, expect, it } from 'vitest';
 import { type ConfidenceInput, optionalFieldCompleteness, scoreConfidence } from './confidence.ts';
+import type { Repair } from './lenient-parse.ts';
 
 const schema = {
   type: 'object',
@@ -11,6 +12,9 @@ const schema = {
     address: { type: 'object', properties: { city: { type: 'string' }, zip: { type: 'string' } } },
   },
 };
+
+const fence: Repair = { kind: 'extraction', description: 'extracted from a code fence' };
+const commas: Repair = { kind: 'syntax', description: 'removed trailing commas' };
 
 const base: ConfidenceInput = {
   status: 'passed',
@@ -51,10 +55,19 @@ describe('scoreConfidence', () => {
 
   it('drops 15% per re-ask and for repaired syntax, 5% for a stripped code fence', () => {
     expect(scoreConfidence({ ...base, attempts: 3 })).toBe(0.722);
-    expect(scoreConfidence({ ...base, repairs: ['extracted from a code fence'] })).toBe(0.95);
-    expect(
-      scoreConfidence({ ...base, repairs: ['extracted from a code fence', 'removed trailing commas'] }),
-    ).toBe(0.8);
+    expect(scoreConfidence({ ...base, repairs: [fence] })).toBe(0.95);
+    expect(scoreConfidence({ ...base, repairs: [fence, commas] })).toBe(0.8);
+  });
+
+  it('drops 10% for picking one of several values, 15% for merging them, 10% per coercion down to 60%', () => {
+    const selection: Repair = { kind: 'selection', description: 'used the 2nd value' };
+    const merge: Repair = { kind: 'merge', description: 'merged two objects' };
+    expect(scoreConfidence({ ...base, repairs: [selection] })).toBe(0.9);
+    expect(scoreConfidence({ ...base, repairs: [commas, selection] })).toBe(0.72);
+    expect(scoreConfidence({ ...base, repairs: [merge] })).toBe(0.85);
+    expect(scoreConfidence({ ...base, coercions: ['coerced /a'] })).toBe(0.9);
+    expect(scoreConfidence({ ...base, coercions: ['1', '2'] })).toBe(0.81);
+    expect(scoreConfidence({ ...base, coercions: Array.from({ length: 9 }, String) })).toBe(0.6);
   });
 
   it('gives 15% of the score to optional-field completeness', () => {

@@ -1,13 +1,15 @@
 import type { ValidationStatus } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
-import { extractionRepairs } from './lenient-parse.ts';
+import type { Repair } from './lenient-parse.ts';
 import { isPlainObject } from './schema-walk.ts';
 
 /**
  * The confidence formula (docs/analyze.md, "Confidence"). Every factor is at most 1, so each piece of
  * bad news can only lower the score:
  *
- *   confidence = min(cap, base(status) × 0.85^(attempts − 1) × repair × (0.85 + 0.15 × completeness) × probability)
+ *   confidence = min(cap, base(status) × 0.85^(attempts − 1) × repair × coercion × (0.85 + 0.15 × completeness) × probability)
+ *
+ * The repair and coercion figures are argued in docs/architecture/0042-schema-aware-lenient-parsing.md.
  */
 const confidenceWeights = {
   base: { passed: 1, passed_relaxed: 0.6, skipped: 0.7, failed: 0.3 } satisfies Record<
@@ -20,6 +22,14 @@ const confidenceWeights = {
   extractedOnly: 0.95,
   /** The JSON itself had to be repaired (quotes, commas, truncation…). */
   syntaxRepaired: 0.8,
+  /** One of several values in the answer was picked because it validates. */
+  selected: 0.9,
+  /** Several values in the answer were joined into one. */
+  merged: 0.85,
+  /** Per value read as another type, enum spelling or date format. */
+  coercion: 0.9,
+  /** However many coercions, their factor stays above this: a coerced answer still validated. */
+  coercionFloor: 0.6,
   /** Share of the score that depends on filling the optional fields. */
   completeness: 0.15,
 } as const;
@@ -29,7 +39,9 @@ export interface ConfidenceInput {
   /** Model calls made, the first one included. */
   attempts: number;
   /** Repairs the lenient parser made to the accepted answer. */
-  repairs: readonly string[];
+  repairs: readonly Repair[];
+  /** Schema-aligned coercions applied to the accepted answer. */
+  coercions?: readonly string[];
   data: unknown;
   schema: JsonSchema;
   /** Mean per-token probability from the provider, when it reports log-probabilities. */
@@ -42,10 +54,9 @@ export function scoreConfidence(input: ConfidenceInput): number {
   const weights = confidenceWeights;
   let score = weights.base[input.status];
   score *= weights.reask ** Math.max(0, input.attempts - 1);
-  if (input.repairs.length > 0) {
-    const onlyExtraction = input.repairs.every((repair) => extractionRepairs.has(repair));
-    score *= onlyExtraction ? weights.extractedOnly : weights.syntaxRepaired;
-  }
+  score *= repairFactor(input.repairs);
+  const coercions = input.coercions?.length ?? 0;
+  score *= Math.max(weights.coercionFloor, weights.coercion ** coercions);
   const completeness = optionalFieldCompleteness(input.schema, input.data);
   score *= 1 - weights.completeness + weights.completeness * completeness;
   if (input.tokenProbability !== undefined && Number.isFinite(input.tokenProbability)) {
@@ -55,6 +66,20 @@ export function scoreConfidence(input: ConfidenceInput): number {
     score = Math.min(score, input.confidenceCap);
   }
   return Math.round(clamp(score) * 1000) / 1000;
+}
+
+/** Syntax repair outweighs extraction; picking or merging values is a further, separate doubt. */
+function repairFactor(repairs: readonly Repair[]): number {
+  const weights = confidenceWeights;
+  const kinds = new Set(repairs.map((repair) => repair.kind));
+  let factor = kinds.has('syntax')
+    ? weights.syntaxRepaired
+    : kinds.has('extraction')
+      ? weights.extractedOnly
+      : 1;
+  if (kinds.has('selection')) factor *= weights.selected;
+  if (kinds.has('merge')) factor *= weights.merged;
+  return factor;
 }
 
 /**

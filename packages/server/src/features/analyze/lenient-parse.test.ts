@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lenientParse } from './lenient-parse.ts';
+import { lenientParse, type Repair } from './lenient-parse.ts';
+
+function descriptions(repairs: readonly Repair[]): string[] {
+  return repairs.map((repair) => repair.description);
+}
 
 function value(text: string): unknown {
   const result = lenientParse(text);
@@ -24,20 +28,23 @@ describe('lenientParse', () => {
       value: { a: [1, 2] },
       repaired: false,
       repairs: [],
+      wellFormed: true,
+      coercions: [],
+      errors: [],
     });
   });
 
   it('extracts JSON from a code fence and from prose around it', () => {
-    expect(lenientParse('Sure!\n```json\n{"a": 1}\n```\nAnything else?')).toEqual({
+    expect(lenientParse('Sure!\n```json\n{"a": 1}\n```\nAnything else?')).toMatchObject({
       ok: true,
       value: { a: 1 },
       repaired: true,
-      repairs: ['extracted from a code fence'],
+      repairs: [{ kind: 'extraction', description: 'extracted from a code fence' }],
     });
     expect(lenientParse('Here is the result: {"a": {"b": "}"}} Hope it helps.')).toMatchObject({
       ok: true,
       value: { a: { b: '}' } },
-      repairs: ['extracted from surrounding text'],
+      repairs: [{ kind: 'extraction', description: 'extracted from surrounding text' }],
     });
   });
 
@@ -55,14 +62,17 @@ describe('lenientParse', () => {
   ])('repairs %s', (_name, text, expected, repair) => {
     const result = lenientParse(text);
     expect(result).toMatchObject({ ok: true, value: expected, repaired: true });
-    expect(result.ok && result.repairs).toContain(repair);
+    expect(result.ok && descriptions(result.repairs)).toContain(repair);
   });
 
   it('repairs inside a fence that was cut off', () => {
     expect(lenientParse('```json\n{"items": ["a", "b"')).toMatchObject({
       ok: true,
       value: { items: ['a', 'b'] },
-      repairs: ['extracted from a code fence', 'completed truncated output'],
+      repairs: [
+        { kind: 'extraction', description: 'extracted from a code fence' },
+        { kind: 'syntax', description: 'completed truncated output' },
+      ],
     });
   });
 

@@ -1,5 +1,10 @@
 import type { FieldError } from '@structured-prompt/contracts';
-import type { FailedAttempt, GenerateRequest, RoutedGeneration } from '@structured-prompt/gateway';
+import type {
+  FailedAttempt,
+  GenerateRequest,
+  JsonSchema,
+  RoutedGeneration,
+} from '@structured-prompt/gateway';
 import type { AnalyzePipelineDeps, AnalyzePipelineInput, PipelineUsage } from './analyze-pipeline.ts';
 import { type LenientParseResult, lenientParse } from './lenient-parse.ts';
 import {
@@ -48,7 +53,7 @@ export async function attemptUntilSettled(
   for (;;) {
     const generation = await deps.gateway.generate(request, { signal: input.signal, ...route });
     count(tally, generation, deps.onAttempt);
-    const attempt = judge(generation, validator);
+    const attempt = judge(generation, input.schema, validator);
     if (attempt.errors.length === 0 || tally.attempts > input.maxRepairAttempts) return attempt;
     if (previous !== undefined && repeats(previous, attempt)) {
       tally.warnings.add(
@@ -109,14 +114,21 @@ function count(
   for (const warning of generation.warnings) tally.warnings.add(warning);
 }
 
-/** The answer parsed leniently and validated: its errors, or one for text that is not JSON. */
-function judge(generation: RoutedGeneration, validator: CompiledValidator | undefined): Attempt {
-  const parsed = lenientParse(generation.text);
-  const errors: FieldError[] = !parsed.ok
-    ? [{ path: '', message: `the answer is not valid JSON: ${parsed.reason}`, keyword: 'parse' }]
-    : validator === undefined
-      ? []
-      : validator.validate(parsed.value);
+/**
+ * The answer parsed leniently against the schema (which picks among several values and coerces
+ * mismatched scalars when that makes it validate), with its errors, or one for text that is not JSON.
+ */
+function judge(
+  generation: RoutedGeneration,
+  schema: JsonSchema,
+  validator: CompiledValidator | undefined,
+): Attempt {
+  const check =
+    validator === undefined ? undefined : { schema, validate: (value: unknown) => validator.validate(value) };
+  const parsed = lenientParse(generation.text, check);
+  const errors: FieldError[] = parsed.ok
+    ? parsed.errors
+    : [{ path: '', message: `the answer is not valid JSON: ${parsed.reason}`, keyword: 'parse' }];
   return { generation, parsed, errors };
 }
 

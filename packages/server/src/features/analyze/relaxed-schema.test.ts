@@ -1,6 +1,6 @@
 import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { describe, expect, it } from 'vitest';
-import { deriveRelaxedSchema, isRelaxable } from './relaxed-schema.ts';
+import { answersTheSchema, deriveRelaxedSchema, isRelaxable } from './relaxed-schema.ts';
 import { ValidatorCache } from './validator-cache.ts';
 
 describe('deriveRelaxedSchema', () => {
@@ -61,5 +61,33 @@ describe('isRelaxable', () => {
     ).toBe(false);
     expect(isRelaxable([{ path: '', message: 'not JSON', keyword: 'parse' }])).toBe(false);
     expect(isRelaxable([])).toBe(false);
+  });
+});
+
+describe('answersTheSchema', () => {
+  const schema = {
+    type: 'object',
+    properties: { name: { type: 'string' } },
+    allOf: [{ $ref: '#/$defs/aged' }],
+    $defs: { aged: { properties: { age: { type: 'integer' } } } },
+  };
+
+  it('holds when the answer has one declared property, directly or through $ref and allOf', () => {
+    expect(answersTheSchema(schema, { name: 'Ada', extra: 1 })).toBe(true);
+    expect(answersTheSchema(schema, { age: 36 })).toBe(true);
+  });
+
+  it('fails for an empty object or one of invented keys', () => {
+    expect(answersTheSchema(schema, {})).toBe(false);
+    expect(answersTheSchema(schema, { mood: 'happy' })).toBe(false);
+  });
+
+  it('checks every object item of an array answer, and ignores schemas that declare no properties', () => {
+    const { $defs, ...item } = schema;
+    const list = { type: 'array', items: item, $defs };
+    expect(answersTheSchema(list, [{ name: 'a' }, { age: 1 }])).toBe(true);
+    expect(answersTheSchema(list, [{ name: 'a' }, {}])).toBe(false);
+    expect(answersTheSchema({ type: 'object' }, {})).toBe(true);
+    expect(answersTheSchema(defaultOutputSchema, 'not an object')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { FieldError } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
+import { declaredPropertyNames, resolveLocalRef } from './parse/schema-view.ts';
 import { isPlainObject, subschemasOf } from './schema-walk.ts';
 
 /**
@@ -50,4 +51,24 @@ function relaxInPlace(schema: unknown): void {
     }
   }
   for (const entry of subschemasOf(schema)) relaxInPlace(entry.schema);
+}
+
+/**
+ * Whether an answer is about the schema at all: an object answer must hold at least one property the
+ * schema declares for it (directly or through `$ref`, `allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`),
+ * and so must every object item of an array answer. Relaxed validation makes fields optional; it must
+ * not pass `{}` or an object of invented keys. True when the schema declares no properties there.
+ */
+export function answersTheSchema(schema: JsonSchema, answer: unknown): boolean {
+  if (!Array.isArray(answer)) return holdsDeclaredProperty(schema, schema, answer);
+  const view =
+    isPlainObject(schema) && typeof schema.$ref === 'string' ? resolveLocalRef(schema, schema.$ref) : schema;
+  const items = isPlainObject(view) ? view.items : undefined;
+  return answer.every((item) => holdsDeclaredProperty(schema, items, item));
+}
+
+function holdsDeclaredProperty(root: unknown, schema: unknown, value: unknown): boolean {
+  if (!isPlainObject(value)) return true;
+  const names = declaredPropertyNames(root, schema);
+  return names.size === 0 || Object.keys(value).some((key) => names.has(key));
 }
