@@ -165,8 +165,6 @@ const groups: readonly ConfusableGroup[] = [
         ijekavian,
         words(['dio', 'tko', 'je li', 'kruh', 'vlak']),
         stems(['tjed', 'glazb', 'tisuć', 'toč']),
-        // Croatian borrows verbs as -irati (rezervirati), Serbian and Bosnian as -isati/-ovati.
-        endings(['iraj', 'irajte', 'irati', 'iram', 'iraš', 'ira']),
       ],
       bs: [ijekavian, words(['dio', 'da li', 'lahko', 'mehko', 'sahat']), stems(['hljeb', 'kahv'])],
     },
