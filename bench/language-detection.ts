@@ -1,8 +1,7 @@
 /**
  * Accuracy, speed and memory of the candidate language detectors (bench/lib/language-detectors.ts):
- * - on short user utterances in 17 languages and dialects, `../shared/eval/language-dev.jsonl`
- *   relative to the repository root (a dialect's parent language counts as right; skipped with the
- *   reason when the file is absent);
+ * - on short user utterances in 17 languages and dialects, a file kept next to the repository (a
+ *   dialect's parent language counts as right; skipped with the reason when the file is absent);
  * - on the project's multilingual prompt sample and on prompts in the smaller of two near-identical
  *   standards (Norwegian, Malay, Croatian), both in packages/gateway/src/text/language-sample.ts.
  * Each detector runs in its own child process so its load time and memory are its own.
