@@ -1,197 +1,147 @@
 /**
- * Measures accuracy and speed of the candidate language detectors on the project's multilingual
- * prompt sample. Each candidate runs in its own child process so load time and memory are its own.
+ * Accuracy, speed and memory of the candidate language detectors (bench/lib/language-detectors.ts):
+ * - on short user utterances in 17 languages and dialects, a file kept next to the repository (a
+ *   dialect's parent language counts as right; skipped with the reason when the file is absent);
+ * - on the project's multilingual prompt sample and on prompts in the smaller of two near-identical
+ *   standards (Norwegian, Malay, Croatian), both in packages/gateway/src/text/language-sample.ts.
+ * Each detector runs in its own child process so its load time and memory are its own.
  *
- *   node bench/language-detection.ts            # table for every candidate
- *   node bench/language-detection.ts eld-large  # one candidate, JSON (used by the parent)
+ *   node bench/language-detection.ts                 # every detector, Markdown tables
+ *   node bench/language-detection.ts --only tinyld   # one detector, JSON (what the parent runs)
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { languageSample } from '../packages/gateway/src/text/language-sample.ts';
+import { languageSample, neighbourSample } from '../packages/gateway/src/text/language-sample.ts';
+import { type Detect, detectors } from './lib/language-detectors.ts';
 
-type Detect = (text: string) => string;
+const devFile = new URL('../../shared/eval/language-dev.jsonl', import.meta.url);
 
-// franc answers ISO 639-3; the service speaks ISO 639-1. Only the codes the sample can produce matter.
-const iso3To1: Record<string, string> = {
-  eng: 'en',
-  fra: 'fr',
-  deu: 'de',
-  spa: 'es',
-  ita: 'it',
-  por: 'pt',
-  nld: 'nl',
-  rus: 'ru',
-  cmn: 'zh',
-  jpn: 'ja',
-  kor: 'ko',
-  arb: 'ar',
-  hin: 'hi',
-  tur: 'tr',
-  pol: 'pl',
-  swe: 'sv',
-  ukr: 'uk',
-  bel: 'be',
-  bul: 'bg',
-  ces: 'cs',
-  dan: 'da',
-  nob: 'no',
-  nno: 'no',
-  fin: 'fi',
-  ron: 'ro',
-  hun: 'hu',
-  ell: 'el',
-  heb: 'he',
-  pes: 'fa',
-  urd: 'ur',
-  ben: 'bn',
-  mar: 'mr',
-  ind: 'id',
-  zlm: 'ms',
-  vie: 'vi',
-  tha: 'th',
-  cat: 'ca',
-  glg: 'gl',
-  slk: 'sk',
-  hrv: 'hr',
-  srp: 'sr',
-  azj: 'az',
-  uzn: 'uz',
-  als: 'sq',
-  tgl: 'tl',
-  swh: 'sw',
-  nep: 'ne',
-  sco: 'en',
+/** Labels of the dev file that are dialects: the parent language, or the dialect's own code, is right. */
+const acceptedFor: Record<string, readonly string[]> = {
+  'de-ba': ['de', 'bar'],
+  'de-st': ['de', 'bar'],
+  gsw: ['de', 'gsw'],
+  nap: ['it', 'nap'],
 };
 
-const candidates: Record<string, () => Promise<Detect>> = {
-  'eld-large': async () => {
-    const { eld } = await import('eld/large');
-    return (text) => eld.detect(text).language;
-  },
-  'eld-medium': async () => {
-    const { eld } = await import('eld/medium');
-    return (text) => eld.detect(text).language;
-  },
-  'eld-small': async () => {
-    const { eld } = await import('eld/small');
-    return (text) => eld.detect(text).language;
-  },
-  tinyld: async () => {
-    const tinyld = await import('tinyld');
-    return (text) => tinyld.detect(text);
-  },
-  'tinyld-light': async () => {
-    const tinyld = await import('tinyld/light');
-    return (text) => tinyld.detect(text);
-  },
-  'tinyld-heavy': async () => {
-    const tinyld = await import('tinyld/heavy');
-    return (text) => tinyld.detect(text);
-  },
-  'franc-min': async () => {
-    const { franc } = await import('franc-min');
-    // minLength 1: prompts are short and the default (10) would answer `und` for many of them.
-    return (text) => {
-      const code = franc(text, { minLength: 1 });
-      return iso3To1[code] ?? code;
-    };
-  },
-};
+interface Utterance {
+  text: string;
+  lang: string;
+}
 
 interface Measurement {
   name: string;
-  correct: number;
-  total: number;
-  shortCorrect: number;
-  shortTotal: number;
+  /** Correct answers and total per label of the dev file (empty when the file is absent). */
+  dev: Record<string, [number, number]>;
+  sample: [number, number];
+  neighbours: [number, number];
+  medianMicroseconds: number;
   loadMs: number;
-  microsecondsPerPrompt: number;
-  rssMb: number;
-  heapMb: number;
-  perLanguage: Record<string, number>;
-  misses: string[];
+  addedRssMb: number;
 }
 
-const shortLimit = 30;
-const speedRounds = 50;
+function readDevFile(): Utterance[] {
+  if (!existsSync(devFile)) return [];
+  return readFileSync(devFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Utterance);
+}
+
+function utterancesOf(sample: Readonly<Record<string, readonly string[]>>): Utterance[] {
+  return Object.entries(sample).flatMap(([lang, prompts]) => prompts.map((text) => ({ text, lang })));
+}
+
+function total(tally: Record<string, [number, number]>): [number, number] {
+  return Object.values(tally).reduce(([right, all], [r, n]) => [right + r, all + n], [0, 0]);
+}
+
+const isRight = (answer: string, label: string) =>
+  answer === label || (acceptedFor[label] ?? []).includes(answer);
+
+function score(detect: Detect, utterances: readonly Utterance[], times: number[]) {
+  const perLabel: Record<string, [number, number]> = {};
+  for (const { text, lang } of utterances) {
+    const started = performance.now();
+    const answer = detect(text);
+    times.push(performance.now() - started);
+    perLabel[lang] ??= [0, 0];
+    const tally = perLabel[lang];
+    tally[1]++;
+    if (isRight(answer, lang)) tally[0]++;
+  }
+  return perLabel;
+}
 
 async function measure(name: string): Promise<Measurement> {
   globalThis.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const heapBefore = process.memoryUsage().heapUsed;
   const loadStart = performance.now();
-  const detect = await candidates[name]!();
+  const detect = await detectors[name]!();
   detect('warm up the detector');
   const loadMs = performance.now() - loadStart;
-  let correct = 0;
-  let total = 0;
-  let shortCorrect = 0;
-  let shortTotal = 0;
-  const perLanguage: Record<string, number> = {};
-  const misses: string[] = [];
-  for (const [language, prompts] of Object.entries(languageSample)) {
-    perLanguage[language] = 0;
-    for (const prompt of prompts) {
-      const hit = detect(prompt) === language;
-      total++;
-      if (hit) {
-        correct++;
-        perLanguage[language]++;
-      } else misses.push(`${language}→${detect(prompt) || '∅'}: ${prompt}`);
-      if (prompt.length <= shortLimit) {
-        shortTotal++;
-        if (hit) shortCorrect++;
-      }
-    }
-  }
-  const all = Object.values(languageSample).flat();
-  const speedStart = performance.now();
-  for (let round = 0; round < speedRounds; round++) for (const prompt of all) detect(prompt);
-  const microsecondsPerPrompt = ((performance.now() - speedStart) * 1000) / (speedRounds * all.length);
+  const times: number[] = [];
+  const dev = score(detect, readDevFile(), times);
+  const sample = total(score(detect, utterancesOf(languageSample), times));
+  const neighbours = total(score(detect, utterancesOf(neighbourSample), times));
+  times.sort((a, b) => a - b);
   // After a collection, what stays is the detector's resident model, not parse-time garbage.
   globalThis.gc?.();
-  const rssMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
   return {
     name,
-    correct,
-    total,
-    shortCorrect,
-    shortTotal,
+    dev,
+    sample,
+    neighbours,
+    medianMicroseconds: (times[times.length >> 1] ?? 0) * 1000,
     loadMs,
-    microsecondsPerPrompt,
-    rssMb,
-    heapMb,
-    perLanguage,
-    misses,
+    addedRssMb: (process.memoryUsage().rss - rssBefore) / 1024 / 1024,
   };
 }
 
-const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
+const percent = (right: number, all: number) => (all === 0 ? '–' : `${((100 * right) / all).toFixed(1)}`);
 
-const only = process.argv[2];
-if (only) {
-  process.stdout.write(JSON.stringify(await measure(only)));
-} else {
-  const results: Measurement[] = Object.keys(candidates).map((name) =>
-    JSON.parse(
-      execFileSync(process.execPath, ['--expose-gc', import.meta.filename, name], { encoding: 'utf8' }),
-    ),
-  );
-  const promptCount = Object.values(languageSample).flat().length;
-  console.log(`${promptCount} prompts, ${Object.keys(languageSample).length} languages\n`);
-  console.log('| detector | accuracy | short (≤30 chars) | µs/prompt | load ms | RSS MB | heap MB |');
-  console.log('|---|---|---|---|---|---|---|');
+function printTables(results: readonly Measurement[]): void {
+  const labels = Object.keys(results[0]?.dev ?? {}).sort();
+  if (labels.length === 0) {
+    console.log(
+      `Short utterances skipped: ${devFile.pathname} is absent (it lives outside the repository).\n`,
+    );
+  } else {
+    const count = Object.values(results[0]!.dev).reduce((sum, [, n]) => sum + n, 0);
+    console.log(
+      `Short utterances: ${count} lines, ${labels.length} labels; % right (a dialect's parent counts)\n`,
+    );
+    console.log(`| detector | overall | ${labels.join(' | ')} |`);
+    console.log(`|---|---|${labels.map(() => '---').join('|')}|`);
+    for (const r of results) {
+      const cells = labels.map((label) => percent(...(r.dev[label] ?? [0, 0])));
+      console.log(`| ${r.name} | **${percent(...total(r.dev))}** | ${cells.join(' | ')} |`);
+    }
+    console.log('');
+  }
+  const share = ([right, all]: [number, number]) => `${percent(right, all)}% (${right}/${all})`;
+  console.log('| detector | project sample | no, ms, hr | median µs/call | load ms | added RSS MB |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.name} | ${percent(r.correct, r.total)} (${r.correct}/${r.total}) | ${percent(r.shortCorrect, r.shortTotal)} (${r.shortCorrect}/${r.shortTotal}) | ${r.microsecondsPerPrompt.toFixed(1)} | ${r.loadMs.toFixed(0)} | ${r.rssMb.toFixed(0)} | ${r.heapMb.toFixed(0)} |`,
+      `| ${r.name} | ${share(r.sample)} | ${share(r.neighbours)} | ${r.medianMicroseconds.toFixed(0)} | ${r.loadMs.toFixed(0)} | ${r.addedRssMb.toFixed(0)} |`,
     );
   }
-  console.log('\nPer language (correct of 10):');
-  const languages = Object.keys(languageSample);
-  console.log(`| detector | ${languages.join(' | ')} |`);
-  console.log(`|---|${languages.map(() => '---').join('|')}|`);
-  for (const r of results)
-    console.log(`| ${r.name} | ${languages.map((l) => r.perLanguage[l]).join(' | ')} |`);
-  for (const r of results) console.log(`\nMisses of ${r.name}:\n  ${r.misses.join('\n  ') || '(none)'}`);
+}
+
+const onlyIndex = process.argv.indexOf('--only');
+if (onlyIndex > 0) {
+  process.stdout.write(JSON.stringify(await measure(process.argv[onlyIndex + 1]!)));
+} else {
+  const results = Object.keys(detectors).map(
+    (name) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--expose-gc', import.meta.filename, '--only', name], {
+          encoding: 'utf8',
+          maxBuffer: 16 * 1024 * 1024,
+        }),
+      ) as Measurement,
+  );
+  printTables(results);
 }

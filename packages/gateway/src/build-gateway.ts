@@ -20,6 +20,7 @@ import {
 import { defaultModels, type ProvidersConfig, resolveProviderSettings } from './settings/resolve-settings.ts';
 import type { GenerateResult, Provider } from './spec/provider.ts';
 import type { ProviderSettings } from './spec/provider-settings.ts';
+import type { LanguageDetector } from './text/language-detector.ts';
 import { createProviderTransport, type FetchFunction, type TransportOptions } from './transport/index.ts';
 
 export interface GatewayConfig {
@@ -34,6 +35,8 @@ export interface GatewayOptions extends RouterDependencies {
   heuristic?: Provider | false;
   /** Where packages/local-llm lives (tests point it elsewhere to simulate "not installed"). */
   localRuntimeDirectory?: string;
+  /** Handed to the default offline analyzer, so the process loads one language model. */
+  languageDetector?: LanguageDetector;
 }
 
 /**
@@ -60,7 +63,10 @@ export function createProviderGateway(config: GatewayConfig, options: GatewayOpt
       return { provider: createCloudProvider(settings, transport.fetch), settings };
     },
   );
-  const heuristic = options.heuristic === undefined ? new HeuristicProvider() : options.heuristic;
+  const heuristic =
+    options.heuristic === undefined
+      ? new HeuristicProvider({ languageDetector: options.languageDetector })
+      : options.heuristic;
   if (heuristic) {
     members.push({
       provider: heuristic,

@@ -26,6 +26,11 @@ export type {
 } from './spec/provider.ts';
 export { ProviderError, type ProviderFailureKind } from './spec/provider-error.ts';
 export type { ProviderSettings } from './spec/provider-settings.ts';
-export { detectLanguage, type LanguageDetection, type LanguageSource } from './text/language-detector.ts';
+export {
+  type LanguageDetection,
+  type LanguageDetector,
+  type LanguageSource,
+  loadLanguageDetector,
+} from './text/language-detector.ts';
 export { type PiiFinding, type PiiScan, scanPii } from './text/pii.ts';
 export type { TransportOptions } from './transport/index.ts';

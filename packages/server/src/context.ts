@@ -1,5 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { createProviderGateway } from '@structured-prompt/gateway';
+import { createProviderGateway, loadLanguageDetector } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
@@ -128,6 +128,7 @@ async function buildInfrastructure(
   const redis = given.redis ?? (await connectRedis(config, logger, closers));
   const keyBus = given.keyBus ?? (redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus());
   if (!given.keyBus) closers.push(() => keyBus.close());
+  const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
     closers.push(() => responseCache.close());
@@ -137,7 +138,7 @@ async function buildInfrastructure(
     given.gateway ??
     createProviderGateway(
       { providers: config.providers, router: config.router, transport: config.transport },
-      { events: routerMetricsEvents(observability.metrics, observability.tracer) },
+      { events: routerMetricsEvents(observability.metrics, observability.tracer), languageDetector },
     );
   if (!given.gateway) closers.push(() => gateway.close());
   return {
@@ -146,6 +147,7 @@ async function buildInfrastructure(
     keyBus,
     gateway,
     responseCache,
+    languageDetector,
     rateLimits: given.rateLimits ?? (redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore()),
     budgets: given.budgets ?? (redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger()),
   };

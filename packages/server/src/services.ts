@@ -1,4 +1,4 @@
-import type { ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
+import type { LanguageDetector, ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
@@ -43,6 +43,8 @@ export interface Infrastructure {
   responseCache: ResponseCache;
   /** Shared Redis client when `REDIS_URL` is set. */
   redis?: Redis;
+  /** The language model, loaded once at start; detection is synchronous afterwards. */
+  languageDetector: LanguageDetector;
 }
 
 /** Services with the rules; routes call these and nothing below them. */
@@ -107,6 +109,7 @@ export function buildServices(
   const analyze = new AnalyzeService({
     config,
     gateway: infra.gateway,
+    languageDetector: infra.languageDetector,
     validators: tracer?.enabled
       ? traceValidators(new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }), tracer)
       : new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }),

@@ -1,70 +1,58 @@
 /**
- * Detects the language of a prompt as an ISO 639-1 code with a 0–1 confidence.
+ * Detects the language of a prompt as an ISO 639-1 code with a 0–1 confidence
+ * (docs/architecture/0043-language-detection-fasttext.md). In order:
+ * - a language the caller forces is taken as is;
+ * - quoted material is left out when enough text remains: it is what the request is about, not the
+ *   language it is written in;
+ * - text with no letters once URLs and e-mail addresses are removed answers `und` (undetermined);
+ * - scripts written by one language decide directly (language-scripts.ts);
+ * - otherwise fastText's probabilities over the candidate languages (language-candidates.ts),
+ *   lowered for languages whose alphabet lacks the text's letters (language-alphabets.ts), with
+ *   near-identical standards told apart by their spelling (confusable-languages.ts).
  *
- * The n-gram model is tinyld's light build, chosen on our prompt sample for accuracy per megabyte
- * (docs/architecture/0003-language-detection.md): 95.6% against eld-medium's 98.1%, for 23 MB of
- * memory instead of 238 MB. Two rules sit in front of it:
- * - scripts used by one language only (Hangul, kana, Thai, Greek, Hebrew, Armenian, Georgian …)
- *   decide directly: n-grams add nothing there and very short text would otherwise be a guess;
- * - short or ambiguous text answers `und` (undetermined) rather than a confident wrong code:
- *   "hello world" scores Norwegian a hair above Tagalog, and a wrong `original_language` is worse
- *   than an honest `und`. The best guess is still returned as `candidate`.
- *
- * Confidence = relative margin between the two best tinyld scores ((best − second) / best, × 1.5,
- * capped at 0.99) × a length factor
- * that reaches 1 at 20 letters (a Han character weighs three); below `minimumConfidence` (0.3) the answer is `und`.
+ * Confidence = the chosen language's share of the remaining probability (at most 0.99) × a length
+ * factor that reaches 1 at 20 letters (a Han character weighs three); a script rule gives 0.95.
  */
-import { detectAll } from 'tinyld/light';
+import { resolveConfusableLanguages } from './confusable-languages.ts';
+import { type LanguageModel, loadFastTextModel } from './fasttext-model.ts';
+import { applyAlphabetEvidence } from './language-alphabets.ts';
+import { candidateScores } from './language-candidates.ts';
+import { count, languageByScript, weightedLetters } from './language-scripts.ts';
 
 export type LanguageSource = 'forced' | 'script' | 'model' | 'none';
 
 export interface LanguageDetection {
-  /** ISO 639-1 code, or `und` when the text does not tell. */
+  /** ISO 639-1 code, or `und` when the text carries no language (no letters, only a URL). */
   language: string;
   confidence: number;
   source: LanguageSource;
-  /** Best guess even when `language` is `und` (absent when there is no guess at all). */
+  /** The best guess; the same as `language` unless nothing could be guessed (then absent). */
   candidate?: string;
 }
 
-const undetermined = 'und';
-const minimumConfidence = 0.3;
-const fullLengthLetters = 20;
-// tinyld's scores are small numbers whose gaps only mean something relative to the best score. On our
-// sample, 95% of correct answers have a relative margin ≥ 0.26, while three of the seven wrong ones
-// are below 0.16; × 1.5 puts the `und` cut (0.3) at a relative margin of 0.2 for full-length text.
-const marginScale = 1.5;
+export interface LanguageDetector {
+  /** `language`: `auto` to detect, or a code the caller forces (then confidence is 1). */
+  detect(text: string, language?: string): LanguageDetection;
+}
 
-/** Scripts that, when they make up most letters, name the language on their own. */
-const singleLanguageScripts: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\p{Script=Hiragana}\p{Script=Katakana}]/gu, 'ja'],
-  [/\p{Script=Hangul}/gu, 'ko'],
-  [/\p{Script=Thai}/gu, 'th'],
-  [/\p{Script=Greek}/gu, 'el'],
-  [/\p{Script=Hebrew}/gu, 'he'],
-  [/\p{Script=Armenian}/gu, 'hy'],
-  [/\p{Script=Georgian}/gu, 'ka'],
-  [/\p{Script=Lao}/gu, 'lo'],
-  [/\p{Script=Ethiopic}/gu, 'am'],
-];
+/** Loads the model once (asynchronous); detection afterwards is synchronous. */
+export async function loadLanguageDetector(): Promise<LanguageDetector> {
+  const model = await loadFastTextModel();
+  return { detect: (text, language = 'auto') => detectLanguage(model, text, language) };
+}
+
+const undetermined: LanguageDetection = { language: 'und', confidence: 0, source: 'none' };
+const fullLengthLetters = 20;
+const scriptConfidence = 0.95;
+const maximumConfidence = 0.99;
 
 // Marks count as letters: Devanagari, Arabic and Thai vowels are combining marks.
 const letters = /[\p{L}\p{M}]/gu;
-const han = /\p{Script=Han}/gu;
-
-function count(text: string, pattern: RegExp): number {
-  return text.match(pattern)?.length ?? 0;
-}
-
-function byScript(text: string, letterCount: number): LanguageDetection | undefined {
-  for (const [pattern, language] of singleLanguageScripts) {
-    let hits = count(text, pattern);
-    // Japanese mixes kana with kanji: Han characters count towards it once kana are present.
-    if (language === 'ja' && hits > 0) hits += count(text, han);
-    if (hits * 2 > letterCount) return { language, confidence: 0.95, source: 'script' };
-  }
-  return undefined;
-}
+// Links and addresses name things; they say nothing about the language around them.
+const linksAndAddresses = /(?:https?:\/\/|www\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+/giu;
+// «Traduce "Good morning, how are you?" al español» is a Spanish prompt.
+const quoted = /"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』/gu;
+const minimumUnquotedLetters = 8;
 
 /** Lower-cases, strips a region (`pt-BR` → `pt`); undefined when it is not a language code. */
 export function normalizeLanguageCode(code: string): string | undefined {
@@ -72,44 +60,39 @@ export function normalizeLanguageCode(code: string): string | undefined {
   return match ? match[1]!.toLowerCase() : undefined;
 }
 
-// Quoted material is what the request is about, not the language it is written in:
-// «Traduce "Good morning, how are you?" al español» is a Spanish prompt.
-const quoted = /"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』/gu;
-const minimumUnquotedLetters = 8;
-
-/** `language`: `auto` to detect, or a code the caller forces (then confidence is 1). */
-export function detectLanguage(text: string, language = 'auto'): LanguageDetection {
+function detectLanguage(model: LanguageModel, text: string, language: string): LanguageDetection {
   if (language !== 'auto') {
     const forced = normalizeLanguageCode(language);
     if (forced) return { language: forced, confidence: 1, source: 'forced' };
   }
-  const unquoted = text.replace(quoted, ' ');
-  if (unquoted.length < text.length && count(unquoted, letters) >= minimumUnquotedLetters) {
-    const instructions = detectText(unquoted);
-    if (instructions.language !== undetermined) return instructions;
+  const content = text.normalize('NFC').replace(linksAndAddresses, ' ');
+  const unquoted = content.replace(quoted, ' ');
+  if (unquoted.length < content.length && count(unquoted, letters) >= minimumUnquotedLetters) {
+    return detectText(model, unquoted);
   }
-  return detectText(text);
+  return detectText(model, content);
 }
 
-function detectText(text: string): LanguageDetection {
+function detectText(model: LanguageModel, text: string): LanguageDetection {
   const letterCount = count(text, letters);
-  if (letterCount === 0) return { language: undetermined, confidence: 0, source: 'none' };
-  const scripted = byScript(text, letterCount);
-  if (scripted) return scripted;
-
-  const ranked = detectAll(text);
-  const best = ranked[0]?.lang;
-  if (!best) return { language: undetermined, confidence: 0, source: 'none' };
-  const top = ranked[0]?.accuracy ?? 0;
-  const margin = top > 0 ? (top - (ranked[1]?.accuracy ?? 0)) / top : 0;
-  // A Han character carries about as much as a short word, so it weighs three letters.
-  const weightedLetters = letterCount + 2 * count(text, han);
-  const lengthFactor = Math.min(1, weightedLetters / fullLengthLetters);
-  const confidence = round(Math.min(0.99, margin * marginScale) * lengthFactor);
-  if (confidence < minimumConfidence) {
-    return { language: undetermined, confidence, source: 'model', candidate: best };
+  if (letterCount === 0) return undetermined;
+  const scripted = languageByScript(text, letterCount);
+  if (scripted) {
+    return { language: scripted, confidence: scriptConfidence, source: 'script', candidate: scripted };
   }
-  return { language: best, confidence, source: 'model', candidate: best };
+  const scores = candidateScores(model.predict(text));
+  applyAlphabetEvidence(scores, text);
+  resolveConfusableLanguages(scores, text);
+  let best: string | undefined;
+  let total = 0;
+  for (const [language, score] of scores) {
+    total += score;
+    if (best === undefined || score > scores.get(best)!) best = language;
+  }
+  if (best === undefined || total === 0) return undetermined;
+  const lengthFactor = Math.min(1, weightedLetters(text, letterCount) / fullLengthLetters);
+  const share = Math.min(maximumConfidence, scores.get(best)! / total);
+  return { language: best, confidence: round(share * lengthFactor), source: 'model', candidate: best };
 }
 
 function round(value: number): number {

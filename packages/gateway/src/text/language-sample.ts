@@ -1,8 +1,8 @@
 /**
  * A small multilingual sample of prompts shaped like real API traffic (short imperatives and
  * questions, names, numbers, the odd e-mail address), used to choose the language detector by
- * measured accuracy (bench/language-detection.ts, docs/architecture/0003-language-detection.md) and
- * as a regression test of the chosen one. Written for this project, ten prompts per language.
+ * measured accuracy (bench/language-detection.ts, docs/architecture/0043-language-detection-fasttext.md)
+ * and as a regression test of the chosen one. Written for this project, ten prompts per language.
  */
 export const languageSample: Readonly<Record<string, readonly string[]>> = {
   en: [
@@ -196,5 +196,49 @@ export const languageSample: Readonly<Record<string, readonly string[]>> = {
     'Gör en inköpslista för helgen',
     'Hur mycket kostar ett tågbiljett till Göteborg?',
     'Boka ett möte med Erik nästa onsdag klockan tre',
+  ],
+};
+
+/**
+ * The same kind of prompts in languages whose written standard is nearly identical to a neighbour's
+ * (Norwegian–Danish, Malay–Indonesian, Croatian–Serbian): the detector tells them apart by spelling
+ * and, failing that, prefers the larger community, so these check that the smaller one still comes out.
+ */
+export const neighbourSample: Readonly<Record<string, readonly string[]>> = {
+  no: [
+    'Oversett denne teksten til engelsk, takk',
+    'Hva blir været i Bergen i morgen?',
+    'Bestill et bord for to på en restaurant i Oslo fredag kveld',
+    'Oppsummer artikkelen i tre punkter',
+    'Hvor mye koster en togbillett fra Oslo til Trondheim?',
+    'Minn meg på å ringe legen klokken ni',
+    'Send en e-post til kari.nordmann@eksempel.no om møtet',
+    'Forklar forskjellen mellom et virus og en bakterie',
+    'Skriv en kort søknad om sommerjobb',
+    'Finn de beste hotellene i nærheten av sentrum',
+  ],
+  ms: [
+    'Terjemahkan perenggan ini ke dalam bahasa Inggeris',
+    'Adakah hujan akan turun di Kuala Lumpur esok?',
+    'Tempah meja untuk dua orang di restoran pada malam Sabtu',
+    'Ringkaskan artikel ini dalam tiga perkara',
+    'Berapakah harga tiket kereta api dari Ipoh ke Johor Bahru?',
+    'Ingatkan saya untuk menelefon doktor pada pukul sembilan pagi',
+    'Hantar e-mel kepada siti.aminah@contoh.my tentang mesyuarat esok',
+    'Terangkan perbezaan antara virus dan bakteria',
+    'Saya mahu menukar 500 ringgit kepada dolar Singapura',
+    'Cari hotel yang murah berhampiran pusat bandar',
+  ],
+  hr: [
+    'Prevedi ovaj odlomak na engleski, molim te',
+    'Kakvo će biti vrijeme u Zagrebu sutra?',
+    'Rezerviraj stol za dvoje u restoranu u petak navečer',
+    'Sažmi ovaj članak u tri točke',
+    'Koliko košta karta za vlak od Splita do Zagreba?',
+    'Podsjeti me da nazovem liječnika u devet sati',
+    'Pošalji e-poruku na ivana.horvat@primjer.hr o sastanku',
+    'Objasni razliku između virusa i bakterije',
+    'Tko je napisao roman Povratak Filipa Latinovicza?',
+    'Pronađi najbolje hotele u blizini centra grada',
   ],
 };

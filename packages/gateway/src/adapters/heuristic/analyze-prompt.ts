@@ -3,7 +3,7 @@
  * given prompt, language and clock.
  */
 import type { PromptAnalysis } from '@structured-prompt/contracts';
-import { detectLanguage } from '../../text/language-detector.ts';
+import type { LanguageDetector } from '../../text/language-detector.ts';
 import { matchIntent } from './classify-intent.ts';
 import { detectOutputFormat } from './detect-output-format.ts';
 import type { EntitySpan } from './entity-span.ts';
@@ -14,6 +14,8 @@ export interface AnalyzeOptions {
   /** ISO 639-1 code when the pipeline already knows it; detected otherwise. */
   language?: string;
   now: Date;
+  /** The service's language detector, loaded once at start. */
+  languageDetector: LanguageDetector;
 }
 
 export interface HeuristicAnalysis {
@@ -30,7 +32,8 @@ export function analyzePrompt(prompt: string, options: AnalyzeOptions): Heuristi
   const text = prompt.length > maximumAnalyzedLength ? prompt.slice(0, maximumAnalyzedLength) : prompt;
   // `und` from preprocessing is re-detected here: the best guess still picks date parsers and keywords.
   const known = options.language && options.language !== 'auto' && options.language !== 'und';
-  const detection = known ? detectLanguage(text, options.language) : detectLanguage(text);
+  const detector = options.languageDetector;
+  const detection = known ? detector.detect(text, options.language) : detector.detect(text);
   const language = detection.language;
   // Undetermined short prompts are still searched with the best guess's date parser and keywords.
   const workingLanguage = language === 'und' ? (detection.candidate ?? 'und') : language;

@@ -3,6 +3,7 @@ import formatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../spec/json-schema.ts';
+import { loadLanguageDetector } from '../../text/language-detector.ts';
 import { analyzePrompt } from './analyze-prompt.ts';
 import { fillCustomSchema } from './fill-custom-schema.ts';
 
@@ -10,6 +11,7 @@ const addFormats = formatsModule.default;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const now = new Date('2026-01-01T12:00:00Z');
+const languageDetector = await loadLanguageDetector();
 
 // Names the filler understands, mixed with names it does not.
 const propertyName = fc.constantFrom(
@@ -113,7 +115,7 @@ describe('fillCustomSchema (property)', () => {
   it('always produces a value that validates against any satisfiable schema', () => {
     fc.assert(
       fc.property(schemaArbitrary, prompt, (schema, text) => {
-        const { analysis, spans } = analyzePrompt(text, { now });
+        const { analysis, spans } = analyzePrompt(text, { now, languageDetector });
         const result = fillCustomSchema(schema as JsonSchema, { prompt: text, analysis, spans });
         const valid = ajv.validate(schema, result.value);
         expect(valid, `${JSON.stringify(result.value)}\n${JSON.stringify(ajv.errors)}`).toBe(true);
@@ -125,7 +127,7 @@ describe('fillCustomSchema (property)', () => {
   it('never throws, whatever the schema', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), prompt, (schema, text) => {
-        const { analysis, spans } = analyzePrompt(text, { now });
+        const { analysis, spans } = analyzePrompt(text, { now, languageDetector });
         expect(() => fillCustomSchema(schema as JsonSchema, { prompt: text, analysis, spans })).not.toThrow();
       }),
       { numRuns: 300 },

@@ -1,14 +1,16 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../spec/json-schema.ts';
+import { loadLanguageDetector } from '../../text/language-detector.ts';
 import { analyzePrompt } from './analyze-prompt.ts';
 import { fillCustomSchema } from './fill-custom-schema.ts';
 
 const now = new Date('2026-01-01T12:00:00Z');
+const languageDetector = await loadLanguageDetector();
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 
 function fill(prompt: string, schema: JsonSchema) {
-  const { analysis, spans } = analyzePrompt(prompt, { now });
+  const { analysis, spans } = analyzePrompt(prompt, { now, languageDetector });
   return fillCustomSchema(schema, { prompt, analysis, spans });
 }
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadLanguageDetector } from '../../text/language-detector.ts';
 import { analyzePrompt } from './analyze-prompt.ts';
 
 const now = new Date('2026-01-01T12:00:00Z');
-const subjectOf = (prompt: string) => analyzePrompt(prompt, { now }).analysis.subject;
+const languageDetector = await loadLanguageDetector();
+const subjectOf = (prompt: string) => analyzePrompt(prompt, { now, languageDetector }).analysis.subject;
 
 describe('findSubject (through analyzePrompt)', () => {
   it.each([

@@ -14,6 +14,7 @@
 import { defaultOutputSchema, type PromptAnalysis } from '@structured-prompt/contracts';
 import type { GenerateOptions, GenerateRequest, GenerateResult, Provider } from '../../spec/provider.ts';
 import { ProviderError } from '../../spec/provider-error.ts';
+import { type LanguageDetector, loadLanguageDetector } from '../../text/language-detector.ts';
 
 /**
  * The NLP libraries behind the analyzer (compromise, chrono) cost ≈ 50 MB of memory. They load on the
@@ -42,6 +43,8 @@ export interface HeuristicProviderOptions {
   now?: () => Date;
   /** Upper bound of the confidence of its answers; 0.6 unless configured. */
   confidenceCap?: number;
+  /** The service's language detector; without one, the provider loads its own on its first answer. */
+  languageDetector?: LanguageDetector;
 }
 
 const heuristicModel = 'heuristic-v1';
@@ -61,21 +64,24 @@ export class HeuristicProvider implements Provider {
   readonly models: readonly string[] = [heuristicModel];
   readonly #now: () => Date;
   readonly #cap: number;
+  #languageDetector: Promise<LanguageDetector> | undefined;
 
   constructor(options: HeuristicProviderOptions = {}) {
     this.name = options.name ?? 'heuristic';
     this.#now = options.now ?? (() => new Date());
     this.#cap = options.confidenceCap ?? defaultHeuristicConfidenceCap;
+    if (options.languageDetector) this.#languageDetector = Promise.resolve(options.languageDetector);
   }
 
   async generate(request: GenerateRequest, options: GenerateOptions): Promise<GenerateResult> {
     this.#throwIfAborted(options.signal);
-    const modules = await loadAnalyzer();
+    this.#languageDetector ??= loadLanguageDetector();
+    const [modules, languageDetector] = await Promise.all([loadAnalyzer(), this.#languageDetector]);
     // Let an already-expired deadline fire before doing the work.
     await new Promise((resolve) => setImmediate(resolve));
     this.#throwIfAborted(options.signal);
     const prompt = typeof request.prompt === 'string' ? request.prompt : '';
-    const answer = this.#answer(request, prompt, modules);
+    const answer = this.#answer(request, prompt, { ...modules, languageDetector });
     const text = JSON.stringify(answer.value);
     return {
       text,
@@ -90,12 +96,16 @@ export class HeuristicProvider implements Provider {
   #answer(
     request: GenerateRequest,
     prompt: string,
-    { analyzePrompt, fillCustomSchema }: Analyzer,
+    { analyzePrompt, fillCustomSchema, languageDetector }: Analyzer & { languageDetector: LanguageDetector },
   ): { value: unknown; cap: number; warnings: string[] } {
     const isDefault =
       request.schemaName === 'default' || JSON.stringify(request.schema) === defaultSchemaText;
     try {
-      const { analysis, spans } = analyzePrompt(prompt, { language: request.language, now: this.#now() });
+      const { analysis, spans } = analyzePrompt(prompt, {
+        language: request.language,
+        now: this.#now(),
+        languageDetector,
+      });
       if (isDefault) return { value: analysis, cap: this.#cap, warnings: [] };
       const filled = fillCustomSchema(request.schema, { prompt, analysis, spans });
       const leaves = filled.filled + filled.placeholders;

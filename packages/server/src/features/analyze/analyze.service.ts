@@ -4,7 +4,7 @@ import {
   defaultOutputSchema,
   requestedProvider,
 } from '@structured-prompt/contracts';
-import type { JsonSchema, ProviderGateway } from '@structured-prompt/gateway';
+import type { JsonSchema, LanguageDetector, ProviderGateway } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
 import { schemaHash } from '../../lib/canonical-json.ts';
@@ -28,6 +28,7 @@ import type { ValidatorCache } from './validator-cache.ts';
 export interface AnalyzeServiceOptions {
   config: Readonly<Config>;
   gateway: ProviderGateway;
+  languageDetector: LanguageDetector;
   validators: Pick<ValidatorCache, 'get'>;
   schemaGuard: SchemaGuard;
   cache: ResponseCacheService;
@@ -59,6 +60,7 @@ export class AnalyzeService {
       gateway: options.gateway,
       validators: options.validators,
       budget: new BudgetGuard({ limits: options.limits, audit, observer }),
+      languageDetector: options.languageDetector,
     });
   }
 

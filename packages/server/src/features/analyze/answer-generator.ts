@@ -1,4 +1,4 @@
-import type { ProviderGateway } from '@structured-prompt/gateway';
+import type { LanguageDetector, ProviderGateway } from '@structured-prompt/gateway';
 import { Deadline } from '@structured-prompt/gateway';
 import type { Config } from '../../config/index.ts';
 import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
@@ -15,6 +15,7 @@ export interface AnswerGeneratorDeps {
   gateway: ProviderGateway;
   validators: Pick<ValidatorCache, 'get'>;
   budget: BudgetGuard;
+  languageDetector: LanguageDetector;
 }
 
 /** Answers `max_tokens` defaults to when estimating a request's cost. */
@@ -39,8 +40,9 @@ export class AnswerGenerator {
     // A forced language is passed to the model (and checked); otherwise the model keeps the request's
     // own language by itself, and the response's language is read from the answer afterwards.
     const requestedLanguage = options.language ?? 'auto';
+    const detector = this.#deps.languageDetector;
     const forced =
-      requestedLanguage === 'auto' ? undefined : detectPromptLanguage(prepared, requestedLanguage);
+      requestedLanguage === 'auto' ? undefined : detectPromptLanguage(detector, prepared, requestedLanguage);
     const modelLanguage = forced?.detection.language;
     const result = await this.#deps.budget.run(context, this.#estimate(request), (track) =>
       this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, track),
@@ -48,7 +50,7 @@ export class AnswerGenerator {
     const language =
       modelLanguage ??
       answeredLanguage(result.data, request.schemaName) ??
-      detectPromptLanguage(prepared).detection.language;
+      detectPromptLanguage(detector, prepared).detection.language;
     return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
   }
 

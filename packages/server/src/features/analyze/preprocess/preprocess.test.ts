@@ -1,9 +1,15 @@
+import { loadLanguageDetector } from '@structured-prompt/gateway';
 import { describe, expect, it } from 'vitest';
 import { preprocessPrompt } from './preprocess.ts';
 
+const detector = await loadLanguageDetector();
+
 describe('preprocessPrompt', () => {
   it('normalizes and detects the language, PII off by default', () => {
-    const result = preprocessPrompt('  Envoie un courriel à marie.dupont@exemple.fr  pour confirmer  ');
+    const result = preprocessPrompt(
+      detector,
+      '  Envoie un courriel à marie.dupont@exemple.fr  pour confirmer  ',
+    );
     expect(result.text).toBe('Envoie un courriel à marie.dupont@exemple.fr pour confirmer');
     expect(result.language).toBe('fr');
     expect(result.languageConfidence).toBeGreaterThan(0.5);
@@ -11,7 +17,7 @@ describe('preprocessPrompt', () => {
   });
 
   it('detect mode reports findings but sends the text unchanged', () => {
-    const result = preprocessPrompt('Email jane@example.com the report', { pii: 'detect' });
+    const result = preprocessPrompt(detector, 'Email jane@example.com the report', { pii: 'detect' });
     expect(result.text).toBe('Email jane@example.com the report');
     expect(result.pii.findings).toEqual([{ type: 'email', start: 6, end: 22, placeholder: '[EMAIL_1]' }]);
     expect(result.pii.redacted).toBe(false);
@@ -20,7 +26,7 @@ describe('preprocessPrompt', () => {
 
   it('redact mode replaces values with placeholders, offsets refer to the normalized prompt', () => {
     const prompt = 'Refund   4111 1111 1111 1111 and write to jane@example.com';
-    const result = preprocessPrompt(prompt, { pii: 'redact' });
+    const result = preprocessPrompt(detector, prompt, { pii: 'redact' });
     expect(result.text).toBe('Refund [CARD_1] and write to [EMAIL_1]');
     expect(result.pii.redacted).toBe(true);
     const normalized = 'Refund 4111 1111 1111 1111 and write to jane@example.com';
@@ -29,7 +35,7 @@ describe('preprocessPrompt', () => {
   });
 
   it('detects the language on the original text, not on placeholders', () => {
-    const result = preprocessPrompt('Schreib an max.mustermann@beispiel.de wegen der Rechnung', {
+    const result = preprocessPrompt(detector, 'Schreib an max.mustermann@beispiel.de wegen der Rechnung', {
       pii: 'redact',
     });
     expect(result.language).toBe('de');
@@ -37,16 +43,20 @@ describe('preprocessPrompt', () => {
   });
 
   it('honours a forced language and warns about a bad one', () => {
-    expect(preprocessPrompt('ok', { language: 'es' })).toMatchObject({
+    expect(preprocessPrompt(detector, 'ok', { language: 'es' })).toMatchObject({
       language: 'es',
       languageConfidence: 1,
     });
-    const bad = preprocessPrompt('Translate Hello World to French', { language: '???' });
+    const bad = preprocessPrompt(detector, 'Translate Hello World to French', { language: '???' });
     expect(bad.language).toBe('en');
     expect(bad.warnings[0]).toContain('not a language code');
   });
 
   it('handles an empty prompt without throwing', () => {
-    expect(preprocessPrompt('   ')).toMatchObject({ text: '', language: 'und', languageConfidence: 0 });
+    expect(preprocessPrompt(detector, '   ')).toMatchObject({
+      text: '',
+      language: 'und',
+      languageConfidence: 0,
+    });
   });
 });

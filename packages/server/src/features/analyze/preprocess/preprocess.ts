@@ -5,7 +5,13 @@
  * Language detection runs on the normalized text *before* redaction: it is local, and placeholders
  * such as `[EMAIL_1]` would pull short prompts towards English.
  */
-import { detectLanguage, type LanguageSource, type PiiFinding, scanPii } from '@structured-prompt/gateway';
+import {
+  type LanguageDetection,
+  type LanguageDetector,
+  type LanguageSource,
+  type PiiFinding,
+  scanPii,
+} from '@structured-prompt/gateway';
 import { normalizePrompt } from './normalize-prompt.ts';
 
 type PiiMode = 'off' | 'detect' | 'redact';
@@ -19,7 +25,7 @@ export interface PreprocessOptions {
 export interface PreprocessedPrompt {
   /** What the pipeline sends on: normalized, and redacted when `pii` is `redact`. */
   text: string;
-  /** ISO 639-1 code, or `und` when the prompt is too short or ambiguous to tell. */
+  /** ISO 639-1 code, or `und` when the prompt carries no language (no letters, only a link). */
   language: string;
   languageConfidence: number;
   languageSource: LanguageSource;
@@ -71,12 +77,13 @@ const detectionSampleChars = 512;
 
 /** Detects (or takes the forced) language of a prepared prompt, with a warning for a bad forced code. */
 export function detectPromptLanguage(
+  detector: LanguageDetector,
   prepared: Pick<PreparedPrompt, 'normalized'>,
   requestedLanguage = 'auto',
-): { detection: ReturnType<typeof detectLanguage>; warnings: string[] } {
+): { detection: LanguageDetection; warnings: string[] } {
   // The opening of a prompt tells its language as well as the whole of it does, and detection time
   // grows with length: long prompts (up to 10,000 characters) are judged on their first 512.
-  const detection = detectLanguage(prepared.normalized.slice(0, detectionSampleChars), requestedLanguage);
+  const detection = detector.detect(prepared.normalized.slice(0, detectionSampleChars), requestedLanguage);
   const warnings =
     requestedLanguage !== 'auto' && detection.source !== 'forced'
       ? [`language "${requestedLanguage}" is not a language code; the language was detected instead`]
@@ -84,9 +91,13 @@ export function detectPromptLanguage(
   return { detection, warnings };
 }
 
-export function preprocessPrompt(prompt: string, options: PreprocessOptions = {}): PreprocessedPrompt {
+export function preprocessPrompt(
+  detector: LanguageDetector,
+  prompt: string,
+  options: PreprocessOptions = {},
+): PreprocessedPrompt {
   const prepared = preparePrompt(prompt, options);
-  const { detection, warnings } = detectPromptLanguage(prepared, options.language ?? 'auto');
+  const { detection, warnings } = detectPromptLanguage(detector, prepared, options.language ?? 'auto');
   return {
     text: prepared.text,
     language: detection.language,
