@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@structured-prompt/gateway';
+import type { SchemaDialect } from './schema-dialects.ts';
 import {
   isPlainObject,
   isSchemaLike,
@@ -37,8 +38,8 @@ interface Edge {
  * Expects a schema that already passed the meta-schema and refuses remote refs elsewhere; refs that are
  * not local are ignored here.
  */
-export function findRecursiveRefs(root: JsonSchema): RefProblem[] {
-  const index = new SchemaIndex();
+export function findRecursiveRefs(root: JsonSchema, dialect: SchemaDialect = '2020-12'): RefProblem[] {
+  const index = new SchemaIndex(dialect === 'draft-04' ? 'id' : '$id');
   index.register(root, '', '');
   const { edges, unresolved } = collectEdges(index);
   return [...unresolved, ...findInPlaceCycles(edges)];
@@ -48,6 +49,12 @@ export function findRecursiveRefs(root: JsonSchema): RefProblem[] {
 class SchemaIndex {
   readonly nodes = new Map<string, SchemaNode>();
   readonly #anchors = new Map<string, string>();
+  /** The keyword that names a schema resource: `id` in draft-04, `$id` since. */
+  readonly #idKeyword: string;
+
+  constructor(idKeyword: string) {
+    this.#idKeyword = idKeyword;
+  }
 
   register(schema: unknown, pointer: string, parentResource: string): void {
     if (this.nodes.has(pointer)) return;
@@ -86,9 +93,9 @@ class SchemaIndex {
   #resourceOf(schema: unknown, pointer: string, parentResource: string): string {
     if (!isPlainObject(schema)) return parentResource;
     let resource = parentResource;
-    const id = schema.$id ?? schema.id;
+    const id = schema[this.#idKeyword];
     if (typeof id === 'string') {
-      // draft-07 `$id: "#name"` is an anchor; anything else starts an embedded resource.
+      // draft-04 to -07 `$id: "#name"` is an anchor; anything else starts an embedded resource.
       if (id.startsWith('#')) this.#anchors.set(`${resource}#${id.slice(1)}`, pointer);
       else if (pointer !== '') resource = pointer;
     }
@@ -116,6 +123,9 @@ function collectEdges(index: SchemaIndex): { edges: Map<string, Edge[]>; unresol
   return { edges, unresolved };
 }
 
+/** Keywords whose value is a reference; 2019-09's `$recursiveRef` is always `#` (its resource's root). */
+const refKeywords = ['$ref', '$dynamicRef', '$recursiveRef'];
+
 /** Edges leaving one node; refs that resolve nowhere are added to `unresolved`. */
 function edgesOf(node: SchemaNode, index: SchemaIndex, unresolved: RefProblem[]): Edge[] {
   if (!isPlainObject(node.schema)) return [];
@@ -123,7 +133,7 @@ function edgesOf(node: SchemaNode, index: SchemaIndex, unresolved: RefProblem[])
   for (const entry of subschemasOf(node.schema)) {
     if (entry.role === 'in-place') list.push({ to: node.pointer + toPointer(entry.segments) });
   }
-  for (const keyword of ['$ref', '$dynamicRef']) {
+  for (const keyword of refKeywords) {
     const ref = node.schema[keyword];
     if (typeof ref !== 'string' || !ref.startsWith('#')) continue;
     const refAt = `${node.pointer}/${keyword}`;
@@ -164,7 +174,7 @@ function findInPlaceCycles(edges: Map<string, Edge[]>): RefProblem[] {
         problems.push({
           at: first.refAt!,
           message: `recursive schema: the $ref cycle ${chain} never descends into a property or item`,
-          keyword: first.refAt!.endsWith('$dynamicRef') ? '$dynamicRef' : '$ref',
+          keyword: first.refAt!.slice(first.refAt!.lastIndexOf('/') + 1),
         });
         continue;
       }
