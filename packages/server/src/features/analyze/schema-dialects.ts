@@ -45,7 +45,7 @@ export const supportedMetaSchemas: readonly string[] = Object.values(metaSchemaU
  * The dialect `$schema` declares: a dialect, `'inferred'` when it is absent or the unversioned alias,
  * undefined when it names anything else.
  */
-export function declaredDialect(schema: JsonSchema): SchemaDialect | 'inferred' | undefined {
+function declaredDialect(schema: JsonSchema): SchemaDialect | 'inferred' | undefined {
   if (typeof schema === 'boolean' || schema.$schema === undefined) return 'inferred';
   if (typeof schema.$schema !== 'string') return undefined;
   const uri = schema.$schema.replace(/#$/, '').replace(/^https?:\/\//, '');

@@ -116,6 +116,15 @@ describe('SchemaGuard', () => {
     expect(rejection({ $ref: 'other.json#/x' }).errors?.[0]?.path).toBe('/schema/$ref');
   });
 
+  it('accepts a bundled schema whose references name its own embedded $ids', () => {
+    const bundle = {
+      $id: 'https://example.com/order.json',
+      properties: { item: { $ref: 'item.json' } },
+      $defs: { item: { $id: 'item.json', type: 'string' } },
+    };
+    expect(guard.check(bundle)).toBe(bundle);
+  });
+
   it('does not mistake data that looks like a $ref for one', () => {
     const schema = { const: { $ref: 'https://example.com' }, examples: [{ $ref: 'http://x' }] };
     expect(guard.check(schema)).toBe(schema);

@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
-import { findRecursiveRefs } from './schema-refs.ts';
+import { findRefProblems } from './schema-refs.ts';
 import {
   isPlainObject,
   isSchemaLike,
@@ -70,7 +70,7 @@ export class SchemaGuard {
     const structureErrors = checkStructure(schema, this.#limits.maxSchemaDepth);
     if (structureErrors.length > 0) fail(structureErrors[0]!.message, structureErrors);
 
-    const refErrors = findRecursiveRefs(schema, dialect).map((problem) => ({
+    const refErrors = findRefProblems(schema, dialect).map((problem) => ({
       path: schemaRoot + problem.at,
       message: problem.message,
       keyword: problem.keyword,
@@ -149,7 +149,7 @@ function isCombinator(keyword: string): boolean {
   return keyword === 'anyOf' || keyword === 'oneOf';
 }
 
-/** Schema depth, remote references and regular expressions, in one walk of the subschema tree. */
+/** Schema depth and regular expressions, in one walk of the subschema tree. */
 function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
   const errors: FieldError[] = [];
   let depthReported = false;
@@ -162,16 +162,6 @@ function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
       return;
     }
     if (!isPlainObject(schema)) return;
-    for (const keyword of ['$ref', '$dynamicRef', '$recursiveRef'] as const) {
-      const ref = schema[keyword];
-      if (typeof ref === 'string' && !ref.startsWith('#')) {
-        errors.push({
-          path: schemaRoot + toPointer([...path, keyword]),
-          message: `remote reference "${ref}" is not allowed; only local references starting with # are`,
-          keyword,
-        });
-      }
-    }
     if (typeof schema.pattern === 'string' && !isValidRegExp(schema.pattern)) {
       errors.push({
         path: schemaRoot + toPointer([...path, 'pattern']),

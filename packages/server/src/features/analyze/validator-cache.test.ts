@@ -248,3 +248,35 @@ describe('ValidatorCache dialects', () => {
     ]);
   });
 });
+
+describe('ValidatorCache and recursion', () => {
+  it('refuses a schema whose validation recurses without end (Ajv resolves this $dynamicRef to the root)', () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'https://example.com/derived',
+      $ref: './base',
+      $defs: {
+        derived: { $dynamicAnchor: 'addons', prefixItems: [true, { type: 'string' }] },
+        base: {
+          $id: './base',
+          type: 'array',
+          $dynamicRef: '#addons',
+          $defs: { defaultAddons: { $dynamicAnchor: 'addons' } },
+        },
+      },
+    };
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    expect(() => cache.get(schema)).toThrow('Validating against the schema recurses without end');
+  });
+
+  it('reports an answer nested too deeply to validate as an error of the answer, not a crash', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const validator = cache.get({ type: 'array', items: { $ref: '#' } });
+    let deep: unknown[] = [];
+    for (let level = 0; level < 100_000; level += 1) deep = [deep];
+    expect(validator.validate(deep)).toEqual([
+      { path: '', keyword: 'depth', message: expect.stringContaining('nests too deeply') },
+    ]);
+    expect(validator.validate([[[]]])).toEqual([]);
+  });
+});

@@ -74,7 +74,12 @@ export class ValidatorCache {
       hash,
       dialect,
       validate(data) {
-        if (validateFunction(data)) return [];
+        try {
+          if (validateFunction(data)) return [];
+        } catch (error) {
+          if (error instanceof RangeError) return [bottomlessError];
+          throw error;
+        }
         return toFieldErrors(validateFunction.errors ?? [], maxErrors);
       },
     };
@@ -92,15 +97,53 @@ function compileIsolated(schema: JsonSchema, dialect: SchemaDialect): ValidateFu
   const copy = JSON.parse(canonicalJson(schema)) as AnySchema;
   removeAsync(copy);
   const ajv = createAjv(dialect, { meta: false, validateSchema: false });
+  let validateFunction: ValidateFunction;
   try {
-    return ajv.compile(copy);
+    validateFunction = ajv.compile(copy);
   } catch (error) {
-    throw new AppError('invalid_schema', `The schema cannot be compiled: ${(error as Error).message}`, {
+    // Ajv overflows the stack on some reference layouts it cannot resolve (ADR 0041).
+    const message =
+      error instanceof RangeError ? 'its references could not be resolved' : (error as Error).message;
+    throw new AppError('invalid_schema', `The schema cannot be compiled: ${message}`, {
       cause: error,
-      errors: [{ path: '/schema', message: (error as Error).message }],
+      errors: [{ path: '/schema', message }],
+    });
+  }
+  refuseEndlessRecursion(validateFunction);
+  return validateFunction;
+}
+
+/** Values that reach every keyword evaluated in place (every error is collected, so nothing stops early). */
+const probeValues: readonly unknown[] = [null, true, 0, '', [], {}];
+
+/**
+ * The guard refuses `$ref` cycles that never reach a property or item, but Ajv resolves some
+ * `$dynamicRef`s differently from the specification and can still loop on one value. A few probe
+ * validations at compile time find that before any model is paid, as a stack overflow.
+ */
+function refuseEndlessRecursion(validateFunction: ValidateFunction): void {
+  try {
+    for (const value of probeValues) validateFunction(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new AppError('invalid_schema', 'Validating against the schema recurses without end', {
+      cause: error,
+      errors: [
+        {
+          path: '/schema',
+          message: 'a $ref or $dynamicRef leads back to the same value without reaching a property or item',
+        },
+      ],
     });
   }
 }
+
+/** What an answer gets when validating it overflows the stack (nesting far beyond any real answer). */
+const bottomlessError: FieldError = {
+  path: '',
+  message: 'could not be validated: the value nests too deeply for the schema to be checked',
+  keyword: 'depth',
+};
 
 /**
  * `$async` is Ajv's own keyword, not JSON Schema: it makes validation return a promise, which would
