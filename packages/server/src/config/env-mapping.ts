@@ -144,12 +144,12 @@ export const envSettings: readonly EnvSetting[] = [
   {
     env: 'MAX_SCHEMA_BYTES',
     path: 'limits.maxSchemaBytes',
-    description: 'Largest accepted inline JSON Schema, in bytes of JSON text (default 50 KB)',
+    description: 'Largest accepted inline JSON Schema, in bytes of its JSON text',
   },
   {
     env: 'MAX_SCHEMA_DEPTH',
     path: 'limits.maxSchemaDepth',
-    description: 'Deepest accepted schema nesting, in subschema levels with the root as 1 (default 10)',
+    description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
   {
