@@ -154,7 +154,11 @@ function strictify(schema: JsonSchema, path: string, context: Context, isRoot: b
       if (typeof value === 'string' && strictFormats.has(value)) out.format = value;
       else context.warnings.dropped(path, `format: ${String(value)}`);
     } else if (keyword === '$ref') {
-      out.$ref = String(value).replace(/^#\/definitions\//, '#/$defs/');
+      // Strict mode follows JSON Pointers only; a reference by $id or anchor would be refused.
+      if (typeof value !== 'string' || !/^#(\/|$)/.test(value)) {
+        throw new NotStrict(`${path || '/'} refers to "${String(value)}" by $id or anchor`);
+      }
+      out.$ref = value.replace(/^#\/definitions\//, '#/$defs/');
     } else if (keyword === 'items') {
       if (!isSchemaNode(value)) throw new NotStrict(`${path || '/'} uses tuple or boolean items`);
       out.items = strictify(value, childPath(path, 'items'), context, false);

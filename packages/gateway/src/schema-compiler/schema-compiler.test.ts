@@ -259,6 +259,20 @@ describe('schemas as people write them, for every target', () => {
     expect(compileSchema(nested, 'openai').warnings[0]).toContain('/properties/a: "x" is required');
   });
 
+  it('falls back to JSON mode for references by $id or anchor, which strict mode cannot follow', () => {
+    const bundle: JsonSchema = {
+      $id: 'https://example.com/order.json',
+      type: 'object',
+      properties: { item: { $ref: 'item.json' } },
+      required: ['item'],
+      $defs: { item: { $id: 'item.json', type: 'string' } },
+    };
+    const compiled = compileSchema(bundle, 'openai');
+    expect(compiled.mode).toBe('json-mode');
+    expect(compiled.warnings[0]).toContain('/properties/item refers to "item.json" by $id or anchor');
+    for (const target of targets) expect(() => compileSchema(bundle, target), target).not.toThrow();
+  });
+
   it('sends draft-04 exclusive bounds as numbers and tuple items as prefixItems', () => {
     const draft04: JsonSchema = {
       $schema: 'http://json-schema.org/draft-04/schema#',
