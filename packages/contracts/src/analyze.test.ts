@@ -27,6 +27,11 @@ describe('AnalyzeRequest', () => {
     expect(Value.Check(AnalyzeRequest, body)).toBe(false);
   });
 
+  it('accepts a boolean schema', () => {
+    expect(Value.Check(AnalyzeRequest, { prompt: 'x', schema: true })).toBe(true);
+    expect(Value.Check(AnalyzeRequest, { prompt: 'x', schema: false })).toBe(true);
+  });
+
   it('accepts every option', () => {
     const body = {
       prompt: 'x',

@@ -77,16 +77,13 @@ export const AnalyzeRequest = Type.Object(
       examples: ['Translate Hello World to French'],
     }),
     schema: Type.Optional(
-      Type.Object(
-        {},
-        {
-          additionalProperties: true,
-          description:
-            'Inline JSON Schema (draft-07 or 2020-12 by `$schema`, default 2020-12) the output must satisfy. ' +
-            'At most 50 KB and 10 levels deep; only local `$ref`s (starting with `#`). Omit for the default ' +
-            'prompt-analysis schema.',
-        },
-      ),
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.Boolean()], {
+        description:
+          'Inline JSON Schema the output must satisfy: draft-04, draft-06, draft-07, 2019-09 or 2020-12 by ' +
+          '`$schema` (absent: inferred, see docs/analyze.md), or a boolean schema. At most 50 KB and 10 levels ' +
+          'deep by default (both configurable); only references inside the schema. Omit for the default ' +
+          'prompt-analysis schema.',
+      }),
     ),
     provider: Type.Optional(
       Type.String({

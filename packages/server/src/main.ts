@@ -21,10 +21,13 @@ async function main(): Promise<void> {
   const banner = await firstStartBanner(context);
   const app = await buildApp(context);
 
+  logStrayRejections(logger);
   closeWithGrace(
     {
       delay: config.server.shutdownTimeoutMs,
       logger: { error: (message: unknown) => logger.error(String(message)) },
+      // A rejected promise nobody awaited is a bug to log, not a reason to stop serving everyone.
+      skip: ['unhandledRejection'],
     },
     async ({ signal, err }) => {
       if (err) logger.error({ err }, 'fatal error, shutting down');
@@ -46,6 +49,18 @@ async function main(): Promise<void> {
   }
   context.lifecycle.markReady();
   printWelcome(config, logger, context.version, app.server.address(), banner);
+}
+
+/**
+ * Errors while serving a request reach the error handler through the request's own promise chain and
+ * fail that request alone (500 problem, logged). A rejection nobody awaited has no request left to
+ * fail: it is logged and the process keeps serving. Only an uncaught exception, which may have left
+ * shared state half-changed, is a process fault that shuts down (close-with-grace).
+ */
+function logStrayRejections(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection; the process keeps serving');
+  });
 }
 
 function readConfig(): Readonly<Config> {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { AnalyzeService } from './features/analyze/analyze.service.ts';
 import type { AnalyzeObserver } from './features/analyze/analyze-observer.ts';
+import { SchemaDialects } from './features/analyze/schema-dialects.ts';
 import { SchemaGuard } from './features/analyze/schema-guard.ts';
 import { traceValidators } from './features/analyze/traced-validators.ts';
 import { ValidatorCache } from './features/analyze/validator-cache.ts';
@@ -106,14 +107,14 @@ export function buildServices(
     flushIntervalMs: config.requestLogs.flushIntervalMs,
     bufferLimit: config.requestLogs.bufferLimit,
   });
+  const dialects = new SchemaDialects();
+  const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const analyze = new AnalyzeService({
     config,
     gateway: infra.gateway,
     languageDetector: infra.languageDetector,
-    validators: tracer?.enabled
-      ? traceValidators(new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }), tracer)
-      : new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize }),
-    schemaGuard: new SchemaGuard(config.limits),
+    validators: tracer?.enabled ? traceValidators(validators, tracer) : validators,
+    schemaGuard: new SchemaGuard(config.limits, dialects),
     cache: infra.responseCache.service,
     limits,
     audit,

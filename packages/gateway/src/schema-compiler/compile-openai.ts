@@ -1,6 +1,15 @@
 import type { JsonSchema } from '../spec/json-schema.ts';
 import { annotationKeywords, type CompiledSchema, WarningList } from './compiled-schema.ts';
-import { childPath, isSchemaNode, nestingDepth, type SchemaNode, typesOf } from './schema-walk.ts';
+import {
+  allowsNull,
+  childPath,
+  isSchemaNode,
+  nestingDepth,
+  resolveLocalRef,
+  type SchemaNode,
+  typesOf,
+} from './schema-walk.ts';
+import { addedNullPointers, nullable } from './strict-nullable.ts';
 
 /** OpenAI's published limits for strict structured outputs. */
 const maxNestingDepth = 10;
@@ -67,8 +76,10 @@ interface Context {
   warnings: WarningList;
   propertyCount: number;
   enumValueCount: number;
-  /** Some optional property became required + nullable: answers may carry nulls to remove. */
-  madeNullable?: boolean;
+  /** Compiled property schemas the compiler made nullable: answers may carry nulls to remove there. */
+  widened: WeakSet<SchemaNode>;
+  /** Whether the canonical schema a `$ref` points to admits null already. */
+  refAdmitsNull: (ref: string) => boolean;
 }
 
 /**
@@ -78,7 +89,13 @@ interface Context {
  */
 export function compileForOpenAi(schema: JsonSchema): CompiledSchema {
   const warnings = new WarningList('openai');
-  const context: Context = { warnings, propertyCount: 0, enumValueCount: 0 };
+  const context: Context = {
+    warnings,
+    propertyCount: 0,
+    enumValueCount: 0,
+    widened: new WeakSet(),
+    refAdmitsNull: (ref) => refAdmitsNull(schema, ref),
+  };
   try {
     if (isSchemaNode(schema) && Array.isArray(schema.allOf)) {
       const { allOf, ...rest } = schema;
@@ -102,12 +119,13 @@ export function compileForOpenAi(schema: JsonSchema): CompiledSchema {
     }
     if (context.propertyCount > maxProperties) throw new NotStrict(`more than ${maxProperties} properties`);
     if (context.enumValueCount > maxEnumValues) throw new NotStrict(`more than ${maxEnumValues} enum values`);
+    const addedNulls = addedNullPointers(compiled, context.widened);
     return {
       target: 'openai',
       mode: 'strict-json-schema',
       schema: compiled,
       warnings: warnings.items,
-      ...(context.madeNullable ? { nullsToStrip: true } : {}),
+      ...(addedNulls.length > 0 ? { addedNulls } : {}),
     };
   } catch (error) {
     if (!(error instanceof NotStrict)) throw error;
@@ -136,7 +154,11 @@ function strictify(schema: JsonSchema, path: string, context: Context, isRoot: b
       if (typeof value === 'string' && strictFormats.has(value)) out.format = value;
       else context.warnings.dropped(path, `format: ${String(value)}`);
     } else if (keyword === '$ref') {
-      out.$ref = String(value).replace(/^#\/definitions\//, '#/$defs/');
+      // Strict mode follows JSON Pointers only; a reference by $id or anchor would be refused.
+      if (typeof value !== 'string' || !/^#(\/|$)/.test(value)) {
+        throw new NotStrict(`${path || '/'} refers to "${String(value)}" by $id or anchor`);
+      }
+      out.$ref = value.replace(/^#\/definitions\//, '#/$defs/');
     } else if (keyword === 'items') {
       if (!isSchemaNode(value)) throw new NotStrict(`${path || '/'} uses tuple or boolean items`);
       out.items = strictify(value, childPath(path, 'items'), context, false);
@@ -183,6 +205,12 @@ function closeObject(schema: SchemaNode, out: SchemaNode, path: string, context:
     context.warnings.add(`${path || '/'}: additional properties are allowed but will not be generated`);
   }
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  for (const name of required) {
+    // Strict mode has no schema for "any value", and leaving it out would make the object unsatisfiable.
+    if (!Object.hasOwn(properties, name)) {
+      throw new NotStrict(`${path || '/'}: "${name}" is required but has no schema under properties`);
+    }
+  }
   const compiled: Record<string, SchemaNode> = {};
   for (const name of names) {
     context.propertyCount += 1;
@@ -194,8 +222,8 @@ function closeObject(schema: SchemaNode, out: SchemaNode, path: string, context:
     );
     if (required.has(name)) compiled[name] = property;
     else {
-      compiled[name] = nullable(property);
-      context.madeNullable = true;
+      compiled[name] = nullable(property, context.refAdmitsNull);
+      if (compiled[name] !== property) context.widened.add(compiled[name]);
     }
   }
   out.type = out.type ?? 'object';
@@ -204,24 +232,13 @@ function closeObject(schema: SchemaNode, out: SchemaNode, path: string, context:
   out.additionalProperties = false;
 }
 
-/** Optional → required + nullable; the adapter removes the nulls again before validation. */
-function nullable(schema: SchemaNode): SchemaNode {
-  if (schema.$ref !== undefined || schema.type === undefined) {
-    if (Array.isArray(schema.anyOf)) {
-      const branches = schema.anyOf as SchemaNode[];
-      if (branches.some((branch) => branch.type === 'null')) return schema;
-      return { ...schema, anyOf: [...branches, { type: 'null' }] };
-    }
-    if (Array.isArray(schema.enum) && schema.$ref === undefined) {
-      return schema.enum.includes(null) ? schema : { ...schema, enum: [...schema.enum, null] };
-    }
-    return { anyOf: [schema, { type: 'null' }] };
-  }
-  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
-  if (types.includes('null')) return schema;
-  const out: SchemaNode = { ...schema, type: [...types, 'null'] };
-  if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...schema.enum, null];
-  return out;
+/** Whether the canonical definition a compiled `$ref` (`#/$defs/x`, once `#/definitions/x`) names admits null. */
+function refAdmitsNull(root: JsonSchema, ref: string): boolean {
+  const candidates = [ref, ref.replace(/^#\/\$defs\//, '#/definitions/')];
+  return candidates.some((candidate) => {
+    const target = resolveLocalRef(root, candidate);
+    return isSchemaNode(target) && allowsNull(target);
+  });
 }
 
 /** `allOf` of plain objects merges into one object; anything else is beyond the strict subset. */

@@ -25,10 +25,11 @@ export interface CompiledSchema {
   /** Constraints the target cannot express: they stay for post-validation and are reported. */
   warnings: string[];
   /**
-   * Strict OpenAI only: optional properties were sent as required + nullable, so the answer's nulls
-   * must be stripped again (`stripNullOptionals`). Absent when every property was already required.
+   * Strict OpenAI only: JSON Pointers (into `schema`) of the optional properties sent as required +
+   * nullable, whose nulls must be stripped from the answer again (`stripAddedNulls`). Absent when the
+   * compiler added no null.
    */
-  nullsToStrip?: boolean;
+  addedNulls?: string[];
 }
 
 /** Collects warnings once each, in order, prefixed with the target. */

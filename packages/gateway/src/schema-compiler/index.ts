@@ -4,13 +4,22 @@ import { compileForGemini } from './compile-gemini.ts';
 import { compileForLocal, type GrammarCaps } from './compile-local.ts';
 import { compileForOpenAi } from './compile-openai.ts';
 import type { CompiledSchema, SchemaTarget } from './compiled-schema.ts';
+import { toCurrentDraft } from './current-draft.ts';
 
 export { compileForLocal, defaultGrammarCaps, type GrammarCaps } from './compile-local.ts';
 export type { CompiledSchema, SchemaTarget } from './compiled-schema.ts';
-export { stripNullOptionals } from './strip-null-optionals.ts';
+export { stripAddedNulls } from './strip-null-optionals.ts';
 
-/** One canonical schema, compiled for the target about to be called. */
-export function compileSchema(schema: JsonSchema, target: SchemaTarget, caps?: GrammarCaps): CompiledSchema {
+/**
+ * One canonical schema, in any supported dialect, compiled for the target about to be called. Older
+ * drafts' forms are rewritten to 2020-12 first: vendors' schema dialects build on it.
+ */
+export function compileSchema(
+  canonical: JsonSchema,
+  target: SchemaTarget,
+  caps?: GrammarCaps,
+): CompiledSchema {
+  const schema = toCurrentDraft(canonical);
   switch (target) {
     case 'openai':
       return compileForOpenAi(schema);

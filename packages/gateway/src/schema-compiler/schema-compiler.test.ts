@@ -2,7 +2,7 @@ import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../spec/json-schema.ts';
-import { compileSchema, defaultGrammarCaps, stripNullOptionals } from './index.ts';
+import { compileSchema, defaultGrammarCaps, stripAddedNulls } from './index.ts';
 import { schemaCorpus } from './schema-corpus.ts';
 import { isSchemaNode, type SchemaNode } from './schema-walk.ts';
 
@@ -61,18 +61,20 @@ describe('openai strict compilation', () => {
     });
     const answer = JSON.stringify({ name: 'Ada', nickname: null, age: null });
     expect(validates(compiled.schema!, JSON.parse(answer))).toBe(true);
-    const stripped = stripNullOptionals(answer, schemaCorpus.optionalFields!);
+    const stripped = stripAddedNulls(answer, compiled);
     expect(JSON.parse(stripped)).toEqual({ name: 'Ada' });
     expect(validates(schemaCorpus.optionalFields!, JSON.parse(stripped))).toBe(true);
-    expect(compiled.nullsToStrip).toBe(true);
+    expect(compiled.addedNulls).toEqual(['/properties/age', '/properties/nickname']);
   });
 
   it('marks answers as needing null stripping only when an optional property was made nullable', () => {
     const allRequired = compileSchema(defaultOutputSchema as JsonSchema, 'openai');
     expect(allRequired.mode).toBe('strict-json-schema');
-    expect(allRequired.nullsToStrip).toBeUndefined();
+    expect(allRequired.addedNulls).toBeUndefined();
     // An optional `$ref` property (nulled as anyOf [ref, null]) counts as well.
-    expect(compileSchema(schemaCorpus.definitionsWithRef!, 'openai').nullsToStrip).toBe(true);
+    expect(compileSchema(schemaCorpus.definitionsWithRef!, 'openai').addedNulls).toEqual([
+      '/properties/discount',
+    ]);
   });
 
   it('keeps $defs and recursion, rewrites draft-07 definitions, and nulls optional references', () => {
@@ -83,7 +85,7 @@ describe('openai strict compilation', () => {
       anyOf: [{ $ref: '#/$defs/money' }, { type: 'null' }],
     });
     const answer = JSON.stringify({ price: { amount: 1, currency: 'EUR' }, discount: null });
-    expect(JSON.parse(stripNullOptionals(answer, schemaCorpus.definitionsWithRef!))).toEqual({
+    expect(JSON.parse(stripAddedNulls(answer, money))).toEqual({
       price: { amount: 1, currency: 'EUR' },
     });
 
@@ -232,4 +234,84 @@ describe('local grammar compilation', () => {
       maxItems: 8,
     });
   });
+});
+
+describe('schemas as people write them, for every target', () => {
+  const targets = ['openai', 'anthropic', 'gemini', 'local'] as const;
+
+  it('falls back to JSON mode when a required property has no schema, instead of an unsatisfiable strict one', () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name', 'id'],
+    };
+    const compiled = compileSchema(schema, 'openai');
+    expect(compiled.mode).toBe('json-mode');
+    expect(compiled.warnings).toEqual([
+      expect.stringContaining('"id" is required but has no schema under properties'),
+    ]);
+    // Nested objects too.
+    const nested = {
+      type: 'object',
+      properties: { a: { type: 'object', properties: { y: { type: 'string' } }, required: ['x'] } },
+      required: ['a'],
+    };
+    expect(compileSchema(nested, 'openai').warnings[0]).toContain('/properties/a: "x" is required');
+  });
+
+  it('falls back to JSON mode for references by $id or anchor, which strict mode cannot follow', () => {
+    const bundle: JsonSchema = {
+      $id: 'https://example.com/order.json',
+      type: 'object',
+      properties: { item: { $ref: 'item.json' } },
+      required: ['item'],
+      $defs: { item: { $id: 'item.json', type: 'string' } },
+    };
+    const compiled = compileSchema(bundle, 'openai');
+    expect(compiled.mode).toBe('json-mode');
+    expect(compiled.warnings[0]).toContain('/properties/item refers to "item.json" by $id or anchor');
+    for (const target of targets) expect(() => compileSchema(bundle, target), target).not.toThrow();
+  });
+
+  it('sends draft-04 exclusive bounds as numbers and tuple items as prefixItems', () => {
+    const draft04: JsonSchema = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      id: 'http://example.com/order',
+      type: 'object',
+      properties: {
+        price: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 100, exclusiveMaximum: false },
+        pair: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }], additionalItems: false },
+      },
+      required: ['price', 'pair'],
+    };
+    const { pair: _tuple, ...price } = (draft04 as { properties: SchemaNode }).properties;
+    const openai = compileSchema(
+      { ...(draft04 as SchemaNode), properties: price, required: ['price'] },
+      'openai',
+    );
+    expect((openai.schema!.properties as Record<string, SchemaNode>).price).toEqual({
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 100,
+    });
+    expect(openai.warnings.join()).not.toContain('"id"');
+    const anthropic = compileSchema(draft04, 'anthropic');
+    expect((anthropic.schema!.properties as Record<string, SchemaNode>).pair).toEqual({
+      type: 'array',
+      prefixItems: [{ type: 'string' }, { type: 'integer' }],
+      items: false,
+    });
+    expect(validates(anthropic.schema!, { price: 1, pair: ['a', 1] })).toBe(true);
+    expect(validates(anthropic.schema!, { price: 0, pair: ['a', 1] })).toBe(false);
+    expect(validates(anthropic.schema!, { price: 1, pair: ['a', 1, 2] })).toBe(false);
+  });
+
+  it.each([true, false, { type: 'object', properties: { any: true, none: false } }] as JsonSchema[])(
+    'compiles the boolean schema or subschemas in %j for every target',
+    (schema) => {
+      for (const target of targets) expect(() => compileSchema(schema, target), target).not.toThrow();
+      expect(compileSchema(schema, 'openai').mode).toBe('json-mode');
+      expect(compileSchema(schema, 'anthropic').schema?.type).toBe('object');
+    },
+  );
 });

@@ -1,4 +1,4 @@
-/** A JSON Schema document (draft-07 or 2020-12) as plain data. */
+/** A JSON Schema document (any dialect from draft-04 to 2020-12) as plain data. */
 export type JsonSchema = { [keyword: string]: unknown } | boolean;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

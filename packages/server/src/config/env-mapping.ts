@@ -12,6 +12,12 @@ export interface EnvSetting {
   lowerCaseToo?: boolean;
 }
 
+/** How an operator changes a config path, for error messages: `MAX_SCHEMA_DEPTH / limits.maxSchemaDepth`. */
+export function settingName(path: string): string {
+  const setting = envSettings.find((candidate) => candidate.path === path);
+  return setting === undefined ? path : `${setting.env} / ${path}`;
+}
+
 export const envSettings: readonly EnvSetting[] = [
   { env: 'NODE_ENV', path: 'environment', description: 'development, production or test' },
   {
@@ -135,11 +141,15 @@ export const envSettings: readonly EnvSetting[] = [
     description: '`flag` (audit and warn) or `block` (400)',
   },
   { env: 'MAX_PROMPT_CHARS', path: 'limits.maxPromptChars', description: 'Longest accepted prompt' },
-  { env: 'MAX_SCHEMA_BYTES', path: 'limits.maxSchemaBytes', description: 'Largest accepted JSON Schema' },
+  {
+    env: 'MAX_SCHEMA_BYTES',
+    path: 'limits.maxSchemaBytes',
+    description: 'Largest accepted inline JSON Schema, in bytes of its JSON text',
+  },
   {
     env: 'MAX_SCHEMA_DEPTH',
     path: 'limits.maxSchemaDepth',
-    description: 'Deepest accepted JSON Schema nesting',
+    description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
   {

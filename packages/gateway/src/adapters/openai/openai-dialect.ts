@@ -1,4 +1,4 @@
-import { stripNullOptionals } from '../../schema-compiler/index.ts';
+import { stripAddedNulls } from '../../schema-compiler/index.ts';
 import type { Dialect } from '../ai-sdk/ai-sdk-provider.ts';
 import { textOf } from '../ai-sdk/ai-sdk-provider.ts';
 import { safeName } from '../ai-sdk/convert-request.ts';
@@ -30,10 +30,10 @@ export function openAiDialect(options: {
         providerOptions: { [options.providerOptionsKey]: { strictJsonSchema: true, logprobs: true } },
       };
     },
-    answer(result, compiled, request) {
+    answer(result, compiled) {
       const raw = textOf(result);
-      // Nulls appear only where the compiler made an optional property nullable.
-      const text = compiled.nullsToStrip ? stripNullOptionals(raw, request.schema) : raw;
+      // Nulls the compiler added to optional properties are removed again, and only those.
+      const text = compiled.addedNulls ? stripAddedNulls(raw, compiled) : raw;
       const probability = meanTokenProbability(
         result.providerMetadata?.[options.providerOptionsKey]?.logprobs,
       );

@@ -169,4 +169,38 @@ describe('OpenAI adapter against a fake chat-completions server', () => {
     });
     expect(intentSchema.required).toEqual(['intent', 'language']);
   });
+
+  it('removes the nulls it added inside a union branch, and sends draft-04 bounds as numbers', async () => {
+    const schema = {
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'object',
+      properties: {
+        price: { type: 'number', minimum: 0, exclusiveMinimum: true },
+        contact: {
+          anyOf: [
+            {
+              type: 'object',
+              properties: { email: { type: 'string' }, name: { type: 'string' } },
+              required: ['email'],
+            },
+            {
+              type: 'object',
+              properties: { phone: { type: 'string' }, name: { type: 'string' } },
+              required: ['phone'],
+            },
+          ],
+        },
+      },
+      required: ['price', 'contact'],
+    };
+    fake.script(openAiCompletion('{"price":5,"contact":{"phone":"+1 555","name":null}}'));
+    const result = await provider().generate(testRequest({ schema }), { signal: signal() });
+    expect(JSON.parse(result.text)).toEqual({ price: 5, contact: { phone: '+1 555' } });
+    const sent = fake.requests[0]!.body as {
+      response_format: { json_schema: { schema: { properties: object } } };
+    };
+    expect(sent.response_format.json_schema.schema.properties).toMatchObject({
+      price: { type: 'number', exclusiveMinimum: 0 },
+    });
+  });
 });

@@ -70,9 +70,41 @@ describe('SchemaGuard', () => {
     expect(error.errors?.[0]).toMatchObject({ path: '/schema/items', keyword: 'items' });
   });
 
-  it('refuses other meta-schemas', () => {
-    const error = rejection({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'string' });
+  it('refuses meta-schemas of other dialects, naming the supported ones', () => {
+    const error = rejection({ $schema: 'http://json-schema.org/draft-03/schema#', type: 'string' });
     expect(error.errors?.[0]).toMatchObject({ path: '/schema/$schema', keyword: '$schema' });
+    expect(error.errors?.[0]?.message).toContain('"http://json-schema.org/draft-04/schema"');
+    expect(error.errors?.[0]?.message).toContain('"https://json-schema.org/draft/2019-09/schema"');
+  });
+
+  it.each([
+    ['draft-04', 'http://json-schema.org/draft-04/schema#', { minimum: 0, exclusiveMinimum: true, id: 'x' }],
+    ['draft-06', 'http://json-schema.org/draft-06/schema#', { exclusiveMinimum: 0, contains: { const: 1 } }],
+    [
+      'draft-07',
+      'http://json-schema.org/draft-07/schema',
+      // Parsed from text: an object literal with a `then` key would be a thenable.
+      JSON.parse('{"if": {"type": "string"}, "then": {"minLength": 1}}'),
+    ],
+    ['2019-09', 'https://json-schema.org/draft/2019-09/schema', { $recursiveAnchor: true, items: [true] }],
+    ['2020-12', 'https://json-schema.org/draft/2020-12/schema#', { prefixItems: [true], items: false }],
+  ])('accepts a %s schema and checks it against that meta-schema', (dialect, uri, keywords) => {
+    const schema = { $schema: uri, ...keywords };
+    expect(guard.check(schema)).toBe(schema);
+    const broken = rejection({ $schema: uri, ...keywords, minLength: -1 });
+    expect(broken.message).toBe(`The schema is not a valid ${dialect} JSON Schema`);
+    expect(broken.errors?.[0]).toMatchObject({ path: '/schema/minLength', keyword: 'minLength' });
+  });
+
+  it('infers the dialect of a schema without $schema from the meta-schemas that accept it', () => {
+    // Boolean exclusiveMinimum is valid only in draft-04; a tuple `items` array only before 2020-12.
+    expect(guard.check({ minimum: 0, exclusiveMinimum: true })).toBeTruthy();
+    expect(guard.check({ items: [{ type: 'string' }], additionalItems: false })).toBeTruthy();
+    expect(guard.check({ $schema: 'http://json-schema.org/schema#', items: [true] })).toBeTruthy();
+    // Valid in no dialect: the 2020-12 errors are reported.
+    expect(rejection({ exclusiveMinimum: true, prefixItems: 1 }).message).toBe(
+      'The schema is not a valid 2020-12 JSON Schema',
+    );
   });
 
   it('refuses a $ref to a URL, and to a relative file', () => {
@@ -82,6 +114,15 @@ describe('SchemaGuard', () => {
     ]);
     expect(error.errors?.[0]?.message).toContain('remote reference');
     expect(rejection({ $ref: 'other.json#/x' }).errors?.[0]?.path).toBe('/schema/$ref');
+  });
+
+  it('accepts a bundled schema whose references name its own embedded $ids', () => {
+    const bundle = {
+      $id: 'https://example.com/order.json',
+      properties: { item: { $ref: 'item.json' } },
+      $defs: { item: { $id: 'item.json', type: 'string' } },
+    };
+    expect(guard.check(bundle)).toBe(bundle);
   });
 
   it('does not mistake data that looks like a $ref for one', () => {
@@ -145,7 +186,23 @@ describe('SchemaGuard', () => {
     for (let index = 0; index < 2000; index += 1)
       properties[`field_${index}`] = { type: 'string', description: 'x' };
     const error = rejection({ type: 'object', properties });
-    expect(error.errors).toEqual([{ path: '/schema', message: 'must not be larger than 51200 bytes' }]);
+    expect(error.errors).toEqual([
+      {
+        path: '/schema',
+        message: 'must not be larger than 51200 bytes (MAX_SCHEMA_BYTES / limits.maxSchemaBytes)',
+      },
+    ]);
+    expect(error.message).toMatch(
+      /^The schema is \d+ bytes of JSON; the limit is 51200 bytes \(MAX_SCHEMA_BYTES/,
+    );
+  });
+
+  it('applies the configured limits and names the setting that changes them', () => {
+    const roomy = new SchemaGuard({ maxSchemaBytes: 200_000, maxSchemaDepth: 12 });
+    expect(roomy.check(nested(12))).toBeTruthy();
+    const tight = new SchemaGuard({ maxSchemaBytes: 128, maxSchemaDepth: 2 });
+    expect(() => tight.check(nested(3))).toThrow(/depth must not exceed 2 levels \(MAX_SCHEMA_DEPTH/);
+    expect(() => tight.check({ description: 'x'.repeat(128) })).toThrow(/the limit is 128 bytes/);
   });
 
   it('refuses absurd JSON nesting hidden in data keywords without overflowing the stack', () => {

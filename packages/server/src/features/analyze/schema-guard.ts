@@ -1,8 +1,10 @@
 import type { FieldError } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ErrorObject } from 'ajv';
+import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { findRecursiveRefs } from './schema-refs.ts';
+import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
+import { findRefProblems } from './schema-refs.ts';
 import {
   isPlainObject,
   isSchemaLike,
@@ -12,7 +14,6 @@ import {
   toPointer,
   unescapePointerSegment,
 } from './schema-walk.ts';
-import { createAjv, type SchemaDialect, schemaDialect } from './validator-cache.ts';
 
 export interface SchemaLimits {
   /** UTF-8 bytes of the schema's JSON text (config.limits.maxSchemaBytes). */
@@ -33,20 +34,15 @@ const schemaRoot = '/schema';
 /**
  * Checks an inline schema before anything is compiled or sent to a model. Every failure is an
  * AppError('invalid_schema') whose `errors[]` point at the offending keyword under `/schema`.
- * Built once at boot: it holds the two meta-schema validators.
+ * Built once at boot: it holds the meta-schema validators (through the shared dialect rule).
  */
 export class SchemaGuard {
   readonly #limits: SchemaLimits;
-  readonly #metaValidators: Record<SchemaDialect, (schema: JsonSchema) => ErrorObject[]>;
+  readonly #dialects: SchemaDialects;
 
-  constructor(limits: SchemaLimits) {
+  constructor(limits: SchemaLimits, dialects: SchemaDialects = new SchemaDialects()) {
     this.#limits = limits;
-    const draft07 = createAjv('draft-07');
-    const draft2020 = createAjv('2020-12');
-    this.#metaValidators = {
-      'draft-07': (schema) => (draft07.validateSchema(schema) ? [] : [...(draft07.errors ?? [])]),
-      '2020-12': (schema) => (draft2020.validateSchema(schema) ? [] : [...(draft2020.errors ?? [])]),
-    };
+    this.#dialects = dialects;
   }
 
   /** Returns the schema unchanged when it is acceptable; throws AppError('invalid_schema') otherwise. */
@@ -66,29 +62,15 @@ export class SchemaGuard {
         },
       ]);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(schema), 'utf8');
-    if (bytes > this.#limits.maxSchemaBytes) {
-      fail(`The schema is ${bytes} bytes; the limit is ${this.#limits.maxSchemaBytes}`, [
-        { path: schemaRoot, message: `must not be larger than ${this.#limits.maxSchemaBytes} bytes` },
-      ]);
-    }
-    const dialect = schemaDialect(schema);
-    if (dialect === undefined) {
-      fail('Only JSON Schema draft-07 and 2020-12 are supported', [
-        {
-          path: `${schemaRoot}/$schema`,
-          message: 'must be the draft-07 or the 2020-12 meta-schema URI (or absent for 2020-12)',
-          keyword: '$schema',
-        },
-      ]);
-    }
-    const metaErrors = metaSchemaErrors(this.#metaValidators[dialect](schema));
+    checkSize(schema, this.#limits.maxSchemaBytes);
+    const dialect = this.#dialectOf(schema);
+    const metaErrors = metaSchemaErrors(this.#dialects.metaErrors(schema, dialect));
     if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
 
     const structureErrors = checkStructure(schema, this.#limits.maxSchemaDepth);
     if (structureErrors.length > 0) fail(structureErrors[0]!.message, structureErrors);
 
-    const refErrors = findRecursiveRefs(schema).map((problem) => ({
+    const refErrors = findRefProblems(schema, dialect).map((problem) => ({
       path: schemaRoot + problem.at,
       message: problem.message,
       keyword: problem.keyword,
@@ -96,6 +78,31 @@ export class SchemaGuard {
     if (refErrors.length > 0) fail(refErrors[0]!.message, refErrors);
     return schema;
   }
+
+  /** The dialect the schema is read in (ADR 0040); a `$schema` naming anything else is refused. */
+  #dialectOf(schema: JsonSchema): SchemaDialect {
+    const dialect = this.#dialects.dialectOf(schema);
+    if (dialect !== undefined) return dialect;
+    const supported = supportedMetaSchemas.map((uri) => `"${uri}"`).join(', ');
+    return fail('The schema declares a JSON Schema dialect the service does not support', [
+      {
+        path: `${schemaRoot}/$schema`,
+        message: `must be one of ${supported} (or absent: the dialect is then inferred)`,
+        keyword: '$schema',
+      },
+    ]);
+  }
+}
+
+/** The byte limit, with an error that names the setting that raises it. */
+function checkSize(schema: JsonSchema, maxBytes: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify(schema), 'utf8');
+  if (bytes <= maxBytes) return;
+  const setting = settingName('limits.maxSchemaBytes');
+  fail(
+    `The schema is ${bytes} bytes of JSON; the limit is ${maxBytes} bytes (${setting}, which the operator can raise)`,
+    [{ path: schemaRoot, message: `must not be larger than ${maxBytes} bytes (${setting})` }],
+  );
 }
 
 function fail(detail: string, errors: FieldError[]): never {
@@ -142,7 +149,7 @@ function isCombinator(keyword: string): boolean {
   return keyword === 'anyOf' || keyword === 'oneOf';
 }
 
-/** Schema depth, remote references and regular expressions, in one walk of the subschema tree. */
+/** Schema depth and regular expressions, in one walk of the subschema tree. */
 function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
   const errors: FieldError[] = [];
   let depthReported = false;
@@ -150,25 +157,11 @@ function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
     if (depth > maxDepth) {
       if (!depthReported) {
         depthReported = true;
-        errors.push({
-          path: schemaRoot + toPointer(path),
-          message: `schema nesting depth must not exceed ${maxDepth}`,
-          keyword: via ?? 'depth',
-        });
+        errors.push(depthError(path, maxDepth, via));
       }
       return;
     }
     if (!isPlainObject(schema)) return;
-    for (const keyword of ['$ref', '$dynamicRef'] as const) {
-      const ref = schema[keyword];
-      if (typeof ref === 'string' && !ref.startsWith('#')) {
-        errors.push({
-          path: schemaRoot + toPointer([...path, keyword]),
-          message: `remote reference "${ref}" is not allowed; only local references starting with # are`,
-          keyword,
-        });
-      }
-    }
     if (typeof schema.pattern === 'string' && !isValidRegExp(schema.pattern)) {
       errors.push({
         path: schemaRoot + toPointer([...path, 'pattern']),
@@ -192,6 +185,18 @@ function checkStructure(root: JsonSchema, maxDepth: number): FieldError[] {
   };
   visit(root, [], 1, undefined);
   return errors;
+}
+
+/** The depth limit, with an error that names the setting that raises it. */
+function depthError(path: string[], maxDepth: number, via: string | undefined): FieldError {
+  const setting = settingName('limits.maxSchemaDepth');
+  return {
+    path: schemaRoot + toPointer(path),
+    message:
+      `schema nesting depth must not exceed ${maxDepth} levels (${setting}, which the operator can ` +
+      'raise); every subschema under properties, items, allOf, $defs, … counts as one level',
+    keyword: via ?? 'depth',
+  };
 }
 
 function isValidRegExp(source: string): boolean {

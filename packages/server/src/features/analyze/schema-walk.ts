@@ -1,8 +1,8 @@
 /**
  * Where JSON Schema keeps its subschemas, for the modules that walk a schema (guard, relaxed schema,
- * confidence). Only keywords of draft-07 and 2020-12 are known; unknown keywords and data keywords
- * (`const`, `enum`, `default`, `examples`) are never walked, so data that happens to look like a
- * schema (e.g. `{"const": {"$ref": "http://…"}}`) is not mistaken for one.
+ * confidence). The applicator keywords of draft-04 to 2020-12 are known; unknown keywords and data
+ * keywords (`const`, `enum`, `default`, `examples`) are never walked, so data that happens to look
+ * like a schema (e.g. `{"const": {"$ref": "http://…"}}`) is not mistaken for one.
  */
 
 /**
@@ -40,13 +40,13 @@ const arrayKeywords: Record<string, SubschemaRole> = {
   anyOf: 'in-place',
   oneOf: 'in-place',
   prefixItems: 'structural',
-  // draft-07 tuple form of `items`.
+  // Tuple form of `items`, draft-04 to 2019-09.
   items: 'structural',
 };
 
 const mapKeywords: Record<string, SubschemaRole> = {
   dependentSchemas: 'in-place',
-  // draft-07: values are schemas (in-place) or arrays of names (not schemas, skipped below).
+  // draft-04 to -07: values are schemas (in-place) or arrays of names (not schemas, skipped below).
   dependencies: 'in-place',
   properties: 'structural',
   patternProperties: 'structural',

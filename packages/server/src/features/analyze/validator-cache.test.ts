@@ -1,7 +1,7 @@
 import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/app-error.ts';
-import { schemaDialect, ValidatorCache } from './validator-cache.ts';
+import { ValidatorCache } from './validator-cache.ts';
 
 describe('ValidatorCache', () => {
   it('validates the default schema and reports errors by JSON Pointer', () => {
@@ -81,7 +81,8 @@ describe('ValidatorCache', () => {
     const cache = new ValidatorCache({ maxEntries: 10 });
     expect(() => cache.get({ $ref: '#/$defs/missing' })).toThrow(AppError);
     try {
-      cache.get({ $schema: 'http://json-schema.org/draft-04/schema#' });
+      cache.get({ $schema: 'http://json-schema.org/draft-03/schema#' });
+      expect.unreachable('draft-03 is not supported');
     } catch (error) {
       expect((error as AppError).code).toBe('invalid_schema');
     }
@@ -95,12 +96,187 @@ describe('ValidatorCache', () => {
   });
 });
 
-describe('schemaDialect', () => {
-  it('reads $schema, defaulting to 2020-12', () => {
-    expect(schemaDialect({})).toBe('2020-12');
-    expect(schemaDialect(false)).toBe('2020-12');
-    expect(schemaDialect({ $schema: 'http://json-schema.org/draft-07/schema' })).toBe('draft-07');
-    expect(schemaDialect({ $schema: 'https://json-schema.org/draft/2020-12/schema#' })).toBe('2020-12');
-    expect(schemaDialect({ $schema: 'https://json-schema.org/draft/2019-09/schema' })).toBeUndefined();
+describe('ValidatorCache isolation (every schema in its own Ajv instance)', () => {
+  const metaSchemaIds = [
+    'https://json-schema.org/draft/2020-12/schema',
+    'http://json-schema.org/draft-07/schema#',
+    'https://json-schema.org/draft/2019-09/schema',
+  ];
+
+  it.each(metaSchemaIds)('a schema whose $id is %s, once evicted, leaves the meta-schema in place', (id) => {
+    const cache = new ValidatorCache({ maxEntries: 1 });
+    expect(cache.get({ $id: id, type: 'object' }).validate({})).toEqual([]);
+    cache.get({ type: 'string' }); // evicts the first
+    const validator = cache.get(defaultOutputSchema);
+    expect(validator.validate({})).toContainEqual(expect.objectContaining({ path: '/intent' }));
+    const draft07 = cache.get({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'number' });
+    expect(draft07.validate(1)).toEqual([]);
+  });
+
+  it('keeps two schemas that embed the same $id apart', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const embedding = (type: string) => ({
+      type: 'object',
+      properties: { value: { $ref: 'https://example.com/shared' } },
+      $defs: { shared: { $id: 'https://example.com/shared', type } },
+    });
+    const strings = cache.get(embedding('string'));
+    const numbers = cache.get(embedding('number'));
+    expect(strings.validate({ value: 'a' })).toEqual([]);
+    expect(numbers.validate({ value: 1 })).toEqual([]);
+    expect(numbers.validate({ value: 'a' })).toEqual([
+      { path: '/value', keyword: 'type', message: 'must be number' },
+    ]);
+  });
+
+  it('resolves root recursion ($ref "#") in a schema without $id', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const tree = cache.get({
+      type: 'object',
+      properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#' } } },
+      required: ['name'],
+    });
+    expect(tree.validate({ name: 'a', children: [{ name: 'b', children: [] }] })).toEqual([]);
+    expect(tree.validate({ name: 'a', children: [{ children: [] }] })).toEqual([
+      { path: '/children/0/name', keyword: 'required', message: 'is required but missing' },
+    ]);
+  });
+});
+
+describe('ValidatorCache with $async schemas', () => {
+  it('validates synchronously: invalid data gets its errors, nothing is left to reject later', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const validator = cache.get({
+      $async: true,
+      type: 'object',
+      properties: { a: { type: 'integer' } },
+      required: ['a'],
+    });
+    expect(validator.validate({ a: 'not an integer' })).toEqual([
+      { path: '/a', keyword: 'type', message: 'must be integer' },
+    ]);
+    expect(validator.validate({ a: 1 })).toEqual([]);
+  });
+
+  it('ignores $async in subschemas too', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const validator = cache.get({
+      $defs: { count: { $async: true, type: 'integer' } },
+      properties: { a: { $ref: '#/$defs/count' } },
+    });
+    expect(validator.validate({ a: 'x' })).toEqual([
+      { path: '/a', keyword: 'type', message: 'must be integer' },
+    ]);
+  });
+});
+
+describe('ValidatorCache properties named like Object.prototype members', () => {
+  it('does not see inherited `constructor` or `toString` as data', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const validator = cache.get({
+      type: 'object',
+      properties: { constructor: { type: 'string' }, toString: { type: 'string' } },
+      required: ['toString'],
+    });
+    expect(validator.validate({ toString: 'x' })).toEqual([]);
+    expect(validator.validate({})).toEqual([
+      { path: '/toString', keyword: 'required', message: 'is required but missing' },
+    ]);
+    expect(validator.validate(JSON.parse('{"toString":"x","constructor":1}'))).toEqual([
+      { path: '/constructor', keyword: 'type', message: 'must be string' },
+    ]);
+  });
+});
+
+describe('ValidatorCache dialects', () => {
+  const cache = new ValidatorCache({ maxEntries: 50 });
+
+  it('draft-04: boolean exclusiveMinimum / exclusiveMaximum and `id`', () => {
+    const validator = cache.get({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      id: 'http://example.com/price',
+      type: 'number',
+      minimum: 0,
+      exclusiveMinimum: true,
+      maximum: 10,
+      exclusiveMaximum: false,
+    });
+    expect(validator.dialect).toBe('draft-04');
+    expect(validator.validate(0)).toEqual([{ path: '', keyword: 'minimum', message: 'must be > 0' }]);
+    expect(validator.validate(10)).toEqual([]);
+    const anchored = cache.get({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      definitions: { count: { id: '#count', type: 'integer' } },
+      properties: { n: { $ref: '#count' } },
+    });
+    expect(anchored.validate({ n: 1.5 })).toEqual([
+      { path: '/n', keyword: 'type', message: 'must be integer' },
+    ]);
+  });
+
+  it('draft-06: draft-07 keywords such as if/then are not applied', () => {
+    // Parsed from text: an object literal with a `then` key would be a thenable.
+    const validator = cache.get(
+      JSON.parse(
+        '{"$schema": "http://json-schema.org/draft-06/schema#", "if": {"const": 1}, "then": false, "const": 1}',
+      ),
+    );
+    expect(validator.dialect).toBe('draft-06');
+    expect(validator.validate(1)).toEqual([]);
+  });
+
+  it('2019-09: $recursiveRef', () => {
+    const validator = cache.get({
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      $recursiveAnchor: true,
+      type: 'object',
+      properties: { next: { $recursiveRef: '#' }, value: { type: 'integer' } },
+    });
+    expect(validator.dialect).toBe('2019-09');
+    expect(validator.validate({ value: 1, next: { value: 'x' } })).toEqual([
+      { path: '/next/value', keyword: 'type', message: 'must be integer' },
+    ]);
+  });
+
+  it('2020-12: prefixItems, and boolean subschemas everywhere', () => {
+    const validator = cache.get({ prefixItems: [{ type: 'string' }, true], items: false });
+    expect(validator.dialect).toBe('2020-12');
+    expect(validator.validate(['a', { any: 1 }])).toEqual([]);
+    expect(validator.validate(['a', 1, 2])).toHaveLength(1);
+    expect(cache.get(false).validate(null)).toEqual([
+      { path: '', keyword: 'false schema', message: 'boolean schema is false' },
+    ]);
+  });
+});
+
+describe('ValidatorCache and recursion', () => {
+  it('refuses a schema whose validation recurses without end (Ajv resolves this $dynamicRef to the root)', () => {
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'https://example.com/derived',
+      $ref: './base',
+      $defs: {
+        derived: { $dynamicAnchor: 'addons', prefixItems: [true, { type: 'string' }] },
+        base: {
+          $id: './base',
+          type: 'array',
+          $dynamicRef: '#addons',
+          $defs: { defaultAddons: { $dynamicAnchor: 'addons' } },
+        },
+      },
+    };
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    expect(() => cache.get(schema)).toThrow('Validating against the schema recurses without end');
+  });
+
+  it('reports an answer nested too deeply to validate as an error of the answer, not a crash', () => {
+    const cache = new ValidatorCache({ maxEntries: 10 });
+    const validator = cache.get({ type: 'array', items: { $ref: '#' } });
+    let deep: unknown[] = [];
+    for (let level = 0; level < 100_000; level += 1) deep = [deep];
+    expect(validator.validate(deep)).toEqual([
+      { path: '', keyword: 'depth', message: expect.stringContaining('nests too deeply') },
+    ]);
+    expect(validator.validate([[[]]])).toEqual([]);
   });
 });

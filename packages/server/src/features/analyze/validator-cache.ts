@@ -1,51 +1,11 @@
 import type { FieldError } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
-import AjvModule, { type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
+import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson, schemaHash } from '../../lib/canonical-json.ts';
-import { escapePointerSegment } from './schema-walk.ts';
-
-// CommonJS packages: under Node's ESM loader the class is the module's default export's `default`.
-const Ajv = AjvModule.default;
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = formatsModule.default;
-
-export type SchemaDialect = 'draft-07' | '2020-12';
-type AnyAjv = InstanceType<typeof Ajv> | InstanceType<typeof Ajv2020>;
-
-const draft07Uris = new Set([
-  'http://json-schema.org/draft-07/schema',
-  'https://json-schema.org/draft-07/schema',
-]);
-const draft2020Uris = new Set([
-  'https://json-schema.org/draft/2020-12/schema',
-  'http://json-schema.org/draft/2020-12/schema',
-]);
-
-/** Dialect named by `$schema` (absent: 2020-12); undefined for any other meta-schema. */
-export function schemaDialect(schema: JsonSchema): SchemaDialect | undefined {
-  if (typeof schema === 'boolean' || schema.$schema === undefined) return '2020-12';
-  if (typeof schema.$schema !== 'string') return undefined;
-  const uri = schema.$schema.replace(/#$/, '');
-  if (draft07Uris.has(uri)) return 'draft-07';
-  if (draft2020Uris.has(uri)) return '2020-12';
-  return undefined;
-}
-
-/**
- * An Ajv instance as the service uses it: every error (so one re-ask can fix them all), formats,
- * unknown keywords tolerated (schemas carry vendor annotations), nothing logged to the console, and
- * compiled schemas not registered by `$id` (two requests may reuse an `$id` for different schemas).
- */
-export function createAjv(dialect: SchemaDialect): AnyAjv {
-  const options = { allErrors: true, strict: false, logger: false as const, addUsedSchema: false };
-  const ajv = dialect === 'draft-07' ? new Ajv(options) : new Ajv2020(options);
-  addFormats(ajv);
-  return ajv;
-}
+import { createAjv, type SchemaDialect, SchemaDialects } from './schema-dialects.ts';
+import { escapePointerSegment, isPlainObject, subschemasOf } from './schema-walk.ts';
 
 export interface CompiledValidator {
   /** Canonical SHA-256 of the schema (lib/canonical-json.ts). */
@@ -60,32 +20,26 @@ export interface ValidatorCacheOptions {
   maxEntries: number;
   /** Errors reported per validation at most; the rest are summarised in one entry. */
   maxErrors?: number;
-}
-
-interface Entry {
-  validator: CompiledValidator;
-  ajv: AnyAjv;
-  compiledSchema: AnySchema;
+  /** The dialect rule, shared with the schema guard (built here when not given). */
+  dialects?: SchemaDialects;
 }
 
 /**
  * Compiled Ajv validators keyed by the schema's canonical hash, so equal schemas compile once however
- * their keys are ordered. Bounded LRU; evicted schemas are removed from Ajv too, which otherwise keeps
- * every compiled schema forever.
+ * their keys are ordered. Bounded LRU. Every schema is compiled in an Ajv instance of its own that
+ * nothing else shares and that is dropped with it (ADR 0041): a schema's `$id`s, whatever they say,
+ * can never replace, remove or resolve to a meta-schema or another request's schema.
  */
 export class ValidatorCache {
-  readonly #ajv: Record<SchemaDialect, AnyAjv>;
-  readonly #entries: LRUCache<string, Entry>;
+  readonly #entries: LRUCache<string, CompiledValidator>;
   readonly #maxErrors: number;
+  readonly #dialects: SchemaDialects;
   #compilations = 0;
 
   constructor(options: ValidatorCacheOptions) {
-    this.#ajv = { 'draft-07': createAjv('draft-07'), '2020-12': createAjv('2020-12') };
     this.#maxErrors = options.maxErrors ?? 50;
-    this.#entries = new LRUCache<string, Entry>({
-      max: options.maxEntries,
-      dispose: (entry) => entry.ajv.removeSchema(entry.compiledSchema),
-    });
+    this.#dialects = options.dialects ?? new SchemaDialects();
+    this.#entries = new LRUCache<string, CompiledValidator>({ max: options.maxEntries });
   }
 
   /** Validators in the cache. */
@@ -105,38 +59,105 @@ export class ValidatorCache {
    */
   get(schema: JsonSchema, hash = schemaHash(schema)): CompiledValidator {
     const cached = this.#entries.get(hash);
-    if (cached !== undefined) return cached.validator;
+    if (cached !== undefined) return cached;
 
-    const dialect = schemaDialect(schema);
+    const dialect = this.#dialects.dialectOf(schema);
     if (dialect === undefined) {
-      throw new AppError('invalid_schema', 'Only JSON Schema draft-07 and 2020-12 are supported', {
+      throw new AppError('invalid_schema', 'The schema names a meta-schema the service does not support', {
         errors: [{ path: '/schema/$schema', message: 'unsupported meta-schema', keyword: '$schema' }],
       });
     }
-    const ajv = this.#ajv[dialect];
-    // Compile a private copy: the caller's object may be mutated later, and Ajv caches by identity.
-    const compiledSchema = JSON.parse(canonicalJson(schema)) as AnySchema;
-    let validateFunction: ValidateFunction;
-    try {
-      validateFunction = ajv.compile(compiledSchema);
-    } catch (error) {
-      throw new AppError('invalid_schema', `The schema cannot be compiled: ${(error as Error).message}`, {
-        cause: error,
-        errors: [{ path: '/schema', message: (error as Error).message }],
-      });
-    }
+    const validateFunction = compileIsolated(schema, dialect);
     this.#compilations += 1;
     const maxErrors = this.#maxErrors;
     const validator: CompiledValidator = {
       hash,
       dialect,
       validate(data) {
-        if (validateFunction(data)) return [];
+        try {
+          if (validateFunction(data)) return [];
+        } catch (error) {
+          if (error instanceof RangeError) return [bottomlessError];
+          throw error;
+        }
         return toFieldErrors(validateFunction.errors ?? [], maxErrors);
       },
     };
-    this.#entries.set(hash, { validator, ajv, compiledSchema });
+    this.#entries.set(hash, validator);
     return validator;
+  }
+}
+
+/**
+ * Compiles a private copy of the schema (the caller's object may change later) in a fresh Ajv
+ * instance. Only the validate function is kept; the instance goes with it. Meta-schema checks are
+ * the guard's job, so the instance carries no meta-schemas and never looks one up.
+ */
+function compileIsolated(schema: JsonSchema, dialect: SchemaDialect): ValidateFunction {
+  const copy = JSON.parse(canonicalJson(schema)) as AnySchema;
+  removeAsync(copy);
+  const ajv = createAjv(dialect, { meta: false, validateSchema: false });
+  let validateFunction: ValidateFunction;
+  try {
+    validateFunction = ajv.compile(copy);
+  } catch (error) {
+    // Ajv overflows the stack on some reference layouts it cannot resolve (ADR 0041).
+    const message =
+      error instanceof RangeError ? 'its references could not be resolved' : (error as Error).message;
+    throw new AppError('invalid_schema', `The schema cannot be compiled: ${message}`, {
+      cause: error,
+      errors: [{ path: '/schema', message }],
+    });
+  }
+  refuseEndlessRecursion(validateFunction);
+  return validateFunction;
+}
+
+/** Values that reach every keyword evaluated in place (every error is collected, so nothing stops early). */
+const probeValues: readonly unknown[] = [null, true, 0, '', [], {}];
+
+/**
+ * The guard refuses `$ref` cycles that never reach a property or item, but Ajv resolves some
+ * `$dynamicRef`s differently from the specification and can still loop on one value. A few probe
+ * validations at compile time find that before any model is paid, as a stack overflow.
+ */
+function refuseEndlessRecursion(validateFunction: ValidateFunction): void {
+  try {
+    for (const value of probeValues) validateFunction(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new AppError('invalid_schema', 'Validating against the schema recurses without end', {
+      cause: error,
+      errors: [
+        {
+          path: '/schema',
+          message: 'a $ref or $dynamicRef leads back to the same value without reaching a property or item',
+        },
+      ],
+    });
+  }
+}
+
+/** What an answer gets when validating it overflows the stack (nesting far beyond any real answer). */
+const bottomlessError: FieldError = {
+  path: '',
+  message: 'could not be validated: the value nests too deeply for the schema to be checked',
+  keyword: 'depth',
+};
+
+/**
+ * `$async` is Ajv's own keyword, not JSON Schema: it makes validation return a promise, which would
+ * read as "valid" and reject later, unobserved. The service validates synchronously, so it is ignored
+ * wherever it sits in a subschema; one reached only through a `$ref` into unknown keywords makes Ajv
+ * refuse the schema ("async schema referenced by sync schema"), so no validator is ever asynchronous.
+ */
+function removeAsync(schema: unknown): void {
+  const pending: unknown[] = [schema];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (!isPlainObject(current)) continue;
+    delete current.$async;
+    for (const entry of subschemasOf(current)) pending.push(entry.schema);
   }
 }
 

@@ -86,8 +86,20 @@ describe('problem+json error handling', () => {
       headers: { 'content-type': 'application/json' },
       payload: '{"prompt":"x","count":1,"__proto__":{"admin":true}}',
     });
-    expect(response.statusCode).toBe(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = expectProblem(response, 400, 'bad_request');
+    expect(String(body.detail)).toContain('a property named "__proto__" at /__proto__');
+    expect(body.errors).toEqual([
+      { path: '/__proto__', keyword: 'propertyName', message: 'property name "__proto__" is not accepted' },
+    ]);
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"prompt":"x","count":1,"meta":{"constructor":{"prototype":{"admin":true}}}}',
+    });
+    expect(String(expectProblem(nested, 400, 'bad_request').detail)).toContain(
+      '"constructor" at /meta/constructor',
+    );
   });
 
   it('refuses a body that is not valid UTF-8', async () => {
@@ -104,7 +116,7 @@ describe('problem+json error handling', () => {
       payload,
     });
     const body = expectProblem(response, 400, 'invalid_json');
-    expect(body.detail).toContain('UTF-8');
+    expect(String(body.detail)).toContain('UTF-8');
   });
 
   it.each([
@@ -119,7 +131,7 @@ describe('problem+json error handling', () => {
       payload,
     });
     const body = expectProblem(response, 400, 'bad_request');
-    expect(body.detail).toContain('NUL');
+    expect(String(body.detail)).toContain('NUL');
   });
 
   it('accepts vendor JSON media types such as application/merge-patch+json', async () => {

@@ -33,10 +33,55 @@ export const strictJsonPlugin = fp(
         try {
           done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
         } catch {
-          done(new AppError('invalid_json', 'The body is not valid JSON.'), undefined);
+          done(
+            poisoningKeyError(text) ?? new AppError('invalid_json', 'The body is not valid JSON.'),
+            undefined,
+          );
         }
       },
     );
   },
   { name: 'strict-json' },
 );
+
+/**
+ * For valid JSON that was refused for a `__proto__` key (or a `constructor` holding a `prototype`), an
+ * error that says so and where; undefined when the text is not JSON at all. `JSON.parse` makes such
+ * keys plain own properties, so finding them is safe.
+ */
+function poisoningKeyError(text: string): AppError | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const found = findPoisoningKey(value);
+  if (found === undefined) return undefined;
+  const key = found.slice(found.lastIndexOf('/') + 1);
+  return new AppError(
+    'bad_request',
+    `The body has a property named "${key}" at ${found}. Such keys are refused to protect the service ` +
+      `against prototype poisoning; a schema cannot declare a property called "__proto__" (or a ` +
+      '"constructor" that holds a "prototype"). Rename the property.',
+    { errors: [{ path: found, message: `property name "${key}" is not accepted`, keyword: 'propertyName' }] },
+  );
+}
+
+/** JSON Pointer of the first poisoning key, walked without recursion (bodies may nest deeply). */
+function findPoisoningKey(root: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value: root, path: '' }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (key === '__proto__') return childPath;
+      if (key === 'constructor' && child !== null && typeof child === 'object' && 'prototype' in child) {
+        return childPath;
+      }
+      pending.push({ value: child, path: childPath });
+    }
+  }
+  return undefined;
+}
