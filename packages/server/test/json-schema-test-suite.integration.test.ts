@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { compileSchema, type JsonSchema } from '@structured-prompt/gateway';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnswerBookGateway } from './support/answer-book-gateway.ts';
@@ -44,9 +45,15 @@ async function runDraft(draft: SuiteDraft): Promise<Result[]> {
       }),
     });
     const { statusCode } = response;
+    // A 200 whose data differs from the instance accepted a coerced value (with a warning), not the
+    // instance as written: for the suite's question, that is an "invalid".
+    const acceptedAsWritten =
+      statusCode === 200 && isDeepStrictEqual(response.json<{ data: unknown }>().data, suiteCase.data);
     const verdict: Verdict =
       statusCode === 200
-        ? 'valid'
+        ? acceptedAsWritten
+          ? 'valid'
+          : 'invalid'
         : statusCode === 422
           ? 'invalid'
           : statusCode === 400

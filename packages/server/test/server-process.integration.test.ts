@@ -20,7 +20,7 @@ describe('process entry', () => {
   });
 
   it('finishes a request that is in flight when SIGTERM arrives, then exits 0', async () => {
-    const server = await spawnServer();
+    const server = await spawnServer({ LOG_LEVEL: 'debug' });
     started.push(server);
     const socket = connect(server.port, '127.0.0.1');
     let answer = '';
