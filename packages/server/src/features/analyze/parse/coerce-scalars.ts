@@ -1,5 +1,5 @@
-import type { JsonValue } from '@structured-prompt/gateway';
 import { createRequire } from 'node:module';
+import type { JsonValue } from '@structured-prompt/gateway';
 import { matchesType } from './schema-view.ts';
 
 // date-fns's CommonJS build, one entry point per function: Node 24 holds about 90 MB of heap after
