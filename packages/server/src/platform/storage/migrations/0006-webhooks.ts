@@ -126,3 +126,22 @@ async function createNotifications(db: AnyDb, t: ColumnTypes): Promise<void> {
     .addPrimaryKeyConstraint('webhook_notifications_pk', ['api_key_id', 'notification'])
     .execute();
 }
+
+/** The first schema's job-bound delivery table, as `down` leaves it. */
+async function restoreJobDeliveries(db: AnyDb, t: ColumnTypes): Promise<void> {
+  await db.schema
+    .createTable('webhook_deliveries')
+    .addColumn('id', t.uuid, (c) => c.primaryKey())
+    .addColumn('job_id', t.uuid, (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('event_type', 'text', (c) => c.notNull())
+    .addColumn('payload', t.json, (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', t.timestamp, (c) => c.notNull().defaultTo(t.now))
+    .addColumn('last_status_code', 'integer')
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', t.timestamp, (c) => c.notNull().defaultTo(t.now))
+    .addColumn('delivered_at', t.timestamp)
+    .execute();
+}
