@@ -85,7 +85,7 @@ export async function createContext(
     const services = buildServices(infra, config, logger, {
       analyzeObserver: analyzeMetricsObserver(metrics),
       tracer,
-      registry: metrics.registry,
+      webhookMetrics: metrics.webhooks,
     });
     metrics.observe({
       cache: () => services.cache.stats(),

@@ -1,7 +1,6 @@
 import type { LanguageDetector, ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { Config } from './config/index.ts';
 import { AnalyzeService } from './features/analyze/analyze.service.ts';
 import type { AnalyzeObserver } from './features/analyze/analyze-observer.ts';
@@ -23,6 +22,7 @@ import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -67,8 +67,7 @@ export interface Services {
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
-  /** Where feature metrics (webhook deliveries) register. */
-  registry?: Registry;
+  webhookMetrics?: WebhookMetrics;
 }
 
 export function buildServices(
@@ -104,7 +103,7 @@ export function buildServices(
     config,
     logger,
     audit,
-    registry: hooks.registry,
+    metrics: hooks.webhookMetrics,
   });
   const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();

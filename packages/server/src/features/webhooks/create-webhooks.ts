@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Config } from '../../config/index.ts';
+import { WebhookMetrics } from '../../platform/observability/webhook-metrics.ts';
 import type { Database } from '../../platform/storage/database.ts';
 import type { AnalyzeObserver } from '../analyze/analyze-observer.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
@@ -9,7 +10,6 @@ import { SsrfGuard } from './ssrf-guard.ts';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.ts';
 import { WebhookDispatcher } from './webhook-dispatcher.ts';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.ts';
-import { WebhookMetrics } from './webhook-metrics.ts';
 import { WebhookOutbox } from './webhook-outbox.ts';
 import { WebhookSender } from './webhook-sender.ts';
 import { WebhooksService } from './webhooks.service.ts';
@@ -30,19 +30,21 @@ export interface WebhookDeps {
   config: Readonly<Config>;
   logger: Logger;
   audit: AuditService;
-  registry?: Registry;
+  /** The app's webhook metrics; a private set when not given (tests). */
+  metrics?: WebhookMetrics;
 }
 
 const expiryScanIntervalMs = 3_600_000;
 
-export function createWebhooks({ database, config, logger, audit, registry }: WebhookDeps): Webhooks {
+export function createWebhooks({ database, config, logger, audit, metrics: given }: WebhookDeps): Webhooks {
   const settings = config.webhooks;
   const endpoints = new WebhookEndpointsRepository(database);
   const deliveries = new WebhookDeliveriesRepository(database);
   const outbox = new WebhookOutbox(database, endpoints, deliveries);
   const guard = new SsrfGuard({ allowHttp: settings.allowHttp, allowedCidrs: settings.allowedCidrs });
   const sender = new WebhookSender({ guard, timeoutMs: settings.timeoutMs });
-  const metrics = new WebhookMetrics(registry ?? new Registry(), () => deliveries.pendingCount());
+  const metrics = given ?? new WebhookMetrics(new Registry());
+  metrics.countPendingWith(() => deliveries.pendingCount());
   const dispatcher = new WebhookDispatcher({
     endpoints,
     deliveries,

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
+import type { WebhookMetrics } from '../../platform/observability/webhook-metrics.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
 import type { DueDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.ts';
 import type { WebhookEndpoint, WebhookEndpointsRepository } from './webhook-endpoints.repository.ts';
-import type { WebhookMetrics } from './webhook-metrics.ts';
 import type { AttemptOutcome, WebhookSender } from './webhook-sender.ts';
 import { signWebhook } from './webhook-signature.ts';
 

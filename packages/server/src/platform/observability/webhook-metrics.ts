@@ -1,6 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { metricPrefix } from '../../platform/observability/metric-families.ts';
-import type { AttemptOutcome } from './webhook-sender.ts';
+import { metricPrefix } from './metric-families.ts';
+
+/** What one delivery attempt came to, as the metrics see it. */
+export interface DeliveryAttempt {
+  ok: boolean;
+  latencyMs: number;
+}
 
 /** Delivery metrics: attempts by outcome, latency, deliveries given up, and the backlog. */
 export class WebhookMetrics {
@@ -8,7 +13,10 @@ export class WebhookMetrics {
   readonly #latency: Histogram<'outcome'>;
   readonly #exhausted: Counter<'event_type'>;
 
-  constructor(registry: Registry, pending: () => Promise<number>) {
+  #pending: () => Promise<number> = async () => 0;
+
+  constructor(registry: Registry) {
+    const pending = () => this.#pending();
     this.#attempts = new Counter({
       name: `${metricPrefix}webhook_delivery_attempts_total`,
       help: 'Webhook delivery attempts by event type and outcome (success, failure)',
@@ -38,7 +46,12 @@ export class WebhookMetrics {
     });
   }
 
-  attempt(eventType: string, outcome: AttemptOutcome): void {
+  /** Where the backlog gauge reads the number of pending deliveries. */
+  countPendingWith(count: () => Promise<number>): void {
+    this.#pending = count;
+  }
+
+  attempt(eventType: string, outcome: DeliveryAttempt): void {
     const label = outcome.ok ? 'success' : 'failure';
     this.#attempts.inc({ event_type: eventType, outcome: label });
     this.#latency.observe({ outcome: label }, outcome.latencyMs / 1000);
