@@ -56,7 +56,7 @@ export function createWebhooks({ database, config, logger, audit, metrics: given
     disableAfterMs: settings.disableAfterHours * 3_600_000,
     pollIntervalMs: settings.pollIntervalMs,
     concurrency: settings.concurrency,
-    leaseMs: settings.timeoutMs + 30_000,
+    leaseMs: settings.timeoutMs + 5000,
   });
   const accountEvents = new AccountEvents(database, outbox, logger);
   return {
