@@ -17,7 +17,7 @@ export interface DestinationPolicy {
   allowedCidrs: readonly string[];
 }
 
-export class DestinationRefused extends Error {}
+class DestinationRefused extends Error {}
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 

@@ -5,7 +5,7 @@ import type { DatabaseSchema, WebhookDeliveriesTable } from '../../platform/stor
 import { toDate, toDateOrNull, toNumber, toNumberOrNull } from '../../platform/storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../../platform/storage/pagination.ts';
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface WebhookDelivery {
   id: string;

@@ -6,7 +6,7 @@ import { fromJsonText, toBoolean, toDate, toDateOrNull, toJsonText } from '../..
 import { fetchPage, type Page, type PageRequest } from '../../platform/storage/pagination.ts';
 
 /** A subscription made through the API, or the callback URL of one job. */
-export type EndpointKind = 'subscription' | 'callback';
+type EndpointKind = 'subscription' | 'callback';
 
 export interface WebhookEndpoint {
   id: string;

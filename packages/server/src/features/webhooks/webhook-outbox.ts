@@ -4,7 +4,7 @@ import type { DatabaseSchema } from '../../platform/storage/database-schema.ts';
 import type { WebhookDeliveriesRepository } from './webhook-deliveries.repository.ts';
 import type { WebhookEndpointsRepository } from './webhook-endpoints.repository.ts';
 
-export const webhookEventTypes = [
+const webhookEventTypes = [
   'job.completed',
   'job.failed',
   'job.cancelled',

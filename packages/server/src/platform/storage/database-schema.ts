@@ -139,7 +139,7 @@ export interface WebhookEndpointsTable {
   deleted_at: NullableTimestamp;
 }
 
-export interface WebhookMessagesTable {
+interface WebhookMessagesTable {
   id: string;
   event_type: string;
   api_key_id: string | null;
