@@ -1,3 +1,5 @@
+import { webhookEnvSettings } from './webhooks-env.ts';
+
 /**
  * Environment variable → config path. The README's configuration table documents exactly these
  * (a unit test keeps the two in step). `list` settings are comma-separated.
@@ -152,44 +154,7 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
-  {
-    env: 'WEBHOOK_DELIVERY',
-    path: 'webhooks.deliver',
-    description: 'Deliver webhooks from this process (turn off where only workers should deliver)',
-  },
-  {
-    env: 'WEBHOOK_ALLOW_HTTP',
-    path: 'webhooks.allowHttp',
-    description: 'Accept plain-http webhook URLs (local receivers); https only otherwise',
-  },
-  {
-    env: 'WEBHOOK_ALLOWED_CIDRS',
-    path: 'webhooks.allowedCidrs',
-    description: 'Comma list of non-public CIDRs webhooks may reach (e.g. `127.0.0.1/32`); none by default',
-    list: true,
-  },
-  { env: 'WEBHOOK_TIMEOUT_MS', path: 'webhooks.timeoutMs', description: 'Time a receiver has to answer' },
-  {
-    env: 'WEBHOOK_RETRY_SCHEDULE',
-    path: 'webhooks.retryScheduleSeconds',
-    description: 'Comma list of seconds before each retry of a failed delivery (with ±20% jitter)',
-    list: true,
-  },
-  {
-    env: 'WEBHOOK_DISABLE_AFTER_HOURS',
-    path: 'webhooks.disableAfterHours',
-    description: 'An endpoint failing this long without a success is disabled',
-  },
-  {
-    env: 'WEBHOOK_POLL_INTERVAL_MS',
-    path: 'webhooks.pollIntervalMs',
-    description: 'How often the outbox is checked for due deliveries',
-  },
-  {
-    env: 'WEBHOOK_CONCURRENCY',
-    path: 'webhooks.concurrency',
-    description: 'Deliveries sent at once per process',
-  },
+  ...webhookEnvSettings,
   {
     env: 'LOG_RETENTION_DAYS',
     path: 'requestLogs.retentionDays',
