@@ -16,11 +16,13 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -59,11 +61,13 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  webhooks: Webhooks;
 }
 
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
+  webhookMetrics?: WebhookMetrics;
 }
 
 export function buildServices(
@@ -94,19 +98,14 @@ export function buildServices(
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
   const { tracer } = hooks;
-  const sink = requestLogSink(infra.database, config);
-  const logWriter = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
+  const webhooks = createWebhooks({
+    database: infra.database,
+    config,
     logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
+    audit,
+    metrics: hooks.webhookMetrics,
   });
+  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const analyze = new AnalyzeService({
@@ -120,7 +119,7 @@ export function buildServices(
     audit,
     logWriter,
     logger,
-    observer: hooks.analyzeObserver,
+    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
     tracer,
   });
   return {
@@ -133,7 +132,29 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    webhooks,
   };
+}
+
+function buildLogWriter(
+  database: Database,
+  config: Readonly<Config>,
+  logger: Logger,
+  tracer: Tracer | undefined,
+): RequestLogWriter {
+  const sink = requestLogSink(database, config);
+  return new RequestLogWriter({
+    sink: tracer
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
+  });
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */
