@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { type BudgetLedger, toMicros, toUsd } from './budget-ledger.ts';
 import type { LimitDecision, LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
 
@@ -22,6 +23,8 @@ export interface BudgetReservation {
   reservedMicros: number;
   spentUsd: number;
   limitUsd: number;
+  /** Made on this replica's own counter while Redis was skipped. */
+  local?: boolean;
 }
 
 export interface BudgetSettlement {
@@ -115,19 +118,33 @@ export class LimitsService {
   async reserveBudget(key: LimitedKey, estimateUsd: number): Promise<BudgetReservation | undefined> {
     if (key.monthlyBudgetUsd === null || key.monthlyBudgetUsd === undefined) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
-    const { ledger } = this.#options;
-    if (!(await ledger.isSeeded(ledgerKey))) {
-      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(key.id)), monthTtlSeconds);
-    }
     const limitMicros = toMicros(key.monthlyBudgetUsd);
     const reservedMicros = toMicros(estimateUsd);
-    const result = await ledger.reserve(ledgerKey, reservedMicros, limitMicros, monthTtlSeconds);
+    const result = await this.#reserveSeeded(key.id, ledgerKey, reservedMicros, limitMicros);
     return {
       allowed: result.allowed,
       reservedMicros: result.allowed ? reservedMicros : 0,
       spentUsd: toUsd(result.spentMicros),
       limitUsd: key.monthlyBudgetUsd,
+      ...(result.local ? { local: true } : {}),
     };
+  }
+
+  /**
+   * A reservation on a counter seeded from the spend the database has recorded. Seeding happens once
+   * per period, or again when the counter answering is another one (Redis was skipped meanwhile).
+   */
+  async #reserveSeeded(keyId: string, ledgerKey: string, micros: number, limitMicros: number) {
+    const { ledger } = this.#options;
+    for (let round = 0; round < 3; round += 1) {
+      const result = await ledger.reserve(ledgerKey, micros, limitMicros, monthTtlSeconds);
+      if (result) return result;
+      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(keyId)), monthTtlSeconds);
+    }
+    throw new AppError('service_unavailable', 'The budget could not be checked just now; try again.', {
+      isRetryable: true,
+      headers: { 'retry-after': '1' },
+    });
   }
 
   /**
@@ -143,8 +160,9 @@ export class LimitsService {
     if (!reservation || key.monthlyBudgetUsd === null) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
     const actualMicros = toMicros(actualUsd);
-    await this.#options.ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros);
-    const spentMicros = await this.#options.ledger.spent(ledgerKey);
+    const { ledger } = this.#options;
+    await ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros, reservation.local);
+    const spentMicros = await ledger.spent(ledgerKey, reservation.local);
     const warningLine = toMicros(key.monthlyBudgetUsd) * 0.8;
     return {
       spentUsd: toUsd(spentMicros),
