@@ -148,21 +148,31 @@ export class LimitsService {
   }
 
   /**
-   * Replaces the reservation with the real cost (which may be higher or lower), and says whether that
-   * real cost is what took spend across 80% of the budget. Reservations are estimates, so the warning
-   * is judged on settled money, not on what is merely reserved.
+   * Replaces a request's reservations (one per attempt) with its real cost, which may be higher or
+   * lower, in one step per counter: releasing the re-asks' reservations before charging the cost would
+   * open room another request could take meanwhile. Says whether that real cost is what took spend
+   * across 80% of the budget: reservations are estimates, so the warning is judged on settled money.
    */
   async settleBudget(
     key: LimitedKey,
-    reservation: BudgetReservation | undefined,
+    reservations: readonly BudgetReservation[],
     actualUsd: number,
   ): Promise<BudgetSettlement | undefined> {
-    if (!reservation || key.monthlyBudgetUsd === null) return undefined;
+    const [first] = reservations;
+    if (!first || key.monthlyBudgetUsd === null) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
     const actualMicros = toMicros(actualUsd);
     const { ledger } = this.#options;
-    await ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros, reservation.local);
-    const spentMicros = await ledger.spent(ledgerKey, reservation.local);
+    // The cost goes where the first reservation was made; a reservation on the other counter (Redis
+    // was skipped for part of the request) is only returned.
+    for (const local of [Boolean(first.local), !first.local]) {
+      const reserved = reservations
+        .filter((reservation) => Boolean(reservation.local) === local)
+        .reduce((total, reservation) => total + reservation.reservedMicros, 0);
+      const charged = local === Boolean(first.local) ? actualMicros : 0;
+      if (reserved > 0 || charged > 0) await ledger.adjust(ledgerKey, charged - reserved, local);
+    }
+    const spentMicros = await ledger.spent(ledgerKey, first.local);
     const warningLine = toMicros(key.monthlyBudgetUsd) * 0.8;
     return {
       spentUsd: toUsd(spentMicros),
