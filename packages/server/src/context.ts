@@ -195,7 +195,7 @@ function defaultHealthChecks(infra: Infrastructure, circuit: RedisCircuit): Heal
   if (infra.responseCache.healthCheck) checks.push(infra.responseCache.healthCheck);
   const { redis } = infra;
   if (redis) checks.push(createRedisHealthCheck(() => redis.ping(), circuit));
-  if (redis || !infra.keyBus.listening) checks.push(createKeyBusHealthCheck(infra.keyBus));
+  if (redis) checks.push(createKeyBusHealthCheck(infra.keyBus));
   return checks;
 }
 
