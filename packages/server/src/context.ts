@@ -55,6 +55,8 @@ export interface ContextOverrides {
 
 type Closers = Array<() => Promise<unknown>>;
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Builds the real parts from the config: database (migrated, or checked when migrations run
  * elsewhere), Redis when configured, limits, cache, provider gateway, services and background tasks.
@@ -135,7 +137,11 @@ async function buildInfrastructure(
   const keyBus =
     given.keyBus ??
     (redis ? createRedisInvalidationBus(redis, { circuit, logger }) : createLocalInvalidationBus());
-  if (!given.keyBus) closers.push(() => keyBus.close());
+  if (!given.keyBus) {
+    closers.push(() => keyBus.close());
+    // Start subscribed when Redis is there; otherwise carry on (health shows it) and subscribe later.
+    if (redis) await Promise.race([keyBus.ready(), delay(2000)]);
+  }
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
