@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
+import { RedisCircuit } from '../redis/redis-circuit.ts';
 import { type BudgetLedger, createMemoryBudgetLedger } from './budget-ledger.ts';
 import { createRedisBudgetLedger } from './redis-budget-ledger.ts';
+
+// Redis is healthy in these tests: a generous timeout keeps a loaded machine from opening the circuit.
+const healthyCircuit = () => new RedisCircuit({ timeoutMs: 10_000, label: 'budgets' });
 
 const prefix = uniquePrefix('budget-ledger');
 const redis = (await redisAvailable()) ? testRedisClient() : undefined;
@@ -14,7 +18,7 @@ afterAll(async () => {
 
 const implementations: Array<{ name: string; create?: () => BudgetLedger }> = [
   { name: 'memory', create: () => createMemoryBudgetLedger() },
-  { name: 'redis', create: redis && (() => createRedisBudgetLedger(redis, prefix)) },
+  { name: 'redis', create: redis && (() => createRedisBudgetLedger(redis, prefix, healthyCircuit())) },
 ];
 
 const uniqueKey = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;

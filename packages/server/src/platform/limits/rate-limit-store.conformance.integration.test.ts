@@ -1,11 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
+import { RedisCircuit } from '../redis/redis-circuit.ts';
 import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,
   type LimitPolicy,
   type RateLimitStore,
 } from './rate-limit-store.ts';
+
+// Redis is healthy in these tests: a generous timeout keeps a loaded machine from opening the circuit.
+const healthyCircuit = () => new RedisCircuit({ timeoutMs: 10_000, label: 'limits' });
 
 const prefix = uniquePrefix('rate-limit-store');
 const redis = (await redisAvailable()) ? testRedisClient() : undefined;
@@ -18,7 +22,7 @@ afterAll(async () => {
 
 const implementations: Array<{ name: string; create?: () => RateLimitStore }> = [
   { name: 'memory', create: () => createMemoryRateLimitStore() },
-  { name: 'redis', create: redis && (() => createRedisRateLimitStore(redis, prefix)) },
+  { name: 'redis', create: redis && (() => createRedisRateLimitStore(redis, prefix, healthyCircuit())) },
 ];
 
 const uniqueKey = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
@@ -137,8 +141,8 @@ describe.skipIf(!redis)(
   () => {
     it('counts once for every store on the same Redis, and a key keeps its count when its limit changes', async () => {
       const [first, second] = [
-        createRedisRateLimitStore(redis!, prefix),
-        createRedisRateLimitStore(redis!, prefix),
+        createRedisRateLimitStore(redis!, prefix, healthyCircuit()),
+        createRedisRateLimitStore(redis!, prefix, healthyCircuit()),
       ];
       const key = uniqueKey('shared');
       const hourly: LimitPolicy = { name: 'conformance-hourly', points: 2, windowSeconds: 3600 };

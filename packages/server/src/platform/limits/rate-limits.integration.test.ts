@@ -3,6 +3,7 @@ import { buildTestApp } from '../../../test/support/build-app.ts';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
 import { createTestDatabase } from '../../../test/support/test-databases.ts';
 import { createRedisInvalidationBus } from '../key-bus/key-invalidation-bus.ts';
+import { RedisCircuit } from '../redis/redis-circuit.ts';
 import { createRedisRateLimitStore } from './rate-limit-store.ts';
 import { createRedisBudgetLedger } from './redis-budget-ledger.ts';
 
@@ -76,9 +77,12 @@ describe.runIf(await redisAvailable())('limits across replicas sharing Redis', (
 
   async function twoReplicas() {
     const shared = await createTestDatabase('sqlite');
+    // Redis is healthy here: a generous timeout keeps a loaded test machine from opening the circuit
+    // (which would count per replica, by design, and is tested in redis-outage.integration.test.ts).
+    const circuit = () => new RedisCircuit({ timeoutMs: 10_000, label: 'limits' });
     const infra = () => ({
       database: shared.database,
-      rateLimits: createRedisRateLimitStore(client, `${prefix}:rl`),
+      rateLimits: createRedisRateLimitStore(client, `${prefix}:rl`, circuit()),
       budgets: createRedisBudgetLedger(client, `${prefix}:budget`),
       keyBus: createRedisInvalidationBus(client, { channel: `${prefix}:keys` }),
     });
