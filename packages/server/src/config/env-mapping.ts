@@ -153,6 +153,11 @@ export const envSettings: readonly EnvSetting[] = [
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
   {
+    env: 'BATCH_CONCURRENCY',
+    path: 'limits.batchConcurrency',
+    description: 'Items of one batch request computed at the same time (cache misses only)',
+  },
+  {
     env: 'LOG_RETENTION_DAYS',
     path: 'requestLogs.retentionDays',
     description: 'Request logs older than this are purged',
