@@ -1,4 +1,4 @@
-import type { BatchResult, SoakResult } from './batch-and-soak.ts';
+import { type BatchResult, expectedProviderCalls, type SoakResult } from './batch-and-soak.ts';
 import type { MemorySplit } from './bench-stack.ts';
 import type { PairedLatency } from './paired-latency.ts';
 import { failuresOf, type PairedRatio, percent } from './paired-ratio.ts';
@@ -210,9 +210,11 @@ function batchAndSoakChecks(results: Omit<BenchResults, 'floors'>): FloorCheck[]
       met: batch.speedUp >= 10 && batch.non2xx === 0,
     });
     checks.push({
-      floor: 'exactly 80 provider calls (one by one / batch)',
+      floor: `exactly ${expectedProviderCalls} provider calls (one by one / batch)`,
       measured: `${batch.sequentialProviderCalls} / ${batch.batchProviderCalls}`,
-      met: batch.sequentialProviderCalls === 80 && batch.batchProviderCalls === 80,
+      met:
+        batch.sequentialProviderCalls === expectedProviderCalls &&
+        batch.batchProviderCalls === expectedProviderCalls,
     });
   }
   const soak = results.memory.soak;
