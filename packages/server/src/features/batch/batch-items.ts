@@ -47,3 +47,12 @@ export function groupIdentical(prepared: ReadonlyArray<PreparedAnalyze | undefin
   }
   return [...groups.values()];
 }
+
+/** Each grouped item's leader, by item index (the leader is its own). */
+export function leadersOf(groups: readonly ItemGroup[]): Map<number, number> {
+  const leaders = new Map<number, number>();
+  for (const group of groups) {
+    for (const index of [group.leader, ...group.followers]) leaders.set(index, group.leader);
+  }
+  return leaders;
+}

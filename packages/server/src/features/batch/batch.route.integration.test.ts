@@ -175,6 +175,34 @@ describe('POST /v1/analyze/batch against a provider', () => {
   });
 });
 
+describe('POST /v1/analyze/batch concurrency', () => {
+  it('keeps at most BATCH_CONCURRENCY provider calls of one batch in flight', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let release = () => {};
+    // Held for a while once three calls are in flight: long enough for a fourth to arrive if the cap
+    // let one in (a slow machine can only hide a broken cap, never fail a working one).
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const app = await appWithFakeOpenAi(
+      () => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        if (inFlight === 3) setTimeout(release, 300);
+        return { ...openAiCompletion(validAnswer), until: gate.then(() => void (inFlight -= 1)) };
+      },
+      { BATCH_CONCURRENCY: '3' },
+    );
+    const body = (
+      await batchOf(app)({ items: items('c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8') })
+    ).json();
+    expect(body.summary).toMatchObject({ succeeded: 8, provider_calls: 8 });
+    expect(app.calls()).toBe(8);
+    expect(mostInFlight).toBe(3);
+  });
+});
+
 describe('POST /v1/analyze/batch within the key limits', () => {
   it('counts one request per item and refuses a batch that does not fit the hour, whole and up front', async () => {
     const app = await appWithFakeOpenAi();

@@ -12,7 +12,7 @@ import type { AnalyzeService } from '../analyze/analyze.service.ts';
 import type { AnalyzeContext, PreparedAnalyze } from '../analyze/analyze-context.ts';
 import type { CachedAnswer } from '../analyze/answer-generator.ts';
 import type { CacheOutcome, ResponseCacheService } from '../cache/response-cache.service.ts';
-import { groupIdentical, type ItemGroup, mergeDefaults } from './batch-items.ts';
+import { groupIdentical, type ItemGroup, leadersOf, mergeDefaults } from './batch-items.ts';
 import { itemProblem, SummaryTally } from './batch-results.ts';
 
 export interface BatchServiceDeps {
@@ -41,6 +41,13 @@ interface Item {
 
 type Settled = { outcome: CacheOutcome<CachedAnswer> } | { error: unknown };
 
+/** What every item's result is measured against and counted in. */
+interface BatchProgress {
+  started: number;
+  instance: string;
+  tally: SummaryTally;
+}
+
 const hourSeconds = 3600;
 
 /**
@@ -67,24 +74,15 @@ export class BatchService {
     );
     const groups = groupIdentical(items.map((item) => item.prepared));
     const settled = await this.#settle(groups, items);
-    const tally = new SummaryTally(items.length);
-    const leaders = new Map<number, number>();
-    for (const group of groups)
-      for (const index of [group.leader, ...group.followers]) leaders.set(index, group.leader);
+    const leaders = leadersOf(groups);
+    const batch: BatchProgress = { started, instance, tally: new SummaryTally(items.length) };
     const results = items.map((item, index): BatchItemResult => {
       const leader = leaders.get(index);
-      const result = leader === undefined ? { error: item.refusal } : settled.get(leader);
-      return this.#result(item, index, result!, {
-        duplicate: leader !== undefined && leader !== index,
-        started,
-        instance,
-        tally,
-      });
+      if (leader === undefined) return this.#result(item, index, { error: item.refusal }, false, batch);
+      return this.#result(item, index, settled.get(leader)!, leader !== index, batch);
     });
-    return {
-      body: { request_id: context.requestId, results, summary: tally.finish(performance.now() - started) },
-      headers,
-    };
+    const summary = batch.tally.finish(performance.now() - started);
+    return { body: { request_id: context.requestId, results, summary }, headers };
   }
 
   /**
@@ -143,24 +141,25 @@ export class BatchService {
     item: Item,
     index: number,
     settled: Settled,
-    batch: { duplicate: boolean; started: number; instance: string; tally: SummaryTally },
+    duplicate: boolean,
+    batch: BatchProgress,
   ): BatchItemResult {
     const { analyze } = this.#deps;
     if ('outcome' in settled && item.prepared) {
       // A repeat shares the first item's answer and, like a request that waited for an identical one
       // in flight, is billed nothing for it.
-      const outcome = batch.duplicate
+      const outcome = duplicate
         ? { ...settled.outcome, coalesced: settled.outcome.coalesced || !settled.outcome.cached }
         : settled.outcome;
       const response = analyze.finish(item.prepared, item.context, outcome, batch.started);
-      batch.tally.answered(response, outcome, batch.duplicate);
+      batch.tally.answered(response, outcome, duplicate);
       return response;
     }
     const error = 'error' in settled ? settled.error : undefined;
     if (!toAppError(error))
       this.#deps.logger.error({ err: error, request_id: item.context.requestId }, 'batch item failed');
     analyze.recordFailure(item.request, item.context, error, batch.started);
-    batch.tally.failed(error, batch.duplicate);
+    batch.tally.failed(error, duplicate);
     return itemProblem(error, item.context.requestId, index, batch.instance);
   }
 }
