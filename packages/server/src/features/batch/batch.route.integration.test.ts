@@ -190,7 +190,10 @@ describe('POST /v1/analyze/batch concurrency', () => {
         inFlight += 1;
         mostInFlight = Math.max(mostInFlight, inFlight);
         if (inFlight === 3) setTimeout(release, 300);
-        return { ...openAiCompletion(validAnswer), until: gate.then(() => void (inFlight -= 1)) };
+        const answered = gate.then(() => {
+          inFlight -= 1;
+        });
+        return { ...openAiCompletion(validAnswer), until: answered };
       },
       { BATCH_CONCURRENCY: '3' },
     );
