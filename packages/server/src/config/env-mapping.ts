@@ -151,7 +151,11 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'limits.maxSchemaDepth',
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
-  { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
+  {
+    env: 'MAX_BATCH_ITEMS',
+    path: 'limits.maxBatchItems',
+    description: 'Most items in one batch request (`/v1/analyze/batch`) or cache-warming run',
+  },
   {
     env: 'BATCH_CONCURRENCY',
     path: 'limits.batchConcurrency',
