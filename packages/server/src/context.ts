@@ -85,6 +85,7 @@ export async function createContext(
     const services = buildServices(infra, config, logger, {
       analyzeObserver: analyzeMetricsObserver(metrics),
       tracer,
+      webhookMetrics: metrics.webhooks,
     });
     metrics.observe({
       cache: () => services.cache.stats(),
@@ -99,6 +100,9 @@ export async function createContext(
       logger,
     });
     closers.push(() => retention.stop());
+    // Started last and stopped first: deliveries in flight finish before the audit log drains.
+    services.webhooks.start();
+    closers.push(() => services.webhooks.close());
     return {
       config,
       logger,

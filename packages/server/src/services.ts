@@ -17,11 +17,13 @@ import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository
 import { BatchService } from './features/batch/batch.service.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -61,11 +63,13 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  webhooks: Webhooks;
 }
 
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
+  webhookMetrics?: WebhookMetrics;
 }
 
 export function buildServices(
@@ -96,19 +100,14 @@ export function buildServices(
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
   const { tracer } = hooks;
-  const sink = requestLogSink(infra.database, config);
-  const logWriter = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
+  const webhooks = createWebhooks({
+    database: infra.database,
+    config,
     logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
+    audit,
+    metrics: hooks.webhookMetrics,
   });
+  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const analyze = new AnalyzeService({
@@ -122,7 +121,7 @@ export function buildServices(
     audit,
     logWriter,
     logger,
-    observer: hooks.analyzeObserver,
+    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
     tracer,
   });
   return {
@@ -136,6 +135,7 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    webhooks,
   };
 }
 
@@ -153,6 +153,27 @@ function batchService(
     cache: infra.responseCache.service,
     concurrency: batchConcurrency,
     logger,
+  });
+}
+
+function buildLogWriter(
+  database: Database,
+  config: Readonly<Config>,
+  logger: Logger,
+  tracer: Tracer | undefined,
+): RequestLogWriter {
+  const sink = requestLogSink(database, config);
+  return new RequestLogWriter({
+    sink: tracer
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
   });
 }
 

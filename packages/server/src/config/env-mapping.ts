@@ -1,3 +1,5 @@
+import { webhookEnvSettings } from './webhooks-env.ts';
+
 /**
  * Environment variable → config path. The README's configuration table documents exactly these
  * (a unit test keeps the two in step). `list` settings are comma-separated.
@@ -161,6 +163,7 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'limits.batchConcurrency',
     description: 'Items of one batch request computed at the same time (cache misses only)',
   },
+  ...webhookEnvSettings,
   {
     env: 'LOG_RETENTION_DAYS',
     path: 'requestLogs.retentionDays',
