@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     const floor = floors[1];
     let batch: Awaited<ReturnType<typeof batchScenario>> | undefined;
     if (only.has('batch')) {
-      log('5/5 batch vs sequential…');
+      log('5/5 one batch request vs one by one…');
       batch = await batchScenario(service, fake, slowProviderMs);
     }
     if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);

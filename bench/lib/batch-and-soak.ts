@@ -4,27 +4,33 @@ import {
   type FakeProvider,
   type MemorySplit,
   memorySplit,
+  providerName,
   type Service,
 } from './bench-stack.ts';
 import { residentMegabytes } from './child-processes.ts';
 import { analyzeJob, basePrompt, runId, runLoad, waitForQuiet } from './scenarios.ts';
 
-/** Scenario 5 (batch vs sequential) and the --soak run: driven from the harness, not by load alone. */
+/** Scenario 5 (the batch endpoint vs one by one) and the --soak run: driven from the harness, not by load alone. */
 
 export interface BatchResult {
   prompts: number;
   distinctPrompts: number;
   providerDelayMs: number;
-  concurrency: number;
   sequentialMs: number;
-  concurrentMs: number;
+  batchMs: number;
   speedUp: number;
+  /** Calls the fake provider counted: the ground truth. */
   sequentialProviderCalls: number;
-  concurrentProviderCalls: number;
+  batchProviderCalls: number;
+  /** What the batch's own summary says it did. */
+  summary: { provider_calls: number; deduplicated: number; cached: number; failed: number };
   non2xx: number;
 }
 
-/** 80 distinct prompts plus 20 repeats, each repeat a few places after its original so some overlap in flight. */
+/** Exactly one call per distinct prompt: 80 for 100 prompts with 20 repeats. */
+export const expectedProviderCalls = 80;
+
+/** 80 distinct prompts plus 20 repeats, each repeat a few places after its original. */
 function batchPrompts(tag: string): string[] {
   const originals = Array.from({ length: 80 }, (_, index) => `${tag}-${runId} item ${index} ${basePrompt}`);
   const prompts: string[] = [];
@@ -36,56 +42,73 @@ function batchPrompts(tag: string): string[] {
   return prompts;
 }
 
+/** One `POST /v1/analyze/batch` of every prompt: its status and its summary. */
+async function analyzeBatch(service: Service, prompts: string[]) {
+  const response = await fetch(`${service.baseUrl}/v1/analyze/batch`, {
+    method: 'POST',
+    headers: { 'x-api-key': service.userKey, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      defaults: { provider: providerName },
+      items: prompts.map((prompt) => ({ prompt })),
+    }),
+  });
+  const body = (await response.json()) as { summary?: BatchResult['summary'] };
+  if (response.status !== 200 || !body.summary) {
+    throw new Error(`the batch endpoint answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  return body.summary;
+}
+
 /**
- * "Batch" means concurrent single requests (the service has no batch endpoint): identical requests in
- * flight share one provider call, so 100 prompts with 20 repeats make 80 calls; compared with the same
- * prompts one by one.
+ * The same 100 prompts (20 of them repeats) sent one by one, then as one batch request, against a
+ * provider that takes `delayMs`: identical items are computed once and the rest run concurrently, so
+ * both make exactly 80 provider calls. Throws when either does not: that is a correctness failure.
  */
 export async function batchScenario(
   service: Service,
   fake: FakeProvider,
   delayMs: number,
 ): Promise<BatchResult> {
-  const concurrency = 20;
   await fake.setDelay(delayMs);
   let non2xx = 0;
-  const send = async (prompt: string): Promise<void> => {
-    const answer = await analyzeOnce(service, prompt);
-    if (answer.status < 200 || answer.status > 299) non2xx += 1;
-  };
-
   const sequential = batchPrompts('sequential');
   await waitForQuiet(fake);
   await fake.resetCalls();
   const sequentialStart = performance.now();
-  for (const prompt of sequential) await send(prompt);
+  for (const prompt of sequential) {
+    const answer = await analyzeOnce(service, prompt);
+    if (answer.status < 200 || answer.status > 299) non2xx += 1;
+  }
   const sequentialMs = performance.now() - sequentialStart;
   const sequentialProviderCalls = await fake.calls();
 
-  const concurrent = batchPrompts('concurrent');
+  const batched = batchPrompts('batch');
   await fake.resetCalls();
-  const concurrentStart = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < concurrent.length) await send(concurrent[next++]!);
-    }),
-  );
-  const concurrentMs = performance.now() - concurrentStart;
-  const concurrentProviderCalls = await fake.calls();
+  const batchStart = performance.now();
+  const summary = await analyzeBatch(service, batched);
+  const batchMs = performance.now() - batchStart;
+  const batchProviderCalls = await fake.calls();
   await fake.setDelay(0);
-  return {
-    prompts: concurrent.length,
-    distinctPrompts: new Set(concurrent).size,
+  const result: BatchResult = {
+    prompts: batched.length,
+    distinctPrompts: new Set(batched).size,
     providerDelayMs: delayMs,
-    concurrency,
     sequentialMs,
-    concurrentMs,
-    speedUp: sequentialMs / concurrentMs,
+    batchMs,
+    speedUp: sequentialMs / batchMs,
     sequentialProviderCalls,
-    concurrentProviderCalls,
-    non2xx,
+    batchProviderCalls,
+    summary,
+    non2xx: non2xx + summary.failed,
   };
+  if (batchProviderCalls !== expectedProviderCalls || sequentialProviderCalls !== expectedProviderCalls) {
+    throw new Error(
+      `batch scenario: expected exactly ${expectedProviderCalls} provider calls, the fake counted ` +
+        `${batchProviderCalls} for the batch and ${sequentialProviderCalls} one by one ` +
+        `(${JSON.stringify(result)})`,
+    );
+  }
+  return result;
 }
 
 export interface SoakResult {

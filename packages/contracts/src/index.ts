@@ -1,6 +1,7 @@
 export * from './analyze.ts';
 export * from './api-keys.ts';
 export * from './audit-logs.ts';
+export * from './batch.ts';
 export * from './cache.ts';
 export * from './default-schema.ts';
 export * from './error-codes.ts';

@@ -5,6 +5,7 @@ import type { AppContext } from './context.ts';
 import { analyzeRoutes } from './features/analyze/analyze.route.ts';
 import { apiKeysRoutes } from './features/api-keys/api-keys.route.ts';
 import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
+import { batchRoutes } from './features/batch/batch.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
@@ -131,6 +132,7 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   rootRoute(app, deps.version);
   healthRoutes(app, health);
   analyzeRoutes(app, services.analyze);
+  batchRoutes(app, { service: services.batch, maxItems: config.limits.maxBatchItems });
   providersRoutes(app, services.gateway, config.router.strategy);
   cacheRoutes(app, {
     cache: services.cache,

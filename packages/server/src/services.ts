@@ -14,6 +14,7 @@ import { ApiKeysService } from './features/api-keys/api-keys.service.ts';
 import { KeyVerifier } from './features/api-keys/key-verifier.ts';
 import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
+import { BatchService } from './features/batch/batch.service.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
 import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
@@ -58,6 +59,7 @@ export interface Services {
   limits: LimitsService;
   verifier: KeyVerifier;
   analyze: AnalyzeService;
+  batch: BatchService;
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
@@ -129,11 +131,29 @@ export function buildServices(
     limits,
     verifier,
     analyze,
+    batch: batchService(analyze, limits, infra, config, logger),
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
     webhooks,
   };
+}
+
+function batchService(
+  analyze: AnalyzeService,
+  limits: LimitsService,
+  infra: Infrastructure,
+  config: Readonly<Config>,
+  logger: Logger,
+): BatchService {
+  const { batchConcurrency } = config.limits;
+  return new BatchService({
+    analyze,
+    limits,
+    cache: infra.responseCache.service,
+    concurrency: batchConcurrency,
+    logger,
+  });
 }
 
 function buildLogWriter(

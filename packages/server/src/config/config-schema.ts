@@ -68,6 +68,7 @@ export const ConfigSchema = Type.Object(
       maxSchemaBytes: Type.Integer({ default: 51_200, minimum: 64 }),
       maxSchemaDepth: Type.Integer({ default: 10, minimum: 1 }),
       maxBatchItems: Type.Integer({ default: 100, minimum: 1 }),
+      batchConcurrency: Type.Integer({ default: 16, minimum: 1, maximum: 100 }),
     }),
     webhooks: Section({
       deliver: Type.Boolean({ default: true }),

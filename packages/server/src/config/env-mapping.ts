@@ -153,7 +153,16 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'limits.maxSchemaDepth',
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
-  { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
+  {
+    env: 'MAX_BATCH_ITEMS',
+    path: 'limits.maxBatchItems',
+    description: 'Most items in one batch request (`/v1/analyze/batch`) or cache-warming run',
+  },
+  {
+    env: 'BATCH_CONCURRENCY',
+    path: 'limits.batchConcurrency',
+    description: 'Items of one batch request computed at the same time (cache misses only)',
+  },
   ...webhookEnvSettings,
   {
     env: 'LOG_RETENTION_DAYS',

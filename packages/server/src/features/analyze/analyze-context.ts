@@ -1,6 +1,7 @@
 import type { AnalyzeRequest, ValidationMode } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
+import type { CacheKey } from '../cache/cache-key.ts';
 import type { PreparedPrompt } from './preprocess/preprocess.ts';
 
 /** Who asked: the authenticated key and the request's identity, for limits, audit and the log. */
@@ -23,4 +24,12 @@ export interface ResolvedRequest {
   /** Undefined when the router chooses (`auto`). */
   provider: string | undefined;
   validation: ValidationMode;
+}
+
+/** A request screened and resolved, with its cache key: what a lookup, a generation and the response need. */
+export interface PreparedAnalyze {
+  request: ResolvedRequest;
+  /** Flagged input and personal data found, listed first in the response's warnings. */
+  warnings: string[];
+  cacheKey: CacheKey;
 }

@@ -12,9 +12,14 @@ import type { LimitsService } from '../../platform/limits/limits.service.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 import type { RequestLogWriter } from '../../platform/request-log/request-log-writer.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
-import { buildCacheKey } from '../cache/cache-key.ts';
-import type { CacheOutcome, ResponseCacheService } from '../cache/response-cache.service.ts';
-import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
+import { buildCacheKey, type CacheKey } from '../cache/cache-key.ts';
+import type {
+  CacheOutcome,
+  ComputedResponse,
+  GetOrComputeOptions,
+  ResponseCacheService,
+} from '../cache/response-cache.service.ts';
+import type { AnalyzeContext, PreparedAnalyze, ResolvedRequest } from './analyze-context.ts';
 import { answeredLogEntry, failedLogEntry } from './analyze-log-entry.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
 import { roundMs, shapeResponse } from './analyze-response.ts';
@@ -67,27 +72,60 @@ export class AnalyzeService {
   async analyze(body: AnalyzeRequest, context: AnalyzeContext): Promise<AnalyzeResponse> {
     const started = performance.now();
     try {
-      const { prepared, warnings } = this.#screen.screen(body, context);
-      const request = this.#resolve(body, prepared);
-      const outcome = await this.#lookup(request, context);
-      const response = shapeResponse({
-        requestId: context.requestId,
-        outcome,
-        warnings,
-        limits: {
-          confidenceThreshold: body.options?.confidence_threshold,
-          maxCostUsd: body.options?.max_cost_usd,
-        },
-        totalMs: roundMs(performance.now() - started),
-      });
-      this.#record(request, context, outcome, response);
-      return response;
+      const prepared = this.prepare(body, context);
+      const outcome = await this.#lookup(prepared.request, prepared.cacheKey, context);
+      return this.finish(prepared, context, outcome, started);
     } catch (error) {
-      this.#options.logWriter.write(
-        failedLogEntry(body, context, error, roundMs(performance.now() - started)),
-      );
+      this.recordFailure(body, context, error, started);
       throw error;
     }
+  }
+
+  /**
+   * The steps before the cache: screen the input, resolve the schema, compute the cache key. Throws
+   * the request's 400s (invalid schema, blocked input, over-long prompt).
+   */
+  prepare(body: AnalyzeRequest, context: AnalyzeContext): PreparedAnalyze {
+    const { prepared, warnings } = this.#screen.screen(body, context);
+    const request = this.#resolve(body, prepared);
+    return { request, warnings, cacheKey: this.#cacheKey(request) };
+  }
+
+  /** A cache miss the caller already looked up: generates (joining identical work in flight) and stores it. */
+  generate(prepared: PreparedAnalyze, context: AnalyzeContext): Promise<CacheOutcome<CachedAnswer>> {
+    const { request, cacheKey } = prepared;
+    const options = request.body.options ?? {};
+    return this.#options.cache.compute<CachedAnswer>(cacheKey, () => this.#compute(request, context), {
+      ...this.#storeOptions(request),
+      bypass: options.bypass_cache === true,
+    });
+  }
+
+  /** The response of an answered request, written to the request log and counted. */
+  finish(
+    prepared: PreparedAnalyze,
+    context: AnalyzeContext,
+    outcome: CacheOutcome<CachedAnswer>,
+    started: number,
+  ): AnalyzeResponse {
+    const { body } = prepared.request;
+    const response = shapeResponse({
+      requestId: context.requestId,
+      outcome,
+      warnings: prepared.warnings,
+      limits: {
+        confidenceThreshold: body.options?.confidence_threshold,
+        maxCostUsd: body.options?.max_cost_usd,
+      },
+      totalMs: roundMs(performance.now() - started),
+    });
+    this.#record(prepared.request, context, outcome, response);
+    return response;
+  }
+
+  /** The request log entry of a request refused or failed after `started` (a `performance.now()`). */
+  recordFailure(body: AnalyzeRequest, context: AnalyzeContext, error: unknown, started: number): void {
+    this.#options.logWriter.write(failedLogEntry(body, context, error, roundMs(performance.now() - started)));
   }
 
   /** The schema the answer must satisfy (the default one, or the request's after the guard's checks). */
@@ -109,27 +147,35 @@ export class AnalyzeService {
   }
 
   /** The cached answer, or one generated now and cached when it validated; traced when tracing is on. */
-  #lookup(request: ResolvedRequest, context: AnalyzeContext): Promise<CacheOutcome<CachedAnswer>> {
-    const options = request.body.options ?? {};
+  #lookup(
+    request: ResolvedRequest,
+    cacheKey: CacheKey,
+    context: AnalyzeContext,
+  ): Promise<CacheOutcome<CachedAnswer>> {
     const lookup = () =>
-      this.#options.cache.getOrCompute<CachedAnswer>(
-        this.#cacheKey(request),
-        async () => {
-          const value = await this.#generator.generate(request, context);
-          return { value, usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd } };
-        },
-        {
-          ttlSeconds: options.cache_ttl,
-          bypass: options.bypass_cache === true,
-          cacheable: ({ value }) =>
-            value.validation.status === 'passed' || value.validation.status === 'passed_relaxed',
-        },
-      );
+      this.#options.cache.getOrCompute<CachedAnswer>(cacheKey, () => this.#compute(request, context), {
+        ...this.#storeOptions(request),
+        bypass: request.body.options?.bypass_cache === true,
+      });
     const { tracer } = this.#options;
     return tracer?.enabled ? tracer.cacheLookup(lookup) : lookup();
   }
 
-  #cacheKey({ body, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest) {
+  async #compute(request: ResolvedRequest, context: AnalyzeContext): Promise<ComputedResponse<CachedAnswer>> {
+    const value = await this.#generator.generate(request, context);
+    return { value, usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd } };
+  }
+
+  /** How long the answer is kept, and that only validated answers are. */
+  #storeOptions(request: ResolvedRequest): GetOrComputeOptions<CachedAnswer> {
+    return {
+      ttlSeconds: request.body.options?.cache_ttl,
+      cacheable: ({ value }) =>
+        value.validation.status === 'passed' || value.validation.status === 'passed_relaxed',
+    };
+  }
+
+  #cacheKey({ body, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest): CacheKey {
     const options = body.options ?? {};
     return buildCacheKey({
       prompt: prepared.text,

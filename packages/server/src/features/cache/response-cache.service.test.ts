@@ -182,6 +182,35 @@ describe('ResponseCacheService', () => {
     expect(recovered).toMatchObject({ cached: false, value: 'ok' });
   });
 
+  it('looks many keys up at once: hits by key text, one hit or miss counted per distinct key', async () => {
+    const service = createService();
+    const { state, compute } = counter();
+    const keys = ['a', 'b', 'c'].map((prompt) => buildCacheKey({ ...input, prompt }));
+    const [a, b, c] = keys as [typeof invoiceKey, typeof invoiceKey, typeof invoiceKey];
+    await service.getOrCompute(a, compute);
+    await service.getOrCompute(c, compute);
+    const before = await service.stats();
+    const hits = await service.getMany<unknown>([a, b, c, a]);
+    expect([...hits.keys()].sort()).toEqual([a.text, c.text].sort());
+    expect(hits.get(a.text)).toMatchObject({ cached: true, level: 'l1', value: { call: 1 } });
+    expect(hits.get(c.text)).toMatchObject({ cached: true, value: { call: 2 } });
+    const after = await service.stats();
+    expect(after.hits - before.hits).toBe(2);
+    expect(after.misses - before.misses).toBe(1);
+    // A miss is then computed without a second read, and stored for the next lookup.
+    expect(await service.compute(b, compute)).toMatchObject({ cached: false, value: { call: 3 } });
+    expect((await service.getMany<unknown>([b])).get(b.text)).toMatchObject({ value: { call: 3 } });
+    expect(state.calls).toBe(3);
+    expect((await service.stats()).misses).toBe(after.misses);
+  });
+
+  it('finds nothing when disabled', async () => {
+    const service = createService(false);
+    const { compute } = counter();
+    await service.compute(invoiceKey, compute);
+    expect((await service.getMany([invoiceKey])).size).toBe(0);
+  });
+
   it('computes every time when disabled', async () => {
     const service = createService(false);
     const { state, compute } = counter();

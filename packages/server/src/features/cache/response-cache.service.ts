@@ -1,5 +1,10 @@
 import type { CacheLogger } from '../../platform/cache-store/redis-cache-store.ts';
-import type { CacheLevel, LevelStats, TieredCache } from '../../platform/cache-store/tiered-cache.ts';
+import type {
+  CacheLevel,
+  LevelStats,
+  TieredCache,
+  TieredHit,
+} from '../../platform/cache-store/tiered-cache.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
@@ -106,24 +111,41 @@ export class ResponseCacheService {
     compute: () => Promise<ComputedResponse<T>>,
     options: GetOrComputeOptions<T> = {},
   ): Promise<CacheOutcome<T>> {
+    if (this.#enabled && !options.bypass) {
+      const hit = this.#hit<T>(key.text, await this.#cache.get(key.text));
+      if (hit) return hit;
+    }
+    return this.compute(key, compute, options);
+  }
+
+  /**
+   * Looks several keys up at once (L1, then one L2 round trip for the rest): the hits by key text.
+   * Each distinct key counts as one hit or one miss.
+   */
+  async getMany<T>(keys: readonly CacheKey[]): Promise<Map<string, CacheOutcome<T>>> {
+    const hits = new Map<string, CacheOutcome<T>>();
+    const texts = this.#enabled ? [...new Set(keys.map((key) => key.text))] : [];
+    const stored = texts.length > 0 ? await this.#cache.getMany(texts) : [];
+    for (const [index, text] of texts.entries()) {
+      const hit = this.#hit<T>(text, stored[index]);
+      if (hit) hits.set(text, hit);
+    }
+    return hits;
+  }
+
+  /**
+   * A miss (or a bypass) after the caller's own lookup: computes, joining identical work in flight,
+   * and stores the result when it is cacheable.
+   */
+  async compute<T>(
+    key: CacheKey,
+    compute: () => Promise<ComputedResponse<T>>,
+    options: GetOrComputeOptions<T> = {},
+  ): Promise<CacheOutcome<T>> {
     if (!this.#enabled) {
       return { ...(await compute()), cached: false, level: null, coalesced: false, storedAt: null };
     }
-    if (options.bypass) {
-      this.#count({ bypassed: 1 });
-    } else {
-      const hit = await this.#read<T>(key.text);
-      if (hit) {
-        const { value, usage, storedAt } = hit.entry;
-        this.#count({
-          hits: 1,
-          tokens_saved: usage.totalTokens,
-          usd_saved_nano: Math.round(usage.costUsd * 1e9),
-        });
-        return { value, usage, cached: true, level: hit.level, coalesced: false, storedAt };
-      }
-      this.#count({ misses: 1 });
-    }
+    if (options.bypass) this.#count({ bypassed: 1 });
     const ttlMs = this.#ttlMs(options.ttlSeconds);
     const run = this.#coalescer.run(key.text, async () => {
       const result = await compute();
@@ -188,18 +210,28 @@ export class ResponseCacheService {
     await this.#flushShared();
   }
 
-  async #read<T>(key: string): Promise<{ entry: StoredEntry<T>; level: CacheLevel } | undefined> {
-    const hit = await this.#cache.get(key);
-    if (!hit) return undefined;
+  /** A read's outcome, counted as a hit or a miss; an unreadable entry is a miss and is dropped. */
+  #hit<T>(key: string, stored: TieredHit | undefined): CacheOutcome<T> | undefined {
+    const entry = stored && this.#decode<T>(key, stored.value);
+    if (!stored || !entry) return void this.#count({ misses: 1 });
+    const { value, usage, storedAt } = entry;
+    this.#count({
+      hits: 1,
+      tokens_saved: usage.totalTokens,
+      usd_saved_nano: Math.round(usage.costUsd * 1e9),
+    });
+    return { value, usage, cached: true, level: stored.level, coalesced: false, storedAt };
+  }
+
+  #decode<T>(key: string, text: string): StoredEntry<T> | undefined {
     try {
-      const entry = JSON.parse(hit.value) as StoredEntry<T>;
-      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string')
-        return { entry, level: hit.level };
+      const entry = JSON.parse(text) as StoredEntry<T>;
+      if (entry.v === 1 && entry.usage && typeof entry.storedAt === 'string') return entry;
     } catch {
-      // Unreadable entry (another version, corruption): treated as a miss and replaced below.
+      // Unreadable entry (another version, corruption): treated as a miss and replaced when recomputed.
     }
     this.#logger?.warn({ key }, 'cache: unreadable entry dropped');
-    await this.#cache.delete(key);
+    this.#track(this.#cache.delete(key).then(() => undefined));
     return undefined;
   }
 
@@ -215,7 +247,12 @@ export class ResponseCacheService {
       storedAt: new Date().toISOString(),
     };
     const text = JSON.stringify(entry);
-    const write = this.#cache.set(key, text, ttlMs).catch((error: unknown) => {
+    this.#track(this.#cache.set(key, text, ttlMs));
+  }
+
+  /** A write or delete the request does not wait for, awaited by `drain()`. */
+  #track(operation: Promise<void>): void {
+    const write = operation.catch((error: unknown) => {
       this.#logger?.warn({ err: String(error) }, 'cache: write failed');
     });
     this.#pendingWrites.add(write);

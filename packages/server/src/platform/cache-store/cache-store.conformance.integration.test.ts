@@ -36,6 +36,10 @@ function tieredAsStore(tiered: TieredCache): CacheStore {
       const hit = await tiered.get(key);
       return hit && { value: hit.value, ttlMs: hit.ttlMs };
     },
+    async getMany(keys) {
+      const hits = await tiered.getMany(keys);
+      return hits.map((hit) => hit && { value: hit.value, ttlMs: hit.ttlMs });
+    },
     set: (key, value, ttlMs) => tiered.set(key, value, ttlMs),
     delete: (key) => tiered.delete(key),
     deletePattern: async (pattern) => (await tiered.deletePattern(pattern)).removed,
@@ -132,6 +136,28 @@ function conformanceCases(create: () => Promise<Subject>): void {
     expect(await store.delete(key('a', 1))).toBe(true);
     expect(await store.delete(key('a', 1))).toBe(false);
     expect(await store.get(key('a', 1))).toBeUndefined();
+  });
+
+  it('reads many keys at once: one slot per key, in order, misses and repeats included', async () => {
+    run += 1;
+    expect(await store.getMany([])).toEqual([]);
+    const large = JSON.stringify({ rows: Array.from({ length: 500 }, (_, index) => `Zoë → 東京 ${index}`) });
+    await store.set(key('many', 1), 'one', 60_000);
+    await store.set(key('many', 3), 'three', 60_000);
+    await store.set(key('many', 'large'), large, 60_000);
+    const keys = [key('many', 1), key('many', 2), key('many', 3), key('many', 1), key('many', 'large')];
+    const stored = await store.getMany(keys);
+    expect(stored.map((entry) => entry?.value)).toEqual(['one', undefined, 'three', 'one', large]);
+    for (const entry of stored.filter((candidate) => candidate !== undefined))
+      expect(entry.ttlMs).toBeGreaterThan(0);
+    // The same answers one key at a time: the batch read is no other view of the store.
+    for (const [index, one] of keys.entries())
+      expect((await store.get(one))?.value).toBe(stored[index]?.value);
+    await store.delete(key('many', 3));
+    expect((await store.getMany([key('many', 3), key('many', 1)])).map((entry) => entry?.value)).toEqual([
+      undefined,
+      'one',
+    ]);
   });
 
   it('expires entries after their TTL', async () => {

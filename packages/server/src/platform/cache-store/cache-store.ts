@@ -30,6 +30,11 @@ export interface CacheStore {
   /** `memory` or `redis`: for stats and logs. */
   readonly kind: string;
   get(key: string): Promise<StoredValue | undefined>;
+  /**
+   * Several keys at once, in one round trip where the store has round trips (Redis: one pipeline);
+   * the answer has one slot per key, in order, undefined for a miss.
+   */
+  getMany(keys: readonly string[]): Promise<Array<StoredValue | undefined>>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**

@@ -43,6 +43,10 @@ export class MemoryCacheStore implements CacheStore {
     return { value, ttlMs: Number.isFinite(remaining) && remaining > 0 ? remaining : undefined };
   }
 
+  async getMany(keys: readonly string[]): Promise<Array<StoredValue | undefined>> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     // An entry larger than the whole budget is silently refused by lru-cache: that is the intent.
     this.#lru.set(key, value, { ttl: Math.max(1, Math.round(ttlMs)) });

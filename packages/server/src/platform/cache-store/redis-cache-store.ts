@@ -96,11 +96,21 @@ export class RedisCacheStore implements CacheStore {
   async get(key: string): Promise<StoredValue | undefined> {
     const fullKey = this.#prefix + key;
     const [stored, pttl] = await Promise.all([this.#client.getBuffer(fullKey), this.#client.pttl(fullKey)]);
-    if (stored === null) return undefined;
-    const value = decodeValue(stored);
-    if (value === undefined) return undefined;
-    // -1: no expiry; -2: expired between the two commands (still a valid read, but do not back-fill).
-    return { value, ttlMs: pttl === -1 ? undefined : Math.max(0, pttl) };
+    return storedValue(stored, pttl);
+  }
+
+  /** One pipeline (GET and PTTL per key): one round trip whatever the number of keys. */
+  async getMany(keys: readonly string[]): Promise<Array<StoredValue | undefined>> {
+    if (keys.length === 0) return [];
+    const pipeline = this.#client.pipeline();
+    for (const key of keys) pipeline.getBuffer(this.#prefix + key).pttl(this.#prefix + key);
+    const replies = (await pipeline.exec()) ?? [];
+    return keys.map((_, index) => {
+      const [getError, stored] = replies[index * 2] ?? [];
+      const [pttlError, pttl] = replies[index * 2 + 1] ?? [];
+      if (getError || pttlError) throw getError ?? pttlError;
+      return storedValue(stored as Buffer | null, pttl as number);
+    });
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -209,4 +219,13 @@ export class RedisCacheStore implements CacheStore {
       if (keys.length > 0) await onBatch(keys);
     } while (cursor !== '0');
   }
+}
+
+/** A GET and PTTL reply pair as a stored value; undefined for a miss or an unreadable value. */
+function storedValue(stored: Buffer | null | undefined, pttl: number): StoredValue | undefined {
+  if (stored === null || stored === undefined) return undefined;
+  const value = decodeValue(stored);
+  if (value === undefined) return undefined;
+  // -1: no expiry; -2: expired between the two commands (still a valid read, but do not back-fill).
+  return { value, ttlMs: pttl === -1 ? undefined : Math.max(0, pttl) };
 }

@@ -104,7 +104,9 @@ describe('TieredCache with its own Redis that goes down and comes back', () => {
       value: 'local copy',
       level: 'l1',
     });
-    // A key only L2 could hold: the read gives up after the command timeout instead of hanging.
+    // Keys only L2 could hold: the read gives up after the command timeout instead of hanging.
+    const many = await slow.tiered.getMany(['sps:resp:default:slow', 'sps:resp:default:not-anywhere']);
+    expect(many.map((hit) => hit?.level)).toEqual(['l1', undefined]);
     expect(await slow.tiered.get('sps:resp:default:not-anywhere')).toBeUndefined();
     expect(slow.tiered.degraded).toBe(true);
     await expect(slow.tiered.pingL2(AbortSignal.timeout(2000))).rejects.toThrow();
@@ -145,6 +147,21 @@ describe.skipIf(!sharedAvailable)('TieredCache replicas sharing one Redis', () =
     await a.tiered.set('sps:resp:shared:k1', 'from a', 60_000);
     expect(await b.tiered.get('sps:resp:shared:k1')).toMatchObject({ value: 'from a', level: 'l2' });
     expect(await b.tiered.get('sps:resp:shared:k1')).toMatchObject({ value: 'from a', level: 'l1' });
+  });
+
+  it('reads many keys: L1 first, the rest from L2 (written by another replica), back-filling L1', async () => {
+    const [a, b] = replicas as [ReturnType<typeof createTiered>, ReturnType<typeof createTiered>];
+    await b.tiered.set('sps:resp:many:local', 'from b', 60_000);
+    await a.tiered.set('sps:resp:many:remote', 'from a', 60_000);
+    const keys = ['sps:resp:many:local', 'sps:resp:many:remote', 'sps:resp:many:nowhere'];
+    const first = await b.tiered.getMany(keys);
+    expect(first.map((hit) => hit && [hit.value, hit.level])).toEqual([
+      ['from b', 'l1'],
+      ['from a', 'l2'],
+      undefined,
+    ]);
+    const again = await b.tiered.getMany(keys);
+    expect(again.map((hit) => hit?.level)).toEqual(['l1', 'l1', undefined]);
   });
 
   it('drops an invalidated entry from the other replica L1 too', async () => {

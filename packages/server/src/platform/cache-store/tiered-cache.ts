@@ -101,6 +101,32 @@ export class TieredCache {
     return { value: remote.value, level: 'l2', ttlMs: remote.ttlMs };
   }
 
+  /**
+   * Several keys at once: L1 for all of them, then one L2 call (one Redis round trip) for the L1
+   * misses, back-filling L1 like `get`. One slot per key, in order, undefined for a miss.
+   */
+  async getMany(keys: readonly string[]): Promise<Array<TieredHit | undefined>> {
+    const local = await this.#l1.getMany(keys);
+    const hits: Array<TieredHit | undefined> = local.map(
+      (stored) => stored && { value: stored.value, level: 'l1', ttlMs: stored.ttlMs },
+    );
+    const missing = keys.filter((_, index) => hits[index] === undefined);
+    if (!this.#l2 || missing.length === 0) return hits;
+    const remote = await this.#onL2((store) => store.getMany(missing), this.#timeoutMs);
+    if (remote === SKIPPED) return hits;
+    let next = 0;
+    for (const [index, key] of keys.entries()) {
+      if (hits[index] !== undefined) continue;
+      const stored = remote[next++];
+      if (stored === undefined) continue;
+      if (stored.ttlMs === undefined || stored.ttlMs > 0) {
+        await this.#l1.set(key, stored.value, stored.ttlMs ?? BACKFILL_TTL_WITHOUT_EXPIRY_MS);
+      }
+      hits[index] = { value: stored.value, level: 'l2', ttlMs: stored.ttlMs };
+    }
+    return hits;
+  }
+
   /** Writes both levels; an L2 failure is absorbed (the entry lives in L1 only). */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.#l1.set(key, value, ttlMs);

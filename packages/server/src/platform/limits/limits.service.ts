@@ -82,9 +82,9 @@ export class LimitsService {
     return decision;
   }
 
-  /** One request against the key's hourly limit. */
-  consumeKeyRequest(key: LimitedKey): Promise<LimitDecision> {
-    return this.#options.store.consume(hourlyPolicy(key), key.id);
+  /** Requests against the key's hourly limit (a batch counts its items): all admitted, or none taken. */
+  consumeKeyRequest(key: LimitedKey, requests = 1): Promise<LimitDecision> {
+    return this.#options.store.consume(hourlyPolicy(key), key.id, requests);
   }
 
   /**
