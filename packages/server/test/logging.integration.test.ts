@@ -57,6 +57,32 @@ describe('logs', () => {
   });
 });
 
+describe('logged URLs', () => {
+  it('never carry a key or token sent in the query string, at any level', async () => {
+    const logs = new LogCapture();
+    const { app, createKey } = await buildTestApp({ captureLogs: logs });
+    const { key } = await createKey();
+    const token = 'query-token-do-not-log-5678';
+    const answers = [
+      await app.inject({ method: 'GET', url: `/v1/api-keys/me?api_key=${key}&page=2` }),
+      await app.inject({ method: 'GET', url: `/v1/no-such-route?token=${token}` }),
+      await app.inject({ method: 'GET', url: `/v1/health?password=${token}&Key=${key}` }),
+    ];
+    const lines = logs
+      .records()
+      .filter((line) => answers.some((a) => a.headers['x-request-id'] === line.request_id));
+    const incoming = lines.filter((line) => line.msg === 'incoming request');
+    // The requests were logged with their URLs (debug), so a leak would show.
+    expect(incoming.map((line) => (line.req as { url: string }).url)).toEqual([
+      '/v1/api-keys/me?api_key=[redacted]&page=2',
+      '/v1/no-such-route?token=[redacted]',
+      '/v1/health?password=[redacted]&Key=[redacted]',
+    ]);
+    expect(logs.text).not.toContain(key.slice(3));
+    expect(logs.text).not.toContain(token);
+  });
+});
+
 describe('log levels', () => {
   type Line = Record<string, unknown>;
   const severe = new Set(['warn', 'error', 'fatal']);

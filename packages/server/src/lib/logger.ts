@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/index.ts';
+import { redactUrl } from './redact-url.ts';
 
 /**
  * Paths pino censors in every log line. Keys and provider secrets must never reach the logs, even at
@@ -26,6 +27,27 @@ const redactedPaths = [
   'config.redis.url',
 ];
 
+/** What a logged request shows: Fastify's fields, with credentials taken out of its URL. */
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  headers?: Record<string, unknown>;
+  socket?: { remotePort?: number };
+}
+
+function requestSerializer(request: LoggedRequest) {
+  return {
+    method: request.method,
+    url: typeof request.url === 'string' ? redactUrl(request.url) : request.url,
+    version: request.headers?.['accept-version'],
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 export function createLogger(
   config: Pick<Config, 'log' | 'telemetry'>,
   destination?: pino.DestinationStream,
@@ -35,6 +57,8 @@ export function createLogger(
       level: config.log.level,
       base: { service: config.telemetry.serviceName },
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      // Fastify's own `req` serializer yields to the logger's, so every request line goes through this one.
+      serializers: { req: requestSerializer },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
