@@ -23,6 +23,7 @@ export const errorCodes = {
   internal_error: { status: 500, title: 'Internal server error' },
   provider_error: { status: 502, title: 'Upstream provider failed' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  database_unavailable: { status: 503, title: 'Database unavailable' },
   provider_timeout: { status: 504, title: 'Upstream provider timed out' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
