@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from 'node:path';
 import type { LanguageDetector, ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -21,6 +22,7 @@ import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import { RequestLogJournal } from './platform/request-log/request-log-journal.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -95,6 +97,7 @@ export function buildServices(
   });
   const { tracer } = hooks;
   const sink = requestLogSink(infra.database, config);
+  const journal = openJournal(infra.database, config, logger);
   const logWriter = new RequestLogWriter({
     sink: tracer
       ? {
@@ -106,7 +109,9 @@ export function buildServices(
     batchSize: config.requestLogs.batchSize,
     flushIntervalMs: config.requestLogs.flushIntervalMs,
     bufferLimit: config.requestLogs.bufferLimit,
+    journal: journal?.journal,
   });
+  if (journal) logWriter.restore(journal.recovered);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const analyze = new AnalyzeService({
@@ -134,6 +139,25 @@ export function buildServices(
     gateway: infra.gateway,
     logWriter,
   };
+}
+
+/**
+ * The request-log journal and what an earlier process left in it. Off for in-memory SQLite, whose
+ * rows would not outlive the process anyway.
+ */
+function openJournal(database: Database, config: Readonly<Config>, logger: Logger) {
+  const { journal, journalDir, journalFsync } = config.requestLogs;
+  if (!journal) return undefined;
+  let dir = journalDir === undefined ? undefined : resolve(journalDir);
+  if (dir === undefined && database.dialect === 'sqlite') {
+    if (database.file === undefined) return undefined;
+    dir = join(dirname(database.file), 'request-log-journal');
+  }
+  return RequestLogJournal.open({
+    dir: dir ?? resolve('data', 'request-log-journal'),
+    fsync: journalFsync,
+    logger,
+  });
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */

@@ -173,6 +173,23 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'requestLogs.writerThread',
     description: 'With a SQLite file, write request logs from a worker thread, off the event loop',
   },
+  {
+    env: 'LOG_JOURNAL',
+    path: 'requestLogs.journal',
+    description: 'Append each request log to a local journal before answering, replayed at start',
+  },
+  {
+    env: 'LOG_JOURNAL_DIR',
+    path: 'requestLogs.journalDir',
+    description:
+      'Journal directory, one per replica (default: `request-log-journal` beside the SQLite file, or `./data/request-log-journal`)',
+  },
+  {
+    env: 'LOG_JOURNAL_FSYNC',
+    path: 'requestLogs.journalFsync',
+    description:
+      '`always` (before each answer), `batch` (with each database batch) or `off` (left to the OS)',
+  },
   { env: 'CACHE_ENABLED', path: 'cache.enabled', description: 'Response cache on or off' },
   {
     env: 'CACHE_TTL_SECONDS',

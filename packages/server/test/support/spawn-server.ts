@@ -19,10 +19,14 @@ export interface ServerProcess {
 
 /**
  * Starts the real process entry (`npm start` runs the same file) on a free port with a temporary data
- * directory, and waits until it prints where it listens.
+ * directory, and waits until it prints where it listens. A `dataDir` the caller brings (to restart a
+ * server on the same data) is the caller's to remove.
  */
-export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sps-server-'));
+export async function spawnServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sps-server-'));
   const child = spawn(process.execPath, [serverEntry], {
     cwd: dataDir,
     env: {
@@ -45,7 +49,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   });
   const exited = new Promise<number | null>((resolveExit) =>
     child.on('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       resolveExit(code);
     }),
   );
