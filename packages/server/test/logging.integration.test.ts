@@ -81,6 +81,28 @@ describe('logged URLs', () => {
     expect(logs.text).not.toContain(key.slice(3));
     expect(logs.text).not.toContain(token);
   });
+
+  it('never carry credentials from a URL a logged error holds, at its top or nested', async () => {
+    const logs = new LogCapture();
+    const { app } = await buildTestApp({ captureLogs: logs });
+    const secret = 'AIzaSy-provider-secret-in-url';
+    app.get('/test/upstream-failure', { config: { auth: 'public' } }, async () => {
+      throw Object.assign(new Error('call failed'), {
+        url: `https://user:${secret}@proxy.example/`,
+        request: { url: `https://generativelanguage.example/v1beta/models/m:generateContent?key=${secret}` },
+      });
+    });
+    const answer = await app.inject({ method: 'GET', url: '/test/upstream-failure' });
+    expect(answer.statusCode).toBe(500);
+    const failure = logs.records().find((line) => line.msg === 'unhandled error') as {
+      err: { url: string; request: { url: string } };
+    };
+    expect(failure.err.url).toBe('https://[redacted]@proxy.example/');
+    expect(failure.err.request.url).toBe(
+      'https://generativelanguage.example/v1beta/models/m:generateContent?key=[redacted]',
+    );
+    expect(logs.text).not.toContain(secret);
+  });
 });
 
 describe('log levels', () => {
