@@ -71,6 +71,25 @@ describe('request log journal', () => {
   });
 });
 
+describe('request log journal on a failing disk', () => {
+  it('never throws to the request path, logs the failure once and keeps counting in order', () => {
+    const dir = journalDir();
+    const errors: unknown[] = [];
+    const logger = { ...quiet, error: (object: object) => errors.push(object) };
+    // A new segment per entry, so each append after the directory is gone has to create a file.
+    const { journal } = RequestLogJournal.open({ dir, fsync: 'off', logger, segmentBytes: 1 });
+    journal.append(entry('f1'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(() => {
+      journal.append(entry('f2'));
+      journal.append(entry('f3'));
+      journal.settle(3);
+      journal.close();
+    }).not.toThrow();
+    expect(errors).toHaveLength(1);
+  });
+});
+
 describe('request log writer with a journal', () => {
   it('stores after a restart what was answered but not yet written, once, and leaves the journal empty', async () => {
     const fixture = await createTestDatabase('sqlite');

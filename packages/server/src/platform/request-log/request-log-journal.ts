@@ -87,9 +87,18 @@ export class RequestLogJournal {
       else this.#dirty = true;
       this.#failing = false;
     } catch (error) {
+      // Only in memory now, but it keeps its place in the order `settle` counts.
+      const tail = this.#segments.at(-1) ?? this.#placeholder();
+      tail.pending += 1;
       if (!this.#failing) this.#options.logger.error({ err: error }, 'request log journal write failed');
       this.#failing = true;
     }
+  }
+
+  #placeholder(): Segment {
+    const segment = { path: '', pending: 0, bytes: 0 };
+    this.#segments.push(segment);
+    return segment;
   }
 
   /** The `count` oldest entries are in the database (or were refused by it): their files can go. */
@@ -122,9 +131,14 @@ export class RequestLogJournal {
   /** Closes the current file; whatever is not settled stays on disk for the next start. */
   close(): void {
     if (this.#fd === undefined) return;
-    if (this.#options.fsync !== 'off') fdatasyncSync(this.#fd);
-    closeSync(this.#fd);
+    const fd = this.#fd;
     this.#fd = undefined;
+    try {
+      if (this.#options.fsync !== 'off') fdatasyncSync(fd);
+      closeSync(fd);
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'request log journal close failed');
+    }
     const active = this.#segments.at(-1);
     if (active && active.pending === 0) {
       this.#segments.pop();
@@ -135,7 +149,11 @@ export class RequestLogJournal {
   #activeSegment(): Segment {
     const active = this.#segments.at(-1);
     if (active && this.#fd !== undefined && active.bytes < this.#options.segmentBytes) return active;
-    if (this.#fd !== undefined) closeSync(this.#fd);
+    if (this.#fd !== undefined) {
+      const previous = this.#fd;
+      this.#fd = undefined;
+      closeSync(previous);
+    }
     const path = join(this.#options.dir, `segment-${String(this.#next++).padStart(12, '0')}.jsonl`);
     this.#fd = openSync(path, 'a');
     const segment = { path, pending: 0, bytes: 0 };
@@ -174,6 +192,7 @@ export class RequestLogJournal {
   }
 
   #remove(path: string): void {
+    if (path === '') return;
     try {
       unlinkSync(path);
     } catch (error) {
