@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/support/build-app.ts';
+import { PausableProxy } from '../../../test/support/pausable-proxy.ts';
 import { StoppableProxy } from '../../../test/support/stoppable-proxy.ts';
 import {
   createTestDatabase,
@@ -25,7 +26,7 @@ async function postgresBehindProxy(): Promise<{ fixture: TestDatabase; proxy: St
 }
 
 describe.skipIf(postgresSkipReason !== undefined)(
-  `PostgreSQL stopped${postgresSkipReason ? ` (skipped: ${postgresSkipReason})` : ''}`,
+  `PostgreSQL unavailable${postgresSkipReason ? ` (skipped: ${postgresSkipReason})` : ''}`,
   () => {
     it('answers 503 database_unavailable with Retry-After, never 500; cached keys keep working', async () => {
       const { fixture, proxy, url } = await postgresBehindProxy();
@@ -101,6 +102,28 @@ describe.skipIf(postgresSkipReason !== undefined)(
         ])
         .execute();
       expect(logged).toHaveLength(2);
+    });
+
+    it('answers 503 database_unavailable when the server accepts connections but never answers', async () => {
+      const fixture = await createTestDatabase('postgres');
+      cleanups.push(() => fixture.destroy());
+      const direct = new URL(fixture.config.url);
+      const proxy = await PausableProxy.start(Number(direct.port || 5432));
+      cleanups.push(() => proxy.close());
+      direct.hostname = '127.0.0.1';
+      direct.port = new URL(proxy.url).port;
+      // A silent server: connections open, nothing comes back, so the pool's connect timeout decides.
+      proxy.pause();
+      const database = fixture.openAnother({ url: direct.toString(), connectionTimeoutMs: 300 });
+      const { app } = await buildTestApp({ infra: { database } });
+      const answer = await app.inject({
+        method: 'GET',
+        url: '/v1/api-keys/me',
+        headers: { 'x-api-key': `sp_${'4'.repeat(64)}` },
+      });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json()).toMatchObject({ code: 'database_unavailable' });
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
     });
   },
 );
