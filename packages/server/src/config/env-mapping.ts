@@ -117,7 +117,8 @@ export const envSettings: readonly EnvSetting[] = [
   {
     env: 'IP_REQUESTS_PER_MINUTE',
     path: 'auth.ipRequestsPerMinute',
-    description: 'Unauthenticated requests per client IP per minute',
+    description:
+      'Unauthenticated requests per client IP per minute (health probes and metrics are not counted)',
   },
   {
     env: 'AUTH_FAILURES_PER_MINUTE',
