@@ -24,7 +24,7 @@ export interface ServerProcess {
  */
 export async function spawnServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; startTimeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sps-server-'));
   const child = spawn(process.execPath, [serverEntry], {
@@ -79,7 +79,7 @@ export async function spawnServer(
     waitForOutput,
   };
   if (env.__EXPECT_FAILURE === '1') return server;
-  const line = await waitForOutput(/is listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const line = await waitForOutput(/is listening on http:\/\/127\.0\.0\.1:(\d+)/, options.startTimeoutMs);
   server.port = Number(line.split(':').at(-1));
   server.baseUrl = `http://127.0.0.1:${server.port}`;
   return server;
