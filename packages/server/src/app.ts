@@ -11,6 +11,7 @@ import { HealthService } from './features/health/health.service.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
+import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { answerClientError } from './http/client-error.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
@@ -141,5 +142,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   });
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
+  webhooksRoutes(app, services.webhooks.service);
   metricsRoutes(app, deps.metrics);
 }

@@ -17,11 +17,13 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
 import { RequestLogJournal } from './platform/request-log/request-log-journal.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
@@ -61,11 +63,13 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  webhooks: Webhooks;
 }
 
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
+  webhookMetrics?: WebhookMetrics;
 }
 
 export function buildServices(
@@ -96,22 +100,14 @@ export function buildServices(
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
   const { tracer } = hooks;
-  const sink = requestLogSink(infra.database, config);
-  const journal = openJournal(infra.database, config, logger);
-  const logWriter = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
+  const webhooks = createWebhooks({
+    database: infra.database,
+    config,
     logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
-    journal: journal?.journal,
+    audit,
+    metrics: hooks.webhookMetrics,
   });
-  if (journal) logWriter.restore(journal.recovered);
+  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const analyze = new AnalyzeService({
@@ -125,7 +121,7 @@ export function buildServices(
     audit,
     logWriter,
     logger,
-    observer: hooks.analyzeObserver,
+    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
     tracer,
   });
   return {
@@ -138,7 +134,33 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    webhooks,
   };
+}
+
+function buildLogWriter(
+  database: Database,
+  config: Readonly<Config>,
+  logger: Logger,
+  tracer: Tracer | undefined,
+): RequestLogWriter {
+  const sink = requestLogSink(database, config);
+  const journal = openJournal(database, config, logger);
+  const writer = new RequestLogWriter({
+    sink: tracer
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
+    journal: journal?.journal,
+  });
+  if (journal) writer.restore(journal.recovered);
+  return writer;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { webhookEnvSettings } from './webhooks-env.ts';
+
 /**
  * Environment variable → config path. The README's configuration table documents exactly these
  * (a unit test keeps the two in step). `list` settings are comma-separated.
@@ -153,6 +155,7 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
+  ...webhookEnvSettings,
   {
     env: 'LOG_RETENTION_DAYS',
     path: 'requestLogs.retentionDays',

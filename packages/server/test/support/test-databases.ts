@@ -56,6 +56,9 @@ export interface TestDatabase {
 
 const tablesChildFirst = [
   'webhook_deliveries',
+  'webhook_messages',
+  'webhook_endpoints',
+  'webhook_notifications',
   'jobs',
   'prompt_templates',
   'schema_versions',
