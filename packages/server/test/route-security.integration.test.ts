@@ -120,7 +120,10 @@ describe('every non-public route requires a valid key', () => {
     expect(started.statusCode).toBe(202);
     const read = (key: string, id: string = started.json().id) =>
       testApp.app.inject({ method: 'GET', url: `/v1/cache/warm/${id}`, headers: { 'x-api-key': key } });
-    await expect.poll(async () => (await read(owner.key)).json().status).toBe('completed');
+    // The run's first analysis loads the pipeline, which takes seconds on a busy machine.
+    await expect
+      .poll(async () => (await read(owner.key)).json().status, { timeout: 30_000 })
+      .toBe('completed');
 
     expect((await read(admin.key)).json()).toMatchObject({ id: started.json().id, total: 1 });
     // Another key learns nothing, not even that the run exists: the answer is the one for an unknown id.
