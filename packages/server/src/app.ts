@@ -14,6 +14,7 @@ import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
+import { answerClientError } from './http/client-error.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
 import { authPlugin } from './http/plugins/auth.ts';
@@ -65,6 +66,7 @@ function createFastify({ config, logger }: AppContext): AppInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },

@@ -100,6 +100,7 @@ export async function createContext(
       providers: () => services.gateway.listProviderStatus(),
     });
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
+    await replayJournal(services, logger);
     closers.push(() => services.audit.drain());
     const retention = startRetentionTask(infra.database, {
       retentionDays: config.requestLogs.retentionDays,
@@ -198,6 +199,17 @@ async function connectRedis(config: Readonly<Config>, logger: Logger, closers: C
   if (!(await waitForRedis(redis, 3000)))
     logger.warn('redis is not reachable yet; limits count per replica until it is');
   return redis;
+}
+
+/** Entries an earlier process journaled but never stored go to the database before any request is served. */
+async function replayJournal(services: Services, logger: Logger): Promise<void> {
+  const entries = services.logWriter.stats().queued;
+  if (entries === 0) return;
+  const stored = await services.logWriter.flush();
+  logger.info(
+    { entries, stored },
+    stored ? 'request logs replayed from the journal' : 'journal replay waits for the database',
+  );
 }
 
 function defaultHealthChecks(infra: Infrastructure, circuit: RedisCircuit): HealthCheck[] {

@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from 'node:path';
 import type { LanguageDetector, ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -24,6 +25,7 @@ import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
 import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
+import { RequestLogJournal } from './platform/request-log/request-log-journal.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -163,7 +165,8 @@ function buildLogWriter(
   tracer: Tracer | undefined,
 ): RequestLogWriter {
   const sink = requestLogSink(database, config);
-  return new RequestLogWriter({
+  const journal = openJournal(database, config, logger);
+  const writer = new RequestLogWriter({
     sink: tracer
       ? {
           insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
@@ -174,6 +177,28 @@ function buildLogWriter(
     batchSize: config.requestLogs.batchSize,
     flushIntervalMs: config.requestLogs.flushIntervalMs,
     bufferLimit: config.requestLogs.bufferLimit,
+    journal: journal?.journal,
+  });
+  if (journal) writer.restore(journal.recovered);
+  return writer;
+}
+
+/**
+ * The request-log journal and what an earlier process left in it. Off for in-memory SQLite, whose
+ * rows would not outlive the process anyway.
+ */
+function openJournal(database: Database, config: Readonly<Config>, logger: Logger) {
+  const { journal, journalDir, journalFsync } = config.requestLogs;
+  if (!journal) return undefined;
+  let dir = journalDir === undefined ? undefined : resolve(journalDir);
+  if (dir === undefined && database.dialect === 'sqlite') {
+    if (database.file === undefined) return undefined;
+    dir = join(dirname(database.file), 'request-log-journal');
+  }
+  return RequestLogJournal.open({
+    dir: dir ?? resolve('data', 'request-log-journal'),
+    fsync: journalFsync,
+    logger,
   });
 }
 

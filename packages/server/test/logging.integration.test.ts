@@ -57,6 +57,54 @@ describe('logs', () => {
   });
 });
 
+describe('logged URLs', () => {
+  it('never carry a key or token sent in the query string, at any level', async () => {
+    const logs = new LogCapture();
+    const { app, createKey } = await buildTestApp({ captureLogs: logs });
+    const { key } = await createKey();
+    const token = 'query-token-do-not-log-5678';
+    const answers = [
+      await app.inject({ method: 'GET', url: `/v1/api-keys/me?api_key=${key}&page=2` }),
+      await app.inject({ method: 'GET', url: `/v1/no-such-route?token=${token}` }),
+      await app.inject({ method: 'GET', url: `/v1/health?password=${token}&Key=${key}` }),
+    ];
+    const lines = logs
+      .records()
+      .filter((line) => answers.some((a) => a.headers['x-request-id'] === line.request_id));
+    const incoming = lines.filter((line) => line.msg === 'incoming request');
+    // The requests were logged with their URLs (debug), so a leak would show.
+    expect(incoming.map((line) => (line.req as { url: string }).url)).toEqual([
+      '/v1/api-keys/me?api_key=[redacted]&page=2',
+      '/v1/no-such-route?token=[redacted]',
+      '/v1/health?password=[redacted]&Key=[redacted]',
+    ]);
+    expect(logs.text).not.toContain(key.slice(3));
+    expect(logs.text).not.toContain(token);
+  });
+
+  it('never carry credentials from a URL a logged error holds, at its top or nested', async () => {
+    const logs = new LogCapture();
+    const { app } = await buildTestApp({ captureLogs: logs });
+    const secret = 'AIzaSy-provider-secret-in-url';
+    app.get('/test/upstream-failure', { config: { auth: 'public' } }, async () => {
+      throw Object.assign(new Error('call failed'), {
+        url: `https://user:${secret}@proxy.example/`,
+        request: { url: `https://generativelanguage.example/v1beta/models/m:generateContent?key=${secret}` },
+      });
+    });
+    const answer = await app.inject({ method: 'GET', url: '/test/upstream-failure' });
+    expect(answer.statusCode).toBe(500);
+    const failure = logs.records().find((line) => line.msg === 'unhandled error') as {
+      err: { url: string; request: { url: string } };
+    };
+    expect(failure.err.url).toBe('https://[redacted]@proxy.example/');
+    expect(failure.err.request.url).toBe(
+      'https://generativelanguage.example/v1beta/models/m:generateContent?key=[redacted]',
+    );
+    expect(logs.text).not.toContain(secret);
+  });
+});
+
 describe('log levels', () => {
   type Line = Record<string, unknown>;
   const severe = new Set(['warn', 'error', 'fatal']);

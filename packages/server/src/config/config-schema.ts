@@ -89,6 +89,11 @@ export const ConfigSchema = Type.Object(
       flushIntervalMs: Type.Integer({ default: 500, minimum: 10 }),
       bufferLimit: Type.Integer({ default: 50_000, minimum: 100 }),
       writerThread: Type.Boolean({ default: true }),
+      journal: Type.Boolean({ default: true }),
+      journalDir: Type.Optional(Type.String({ minLength: 1 })),
+      journalFsync: Type.Union([Type.Literal('always'), Type.Literal('batch'), Type.Literal('off')], {
+        default: 'batch',
+      }),
       purgeIntervalMs: Type.Integer({ default: 3_600_000, minimum: 1000 }),
     }),
     cache: Section({

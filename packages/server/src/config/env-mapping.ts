@@ -119,7 +119,8 @@ export const envSettings: readonly EnvSetting[] = [
   {
     env: 'IP_REQUESTS_PER_MINUTE',
     path: 'auth.ipRequestsPerMinute',
-    description: 'Unauthenticated requests per client IP per minute',
+    description:
+      'Unauthenticated requests per client IP per minute (health probes and metrics are not counted)',
   },
   {
     env: 'AUTH_FAILURES_PER_MINUTE',
@@ -184,6 +185,23 @@ export const envSettings: readonly EnvSetting[] = [
     env: 'LOG_WRITER_THREAD',
     path: 'requestLogs.writerThread',
     description: 'With a SQLite file, write request logs from a worker thread, off the event loop',
+  },
+  {
+    env: 'LOG_JOURNAL',
+    path: 'requestLogs.journal',
+    description: 'Append each request log to a local journal before answering, replayed at start',
+  },
+  {
+    env: 'LOG_JOURNAL_DIR',
+    path: 'requestLogs.journalDir',
+    description:
+      'Journal directory, one per replica (default: `request-log-journal` beside the SQLite file, or `./data/request-log-journal`)',
+  },
+  {
+    env: 'LOG_JOURNAL_FSYNC',
+    path: 'requestLogs.journalFsync',
+    description:
+      '`always` (before each answer), `batch` (with each database batch) or `off` (left to the OS)',
   },
   { env: 'CACHE_ENABLED', path: 'cache.enabled', description: 'Response cache on or off' },
   {

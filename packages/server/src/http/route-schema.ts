@@ -18,7 +18,7 @@ const descriptions: Record<number, string> = {
   429: 'Rate limit exceeded; see `Retry-After`.',
   500: 'Unexpected server error; the body never contains internal details.',
   502: 'Every upstream provider failed.',
-  503: 'Not ready, shutting down, or a required dependency is down.',
+  503: 'Not ready, shutting down, or a required dependency is down (`database_unavailable`: the database); see `Retry-After`.',
   504: 'Upstream provider timed out.',
 };
 

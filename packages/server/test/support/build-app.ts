@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { CreateApiKeyRequest } from '@structured-prompt/contracts';
@@ -54,8 +57,15 @@ export interface TestApp {
  * stores unless the test brings its own parts; closed when the current test finishes.
  */
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // Each app its own request-log journal, even when several share one database.
+  const journalDir = mkdtempSync(join(tmpdir(), 'sps-journal-'));
   const config = loadConfig({
-    env: { LOG_LEVEL: options.captureLogs ? 'debug' : 'silent', NODE_ENV: 'test', ...options.env },
+    env: {
+      LOG_LEVEL: options.captureLogs ? 'debug' : 'silent',
+      NODE_ENV: 'test',
+      LOG_JOURNAL_DIR: journalDir,
+      ...options.env,
+    },
     readDotEnv: false,
   });
   const logger = createLogger(config, options.captureLogs);
@@ -72,6 +82,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     await app.close();
     await context.close();
     await ownDatabase?.destroy();
+    rmSync(journalDir, { recursive: true, force: true });
   });
   const actor = { keyId: null, ip: '127.0.0.1', requestId: null };
   const createKey = async (input: Partial<CreateApiKeyRequest> = {}) => {

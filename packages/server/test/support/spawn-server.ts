@@ -19,10 +19,14 @@ export interface ServerProcess {
 
 /**
  * Starts the real process entry (`npm start` runs the same file) on a free port with a temporary data
- * directory, and waits until it prints where it listens.
+ * directory, and waits until it prints where it listens. A `dataDir` the caller brings (to restart a
+ * server on the same data) is the caller's to remove.
  */
-export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sps-server-'));
+export async function spawnServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; startTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sps-server-'));
   const child = spawn(process.execPath, [serverEntry], {
     cwd: dataDir,
     env: {
@@ -45,7 +49,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   });
   const exited = new Promise<number | null>((resolveExit) =>
     child.on('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       resolveExit(code);
     }),
   );
@@ -75,7 +79,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
     waitForOutput,
   };
   if (env.__EXPECT_FAILURE === '1') return server;
-  const line = await waitForOutput(/is listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const line = await waitForOutput(/is listening on http:\/\/127\.0\.0\.1:(\d+)/, options.startTimeoutMs);
   server.port = Number(line.split(':').at(-1));
   server.baseUrl = `http://127.0.0.1:${server.port}`;
   return server;

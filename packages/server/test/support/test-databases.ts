@@ -39,6 +39,9 @@ if (postgresProblem && !inCi) {
   console.warn(`[storage tests] ${postgresProblem}; PostgreSQL tests are skipped (they fail when CI=true).`);
 }
 
+/** Why PostgreSQL tests are skipped here (unreachable, outside CI), or undefined when they run. */
+export const postgresSkipReason = postgresProblem && !inCi ? postgresProblem : undefined;
+
 export interface TestDatabase {
   readonly dialect: DialectName;
   readonly database: Database;
@@ -114,7 +117,7 @@ export async function createTestDatabase(
  */
 export function describeEachDialect(title: string, body: (dialect: DialectName) => void): void {
   for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skipReason = dialect === 'postgres' && postgresProblem && !inCi ? postgresProblem : undefined;
+    const skipReason = dialect === 'postgres' ? postgresSkipReason : undefined;
     const name = skipReason ? `${title} [${dialect}] (skipped: ${skipReason})` : `${title} [${dialect}]`;
     describe.skipIf(skipReason !== undefined)(name, () => body(dialect));
   }

@@ -4,12 +4,15 @@ import { problemResponses } from '../../http/route-schema.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { HealthService } from './health.service.ts';
 
-/** Public probes. They never require a key: orchestrators and load balancers call them. */
+/**
+ * Public probes. They never require a key and never count against the caller's address limit:
+ * orchestrators and load balancers call them.
+ */
 export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health',
     {
-      config: { auth: 'public' },
+      config: { auth: 'probe' },
       schema: {
         summary: 'Dependency health',
         description:
@@ -30,7 +33,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health/live',
     {
-      config: { auth: 'public' },
+      config: { auth: 'probe' },
       schema: {
         summary: 'Liveness probe',
         description:
@@ -45,7 +48,7 @@ export function healthRoutes(app: AppInstance, health: HealthService): void {
   app.get(
     '/v1/health/ready',
     {
-      config: { auth: 'public', probe: true },
+      config: { auth: 'probe', probe: true },
       schema: {
         summary: 'Readiness probe',
         description:

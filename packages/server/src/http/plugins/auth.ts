@@ -10,8 +10,12 @@ import { type LimitsService, rateLimitHeaders } from '../../platform/limits/limi
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 
-/** Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter. */
-type AuthLevel = 'public' | 'user' | 'admin' | 'metrics';
+/**
+ * Who may call a route. Routes default to `user`: forgetting to mark one can only make it stricter.
+ * `probe` is public and not counted against the caller's address: load balancers and orchestrators
+ * poll health from a few addresses, and a probe refused with 429 would take a healthy replica out.
+ */
+type AuthLevel = 'public' | 'probe' | 'user' | 'admin' | 'metrics';
 
 export interface AuthContext {
   key: ApiKeyRecord;
@@ -80,6 +84,7 @@ class Authenticator {
   async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const level = authLevelOf(request);
     if (level === 'metrics') return this.#checkMetricsToken(request);
+    if (level === 'probe') return;
     if (level === 'public') return this.#limitAddress(request);
     const key = await this.#verifiedKey(request);
     const isAdmin = this.#checkScope(request, key, level);

@@ -8,6 +8,7 @@ import {
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, toAppError } from '../../lib/app-error.ts';
+import { isDatabaseUnavailable } from '../../platform/storage/database-unavailable.ts';
 import { outcomeLevel } from '../log-level.ts';
 
 declare module 'fastify' {
@@ -94,12 +95,28 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** Seconds a client is asked to wait while the database is unreachable: about one reconnect attempt. */
+const databaseRetryAfterSeconds = 5;
+
+/**
+ * A database that cannot be reached is an outage, not a bug: 503 with its own code and Retry-After,
+ * so clients and load balancers back off and retry instead of reporting an internal error.
+ */
+function fromDatabaseOutage(error: unknown): AppError | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  return new AppError('database_unavailable', 'The database is unavailable right now; retry shortly.', {
+    cause: error,
+    isRetryable: true,
+    headers: { 'retry-after': String(databaseRetryAfterSeconds) },
+  });
+}
+
 /** One error handler and one 404 handler for the whole app: every failure is problem+json. */
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('problemCode', null);
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const known = toAppError(error) ?? fromFastifyError(error);
+      const known = toAppError(error) ?? fromFastifyError(error) ?? fromDatabaseOutage(error);
       if (known) {
         request.problemCode = known.code;
         // The access-log line reports every failure at its level; a server error also needs its cause.

@@ -36,10 +36,25 @@ describe('per-key hourly limit', () => {
     const { app } = await buildTestApp({ env: { IP_REQUESTS_PER_MINUTE: '2' } });
     const codes = [];
     for (let index = 0; index < 3; index += 1)
-      codes.push((await app.inject({ method: 'GET', url: '/v1/health/live' })).statusCode);
+      codes.push((await app.inject({ method: 'GET', url: '/' })).statusCode);
     expect(codes).toEqual([200, 200, 429]);
-    const other = await app.inject({ method: 'GET', url: '/v1/health/live', remoteAddress: '198.51.100.7' });
+    const other = await app.inject({ method: 'GET', url: '/', remoteAddress: '198.51.100.7' });
     expect(other.statusCode).toBe(200);
+  });
+
+  it('never limits health probes or metrics scrapes, and they use none of the address allowance', async () => {
+    const { app } = await buildTestApp({ env: { IP_REQUESTS_PER_MINUTE: '2' } });
+    const probes = ['/v1/health/live', '/v1/health/ready', '/v1/health', '/v1/metrics'];
+    const codes = new Set<number>();
+    for (let round = 0; round < 5; round += 1) {
+      for (const url of probes) codes.add((await app.inject({ method: 'GET', url })).statusCode);
+    }
+    expect([...codes]).toEqual([200]);
+    const other = [];
+    for (let index = 0; index < 3; index += 1)
+      other.push((await app.inject({ method: 'GET', url: '/' })).statusCode);
+    expect(other).toEqual([200, 200, 429]);
+    expect((await app.inject({ method: 'GET', url: '/v1/health/ready' })).statusCode).toBe(200);
   });
 
   it('honours X-Forwarded-For only from a trusted proxy', async () => {

@@ -1,5 +1,6 @@
 import type { StorageLogger } from '../storage/database.ts';
 import { isDataError } from '../storage/dialect.ts';
+import type { RequestLogJournal } from './request-log-journal.ts';
 import type { NewRequestLog } from './request-logs.repository.ts';
 
 /** Where batches go; `RequestLogsRepository` is the real one. */
@@ -22,6 +23,8 @@ export interface RequestLogWriterOptions {
   /** First retry delay after a failed batch, doubled per failure up to `retryMaxMs`. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Write-ahead journal: entries are appended before `write` returns and released once stored. */
+  journal?: Pick<RequestLogJournal, 'append' | 'settle' | 'sync' | 'close'>;
 }
 
 export interface RequestLogWriterStats {
@@ -42,7 +45,7 @@ export interface RequestLogWriterStats {
  * stays bounded and no request ever fails because logging does.
  */
 export class RequestLogWriter {
-  readonly #options: Required<RequestLogWriterOptions>;
+  readonly #options: Required<Omit<RequestLogWriterOptions, 'journal'>>;
   #buffer: NewRequestLog[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<boolean> | undefined;
@@ -51,8 +54,20 @@ export class RequestLogWriter {
   #droppedInOutage = 0;
   #stats = { written: 0, dropped: 0, failedBatches: 0, lastBatchSize: 0 };
 
+  readonly #journal: RequestLogWriterOptions['journal'];
+
   constructor(options: RequestLogWriterOptions) {
-    this.#options = { retryBaseMs: 100, retryMaxMs: 5000, ...options };
+    const { journal, ...rest } = options;
+    this.#options = { retryBaseMs: 100, retryMaxMs: 5000, ...rest };
+    this.#journal = journal;
+  }
+
+  /**
+   * Entries a previous process journaled but did not store, queued ahead of new ones; written by the
+   * next flush. They are already in the journal, so they are not appended again.
+   */
+  restore(entries: readonly NewRequestLog[]): void {
+    this.#buffer.unshift(...entries);
   }
 
   /** Queues one entry. Returns false when it was dropped (buffer full or writer closed). */
@@ -61,7 +76,10 @@ export class RequestLogWriter {
       this.#drop(1, this.#closed ? 'writer closed' : 'buffer full');
       return false;
     }
-    this.#buffer.push(entry);
+    // Stamped now, so a replayed entry keeps the time it was answered (and the month it is billed in).
+    const stamped = entry.createdAt ? entry : { ...entry, createdAt: new Date() };
+    this.#journal?.append(stamped);
+    this.#buffer.push(stamped);
     if (this.#retryDelayMs > 0) return true; // in an outage: the retry timer is already set
     if (this.#buffer.length >= this.#options.batchSize) this.#schedule(0);
     else this.#schedule(this.#options.flushIntervalMs);
@@ -95,8 +113,11 @@ export class RequestLogWriter {
     if (this.#buffer.length > 0) {
       const left = this.#buffer.length;
       this.#buffer = [];
-      this.#drop(left, 'database unavailable at shutdown');
+      if (this.#journal) {
+        this.#options.logger.warn({ kept: left }, 'request logs kept in the journal for the next start');
+      } else this.#drop(left, 'database unavailable at shutdown');
     }
+    this.#journal?.close();
     await this.#options.sink.close?.();
   }
 
@@ -139,12 +160,14 @@ export class RequestLogWriter {
 
   /** Writes batches until the buffer is empty (`all`) or below one batch. False on a failed batch. */
   async #drain(all: boolean): Promise<boolean> {
+    this.#journal?.sync();
     while (this.#buffer.length > 0) {
       // Only `write` appends, and only at the end, so the batch stays the buffer's head throughout.
       const batch = this.#buffer.slice(0, this.#options.batchSize);
       try {
         await this.#options.sink.insertMany(batch);
         this.#buffer.splice(0, batch.length);
+        this.#journal?.settle(batch.length);
         this.#stats.written += batch.length;
       } catch (error) {
         if (!isDataError(error) || !(await this.#isolate(batch))) {
@@ -178,6 +201,7 @@ export class RequestLogWriter {
         );
       }
       this.#buffer.shift();
+      this.#journal?.settle(1);
     }
     return true;
   }

@@ -97,6 +97,13 @@ export function createDatabase(config: DatabaseConfig, options: CreateDatabaseOp
   pool.on('error', (error) => {
     options.logger?.warn({ err: error }, 'idle PostgreSQL connection failed; the pool will reconnect');
   });
+  // A checked-out client between two statements (inside a transaction) emits 'error' itself when the
+  // server goes away; without a listener that is an uncaught exception. Its next query fails instead.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      options.logger?.warn({ err: error }, 'PostgreSQL connection lost while in use');
+    });
+  });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, schema: options.schema, file: undefined, close: () => db.destroy() };
 }
