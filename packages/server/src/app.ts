@@ -11,6 +11,7 @@ import { HealthService } from './features/health/health.service.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
+import { schemasRoutes } from './features/schemas/schemas.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
@@ -130,6 +131,7 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   rootRoute(app, deps.version);
   healthRoutes(app, health);
   analyzeRoutes(app, services.analyze);
+  schemasRoutes(app, services.schemas);
   providersRoutes(app, services.gateway, config.router.strategy);
   cacheRoutes(app, {
     cache: services.cache,

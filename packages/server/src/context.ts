@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
+import { seedLibrary } from './features/schemas/library/seed-library.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
@@ -22,6 +23,9 @@ import { createDatabaseHealthCheck } from './platform/storage/database-health-ch
 import { migrateToLatest, refuseNewerDatabase } from './platform/storage/migrator.ts';
 import { startRetentionTask } from './platform/storage/retention.ts';
 import { buildServices, type Infrastructure, type Services } from './services.ts';
+
+/** The Redis channel of schema registry changes (the key bus has its own). */
+const registryChannel = 'sps:registry:invalidate';
 
 /** Everything the app and the process need, built once: the service's one composition root. */
 export interface AppContext {
@@ -91,6 +95,7 @@ export async function createContext(
       requestLogs: () => services.logWriter.stats(),
       providers: () => services.gateway.listProviderStatus(),
     });
+    await seedSchemaLibrary(services, logger);
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     closers.push(() => services.audit.drain());
     const retention = startRetentionTask(infra.database, {
@@ -128,6 +133,10 @@ async function buildInfrastructure(
   const redis = given.redis ?? (await connectRedis(config, logger, closers));
   const keyBus = given.keyBus ?? (redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus());
   if (!given.keyBus) closers.push(() => keyBus.close());
+  const registryBus =
+    given.registryBus ??
+    (redis ? createRedisInvalidationBus(redis, registryChannel) : createLocalInvalidationBus());
+  if (!given.registryBus) closers.push(() => registryBus.close());
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
@@ -145,6 +154,7 @@ async function buildInfrastructure(
     database,
     redis,
     keyBus,
+    registryBus,
     gateway,
     responseCache,
     languageDetector,
@@ -176,6 +186,16 @@ async function connectRedis(config: Readonly<Config>, logger: Logger, closers: C
   if (!(await waitForRedis(redis, 3000)))
     logger.warn('redis is not reachable yet; limits count per replica until it is');
   return redis;
+}
+
+/** The common schema library, brought up to date; a failure is logged, not a reason to refuse to start. */
+async function seedSchemaLibrary(services: Services, logger: Logger): Promise<void> {
+  try {
+    const seeded = await seedLibrary(services.schemasRepository, services.schemaRegistry, logger);
+    if (seeded.created.length + seeded.updated.length > 0) logger.info(seeded, 'schema library seeded');
+  } catch (error) {
+    logger.error({ err: error }, 'could not seed the schema library; it is retried at the next start');
+  }
 }
 
 function defaultHealthChecks(infra: Infrastructure): HealthCheck[] {

@@ -16,6 +16,9 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { SchemaRegistry } from './features/schemas/schema-registry.ts';
+import { SchemasRepository } from './features/schemas/schemas.repository.ts';
+import { SchemasService } from './features/schemas/schemas.service.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -38,6 +41,8 @@ export interface Infrastructure {
   rateLimits: RateLimitStore;
   budgets: BudgetLedger;
   keyBus: KeyInvalidationBus;
+  /** Announces schema registry changes to every replica (`schema:<id>`); templates may share it. */
+  registryBus: KeyInvalidationBus;
   /** The provider router (real providers, fake-server-backed ones, or the heuristic alone). */
   gateway: GatewayPort;
   /** L1 memory + optional L2 Redis response cache. */
@@ -56,6 +61,9 @@ export interface Services {
   limits: LimitsService;
   verifier: KeyVerifier;
   analyze: AnalyzeService;
+  schemasRepository: SchemasRepository;
+  schemaRegistry: SchemaRegistry;
+  schemas: SchemasService;
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
@@ -94,27 +102,18 @@ export function buildServices(
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
   const { tracer } = hooks;
-  const sink = requestLogSink(infra.database, config);
-  const logWriter = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
-    logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
-  });
+  const logWriter = createLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
+  const schemaGuard = new SchemaGuard(config.limits, dialects);
+  const registry = schemaServices(infra, schemaGuard, validators, audit);
   const analyze = new AnalyzeService({
     config,
+    schemaRegistry: registry.schemaRegistry,
     gateway: infra.gateway,
     languageDetector: infra.languageDetector,
     validators: tracer?.enabled ? traceValidators(validators, tracer) : validators,
-    schemaGuard: new SchemaGuard(config.limits, dialects),
+    schemaGuard,
     cache: infra.responseCache.service,
     limits,
     audit,
@@ -130,10 +129,49 @@ export function buildServices(
     limits,
     verifier,
     analyze,
+    ...registry,
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
   };
+}
+
+/** The request log writer, its database writes traced when tracing is on. */
+function createLogWriter(database: Database, config: Readonly<Config>, logger: Logger, tracer?: Tracer) {
+  const sink = requestLogSink(database, config);
+  const logWriter = new RequestLogWriter({
+    sink: tracer
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
+  });
+  return logWriter;
+}
+
+/** The schema registry: its repository, the cached resolver every feature uses, and its rules. */
+function schemaServices(
+  infra: Infrastructure,
+  guard: SchemaGuard,
+  validators: ValidatorCache,
+  audit: AuditService,
+) {
+  const schemasRepository = new SchemasRepository(infra.database);
+  const schemaRegistry = new SchemaRegistry({ repository: schemasRepository, bus: infra.registryBus });
+  const schemas = new SchemasService({
+    repository: schemasRepository,
+    registry: schemaRegistry,
+    guard,
+    validators,
+    providers: infra.gateway,
+    audit,
+  });
+  return { schemasRepository, schemaRegistry, schemas };
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */
