@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { publishedExample, summaryExample, versionExample } from './schema-examples.ts';
 
 /** A registry reference: a schema's id or name, optionally pinned to one version with `@`. */
 export const schemaRefPattern = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(@[0-9]+\\.[0-9]+\\.[0-9]+)?$';
@@ -136,57 +137,68 @@ export const TargetPreflight = Type.Object({
 });
 export type TargetPreflight = Static<typeof TargetPreflight>;
 
-export const SchemaVersion = Type.Object({
-  schema_id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  version: Semver,
-  description: Type.Union([Type.String(), Type.Null()]),
-  schema: Type.Unknown(),
-  examples: Type.Array(SchemaExample),
-  changes: Type.Array(SchemaChange, { description: 'What changed from the previous version' }),
-  created_by: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-  preflight: Type.Optional(Type.Array(TargetPreflight)),
-});
+export const SchemaVersion = Type.Object(
+  {
+    schema_id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    version: Semver,
+    description: Type.Union([Type.String(), Type.Null()]),
+    schema: Type.Unknown(),
+    examples: Type.Array(SchemaExample),
+    changes: Type.Array(SchemaChange, { description: 'What changed from the previous version' }),
+    created_by: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+    preflight: Type.Optional(Type.Array(TargetPreflight)),
+  },
+  { examples: [versionExample] },
+);
 export type SchemaVersion = Static<typeof SchemaVersion>;
 
-export const SchemaSummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  visibility: SchemaVisibility,
-  tags: Type.Array(Type.String()),
-  library: Type.Boolean({ description: 'Part of the common schema library shipped with the service' }),
-  owner: Type.Union([Type.String(), Type.Null()], {
-    description: 'Owning key id; null for the library (system)',
-  }),
-  latest_version: Semver,
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-  deleted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+export const SchemaSummary = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    visibility: SchemaVisibility,
+    tags: Type.Array(Type.String()),
+    library: Type.Boolean({ description: 'Part of the common schema library shipped with the service' }),
+    owner: Type.Union([Type.String(), Type.Null()], {
+      description: 'Owning key id; null for the library (system)',
+    }),
+    latest_version: Semver,
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+    deleted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { examples: [summaryExample] },
+);
 export type SchemaSummary = Static<typeof SchemaSummary>;
 
-export const SchemaDetail = Type.Intersect([SchemaSummary, Type.Object({ latest: SchemaVersion })]);
+export const SchemaDetail = Type.Intersect([SchemaSummary, Type.Object({ latest: SchemaVersion })], {
+  examples: [{ ...summaryExample, latest: versionExample }],
+});
 export type SchemaDetail = Static<typeof SchemaDetail>;
 
-export const PublishedSchemaVersion = Type.Intersect([
-  SchemaVersion,
-  Type.Object({
-    proposed_version: Semver,
-    published: Type.Boolean({ description: 'False on a dry run' }),
-  }),
-]);
+export const PublishedSchemaVersion = Type.Intersect(
+  [
+    SchemaVersion,
+    Type.Object({
+      proposed_version: Semver,
+      published: Type.Boolean({ description: 'False on a dry run' }),
+    }),
+  ],
+  { examples: [publishedExample] },
+);
 
-export const SchemaList = Type.Object({
-  items: Type.Array(SchemaSummary),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const SchemaList = Type.Object(
+  { items: Type.Array(SchemaSummary), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { examples: [{ items: [summaryExample], next_cursor: null }] },
+);
 
-export const SchemaVersionList = Type.Object({
-  items: Type.Array(SchemaVersion),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const SchemaVersionList = Type.Object(
+  { items: Type.Array(SchemaVersion), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { examples: [{ items: [versionExample], next_cursor: null }] },
+);
 
 export const SchemaListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
