@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildTestApp } from '../../../test/support/build-app.ts';
+import { createTestDatabase, describeEachDialect } from '../../../test/support/test-databases.ts';
 import { schemaLibrary } from './library/seed-library.ts';
 
 const invoice = {
@@ -185,5 +186,28 @@ describe('/v1/schemas', () => {
     expect((await call('POST', '/v1/schemas', { name: 'short-lived', schema: invoice })).statusCode).toBe(
       201,
     );
+  });
+});
+
+describeEachDialect('the common schema library at start', (dialect) => {
+  it('is seeded on a fresh start and found complete on a restart, without duplicates', async () => {
+    const database = await createTestDatabase(dialect);
+    onTestFinished(() => database.destroy());
+    const libraryNames = async () => {
+      const testApp = await buildTestApp({ infra: { database: database.database } });
+      const { key } = await testApp.createKey({ scopes: ['admin'] });
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/v1/schemas?library=true&include_deleted=true&limit=200',
+        headers: { 'x-api-key': key },
+      });
+      return response
+        .json()
+        .items.map((item: { name: string; latest_version: string }) => `${item.name}@${item.latest_version}`);
+    };
+    const fresh = await libraryNames();
+    expect(fresh.sort()).toEqual(schemaLibrary.map((entry) => `${entry.name}@1.0.0`).sort());
+    const restarted = await libraryNames();
+    expect(restarted.sort()).toEqual(fresh);
   });
 });
