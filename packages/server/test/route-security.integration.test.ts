@@ -120,7 +120,9 @@ describe('every non-public route requires a valid key', () => {
     expect(started.statusCode).toBe(202);
     const read = (key: string, id: string = started.json().id) =>
       testApp.app.inject({ method: 'GET', url: `/v1/cache/warm/${id}`, headers: { 'x-api-key': key } });
-    await expect.poll(async () => (await read(owner.key)).json().status, { timeout: 15000 }).toBe('completed');
+    await expect
+      .poll(async () => (await read(owner.key)).json().status, { timeout: 15000 })
+      .toBe('completed');
 
     expect((await read(admin.key)).json()).toMatchObject({ id: started.json().id, total: 1 });
     // Another key learns nothing, not even that the run exists: the answer is the one for an unknown id.
@@ -170,7 +172,7 @@ describe('every non-public route requires a valid key', () => {
       expect(response.body).not.toContain('"latest_version"');
     }
     expect(unknown.statusCode).toBe(404);
-    const listed = await call(other.key, 'GET', '/v1/schemas?owner=' + owner.id);
+    const listed = await call(other.key, 'GET', `/v1/schemas?owner=${owner.id}`);
     expect(listed.json().items.map((item: { name: string }) => item.name)).toEqual(['shared']);
 
     // The owner and admin keys still see and change it; nothing above changed it.
