@@ -1,6 +1,6 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
-import { AnalyzeRequest } from './analyze.ts';
+import { AnalyzeRequest, AnalyzeResponse } from './analyze.ts';
 import {
   CreateSchemaRequest,
   PublishedSchemaVersion,
@@ -42,6 +42,15 @@ describe('schema registry contracts', () => {
     ['a reference with a space', 'my schema', false],
   ])('schema_id accepts %s: %s', (_name, ref, valid) => {
     expect(Value.Check(AnalyzeRequest, { prompt: 'x', schema_id: ref })).toBe(valid);
+  });
+
+  it('documents analyze with schema_id: a request example and an answer naming the version used', () => {
+    const requests = examplesOf(AnalyzeRequest) as Array<{ schema_id?: string }>;
+    expect(requests.some((example) => example.schema_id !== undefined)).toBe(true);
+    const answers = examplesOf(AnalyzeResponse) as Array<{ schema_used?: unknown }>;
+    const withSchema = answers.filter((example) => example.schema_used !== undefined);
+    expect(withSchema).toHaveLength(1);
+    for (const example of answers) expect(Value.Check(AnalyzeResponse, example)).toBe(true);
   });
 
   it('refuses names with upper case or a leading dash, and tags with spaces', () => {

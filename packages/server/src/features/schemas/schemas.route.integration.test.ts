@@ -102,6 +102,12 @@ describe('/v1/schemas', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect((await call('GET', '/v1/schemas/nothing-here')).statusCode).toBe(404);
+    const idLike = await call('POST', '/v1/schemas', {
+      name: '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f',
+      schema: invoice,
+    });
+    expect(idLike.statusCode).toBe(400);
+    expect(idLike.json().errors[0].path).toBe('/name');
   });
 
   it('lists the seeded library, and searches by text and tag', async () => {

@@ -10,6 +10,7 @@ import type {
 import type { JsonSchema } from '@structured-prompt/gateway';
 import { AppError } from '../../lib/app-error.ts';
 import { schemaHash } from '../../lib/canonical-json.ts';
+import { isUuid } from '../../platform/storage/dialect.ts';
 import type { Page, PageRequest } from '../../platform/storage/pagination.ts';
 import type { SchemaGuard } from '../analyze/schema-guard.ts';
 import type { ValidatorCache } from '../analyze/validator-cache.ts';
@@ -55,6 +56,11 @@ export class SchemasService {
     input: CreateSchemaRequest,
     actor: SchemaActor,
   ): Promise<{ record: SchemaRecord; version: SchemaVersionRecord; preflight: TargetPreflight[] }> {
+    if (isUuid(input.name)) {
+      throw new AppError('validation_error', 'A schema name cannot have the form of an id.', {
+        errors: [{ path: '/name', message: 'must not be a UUID: ids and names share `schema_id`' }],
+      });
+    }
     const schema = this.#check(input.schema, input.examples);
     const { record, version } = await this.#options.repository.create({
       name: input.name,
