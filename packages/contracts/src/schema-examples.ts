@@ -56,3 +56,31 @@ export const publishedExample = {
   proposed_version: '2.0.0',
   published: true,
 };
+
+/** An analyze answer that satisfied a registered schema version. */
+export const answerWithSchemaExample = {
+  request_id: '01a2389f-6a02-7d19-8c5e-7b3f0e2a9c61',
+  data: {
+    invoice_number: 'INV-2024-118',
+    vendor: 'Acme GmbH',
+    currency: 'EUR',
+    total: 142.8,
+    line_items: [],
+  },
+  validation: { status: 'passed', errors: [], attempts: 1 },
+  confidence: 0.92,
+  language: 'en',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  cached: false,
+  coalesced: false,
+  failed_attempts: [],
+  usage: { prompt_tokens: 412, completion_tokens: 58, total_tokens: 470, cost_usd: 0.000097 },
+  timing: { total_ms: 1290.5, llm_ms: 1244 },
+  warnings: [],
+  schema_used: {
+    id: '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f',
+    name: 'invoice-extraction',
+    version: '1.0.0',
+  },
+};
