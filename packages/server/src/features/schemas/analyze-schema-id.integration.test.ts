@@ -1,9 +1,17 @@
 import type { GenerateRequest, RoutedGeneration, RouteOptions } from '@structured-prompt/gateway';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AnswerBookGateway } from '../../../test/support/answer-book-gateway.ts';
 import { buildTestApp } from '../../../test/support/build-app.ts';
+import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
+import { createTestDatabase } from '../../../test/support/test-databases.ts';
+import { createRedisInvalidationBus } from '../../platform/key-bus/key-invalidation-bus.ts';
 import { RequestLogsRepository } from '../../platform/request-log/request-logs.repository.ts';
 import { ValidatorCache } from '../analyze/validator-cache.ts';
+
+const redisClients = (await redisAvailable()) ? [testRedisClient(), testRedisClient()] : undefined;
+afterAll(() => {
+  for (const client of redisClients ?? []) client.disconnect();
+});
 
 /** An answer book that counts the provider calls and keeps the schema each call was given. */
 class CountingGateway extends AnswerBookGateway {
@@ -148,3 +156,45 @@ describe('POST /v1/analyze with schema_id', () => {
     expect(failed?.validationStatus).toBe('error');
   });
 });
+
+describe.skipIf(!redisClients)(
+  `schema_id across replicas${redisClients ? '' : ' (skipped: no Redis reachable)'}`,
+  () => {
+    it('a version published on one replica is the one the other replica answers with next', async () => {
+      const database = await createTestDatabase('sqlite');
+      onTestFinished(() => database.destroy());
+      const channel = uniquePrefix('registry');
+      const replica = async (index: number) => {
+        const gateway = new CountingGateway();
+        const registryBus = createRedisInvalidationBus(redisClients![index]!, channel);
+        onTestFinished(() => registryBus.close());
+        await registryBus.ready();
+        const testApp = await buildTestApp({ infra: { gateway, database: database.database, registryBus } });
+        return { ...testApp, gateway };
+      };
+      const [one, two] = [await replica(0), await replica(1)];
+      const { key } = await one.createKey({ rate_limit_per_hour: 100_000 });
+      const call = (app: typeof one, url: string, payload: object) =>
+        app.app.inject({ method: 'POST', url, headers: { 'x-api-key': key }, payload });
+      await call(one, '/v1/schemas', { name: 'replicated', schema: v1 });
+      for (const app of [one, two])
+        app.gateway.answer('Invoice INV3', JSON.stringify({ invoice_number: 'INV3', currency: 'EUR' }));
+
+      const before = await call(two, '/v1/analyze', { prompt: 'Invoice INV3', schema_id: 'replicated' });
+      expect(before.json().schema_used.version).toBe('1.0.0');
+      await call(one, '/v1/schemas/replicated/versions', { schema: v2 });
+      await expect
+        .poll(
+          async () =>
+            (await call(two, '/v1/analyze', { prompt: 'Invoice INV3', schema_id: 'replicated' })).json()
+              .schema_used.version,
+          {
+            timeout: 5000,
+            interval: 50,
+          },
+        )
+        .toBe('2.0.0');
+      expect(two.gateway.schemas.at(-1)).toEqual(v2);
+    });
+  },
+);
