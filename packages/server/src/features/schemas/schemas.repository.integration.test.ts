@@ -144,5 +144,18 @@ describeEachDialect('SchemasRepository', (dialect) => {
       isLibrary: true,
     });
     expect(registry.invalidated).toEqual([record!.id]);
+
+    // A version published after the shipped one (an admin's) stays latest over restarts.
+    const own = { ...changed.schema, required: [] };
+    await repo().addVersion(record!.id, record!.latestSequence, {
+      version: '1.2.0',
+      schema: own,
+      schemaHash: schemaHash(own),
+    });
+    expect(await seedLibrary(repo(), registry, silent, [changed, ...others])).toEqual({
+      created: [],
+      updated: [],
+    });
+    expect((await repo().getByName(invoice!.name))?.latestVersion).toBe('1.2.0');
   });
 });

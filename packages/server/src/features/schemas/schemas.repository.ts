@@ -188,23 +188,26 @@ export class SchemasRepository {
     return fetchPage(query, { at: 'created_at', id: 'id' }, page, toVersion);
   }
 
-  /** Every live library schema with the hash of its latest body, by name (the seed compares against it). */
-  async libraryState(): Promise<Map<string, { record: SchemaRecord; latestHash: string | null }>> {
+  /**
+   * Every live library schema with the hashes of all its versions, by name: the seed publishes a
+   * shipped body only when no version ever had it, so an admin's later version is not undone.
+   */
+  async libraryState(): Promise<Map<string, { record: SchemaRecord; hashes: Set<string> }>> {
     const rows = await this.#database.db
       .selectFrom('schemas')
-      .leftJoin('schema_versions', (join) =>
-        join
-          .onRef('schema_versions.schema_id', '=', 'schemas.id')
-          .onRef('schema_versions.version', '=', 'schemas.latest_version'),
-      )
+      .leftJoin('schema_versions', 'schema_versions.schema_id', 'schemas.id')
       .selectAll('schemas')
-      .select('schema_versions.schema_hash as latest_hash')
+      .select('schema_versions.schema_hash as version_hash')
       .where('schemas.is_library', '=', true)
       .where('schemas.deleted_at', 'is', null)
       .execute();
-    return new Map(
-      rows.map((row) => [row.name, { record: toRecord(row), latestHash: row.latest_hash ?? null }]),
-    );
+    const state = new Map<string, { record: SchemaRecord; hashes: Set<string> }>();
+    for (const row of rows) {
+      const entry = state.get(row.name) ?? { record: toRecord(row), hashes: new Set<string>() };
+      if (row.version_hash) entry.hashes.add(row.version_hash);
+      state.set(row.name, entry);
+    }
+    return state;
   }
 }
 

@@ -133,6 +133,7 @@ describe('/v1/schemas', () => {
     expect(byText.json().items.map((item: { name: string }) => item.name)).toEqual(['my-thing']);
     const byTag = await call('GET', '/v1/schemas?tag=widgets&owner=me');
     expect(byTag.json().items.map((item: { name: string }) => item.name)).toEqual(['my-thing']);
+    expect((await call('GET', `/v1/schemas?owner=${'-'.repeat(36)}`)).statusCode).toBe(400);
     const page = await call('GET', '/v1/schemas?limit=2');
     expect(page.json().items).toHaveLength(2);
     expect(page.json().next_cursor).toEqual(expect.any(String));

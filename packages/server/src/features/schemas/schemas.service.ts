@@ -83,6 +83,11 @@ export class SchemasService {
 
   list(query: SchemaListQuery, caller: SchemaCaller): Promise<Page<SchemaRecord>> {
     const owner = query.owner;
+    if (owner !== undefined && owner !== 'me' && owner !== 'system' && !isUuid(owner)) {
+      throw new AppError('validation_error', 'owner must be `me`, `system` or a key id.', {
+        errors: [{ path: '/owner', message: 'must be me, system or a UUID' }],
+      });
+    }
     const filter: SchemaFilter = {
       visibleTo: caller.isAdmin ? undefined : caller.keyId,
       text: query.q,

@@ -20,8 +20,9 @@ export interface SeedResult {
 
 /**
  * Brings the library in the database up to the shipped one: a missing entry is created (public,
- * owner: system, version 1.0.0), an entry whose shipped body changed gets a new version numbered like
- * any other, and an unchanged one costs nothing. Safe to run on every start of every replica: a
+ * owner: system, version 1.0.0), an entry whose shipped body is new (no version ever had it) gets a
+ * new version numbered like any other, and an unchanged one costs nothing. A version an admin
+ * published stays the latest until a release ships a new body. Safe to run on every start of every replica: a
  * concurrent replica's insert shows as a conflict and is left to it.
  */
 export async function seedLibrary(
@@ -41,7 +42,7 @@ export async function seedLibrary(
     if (result.created.includes(entry.name)) continue;
     const hash = schemaHash(entry.schema);
     const existing = state.get(entry.name);
-    if (existing?.latestHash === hash) continue;
+    if (existing?.hashes.has(hash)) continue;
     try {
       if (!existing) {
         await repository.create(toNewSchema(entry));
