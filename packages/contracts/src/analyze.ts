@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { FieldError } from './problem.ts';
+import { answerWithSchemaExample } from './schema-examples.ts';
+import { SchemaUsed, schemaRefPattern } from './schemas.ts';
 
 /** How strictly the model's output is held to the schema (docs/analyze.md, "Validation modes"). */
 export const ValidationMode = Type.Union(
@@ -85,6 +87,16 @@ export const AnalyzeRequest = Type.Object(
           'prompt-analysis schema.',
       }),
     ),
+    schema_id: Type.Optional(
+      Type.String({
+        pattern: schemaRefPattern,
+        description:
+          'A registered schema instead of an inline `schema`: its id or name, optionally pinned with ' +
+          '`@version` (default: the latest version). Unknown or invisible to the key: 404. Not together ' +
+          'with `schema`.',
+        examples: ['invoice-extraction', 'invoice-extraction@1.0.0'],
+      }),
+    ),
     provider: Type.Optional(
       Type.String({
         minLength: 1,
@@ -120,6 +132,11 @@ export const AnalyzeRequest = Type.Object(
           },
         },
         options: { validation: 'strict', max_repair_attempts: 2 },
+      },
+      {
+        prompt:
+          'Invoice INV-2024-118 from Acme GmbH, dated 2024-03-02: 3 licences at 40 EUR, total 142.80 EUR',
+        schema_id: 'invoice-extraction@1.0.0',
       },
     ],
   },
@@ -201,6 +218,8 @@ export const AnalyzeResponse = Type.Object(
       llm_ms: Type.Number({ minimum: 0, description: 'Time spent waiting for providers' }),
     }),
     warnings: Type.Array(Type.String()),
+    /** Present when the request named a registered schema (`schema_id`). */
+    schema_used: Type.Optional(SchemaUsed),
   },
   {
     $id: 'AnalyzeResponse',
@@ -227,6 +246,7 @@ export const AnalyzeResponse = Type.Object(
         timing: { total_ms: 4.2, llm_ms: 1.3 },
         warnings: [],
       },
+      answerWithSchemaExample,
     ],
   },
 );

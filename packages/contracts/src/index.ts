@@ -8,4 +8,5 @@ export * from './error-codes.ts';
 export * from './health.ts';
 export * from './problem.ts';
 export * from './providers.ts';
+export * from './schemas.ts';
 export * from './webhooks.ts';

@@ -12,6 +12,7 @@ import { HealthService } from './features/health/health.service.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
+import { schemasRoutes } from './features/schemas/schemas.route.ts';
 import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { answerClientError } from './http/client-error.ts';
@@ -135,6 +136,7 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   healthRoutes(app, health);
   analyzeRoutes(app, services.analyze);
   batchRoutes(app, { service: services.batch, maxItems: config.limits.maxBatchItems });
+  schemasRoutes(app, services.schemas);
   providersRoutes(app, services.gateway, config.router.strategy);
   cacheRoutes(app, {
     cache: services.cache,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
+import { seedLibrary } from './features/schemas/library/seed-library.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
@@ -25,6 +26,9 @@ import { createDatabaseHealthCheck } from './platform/storage/database-health-ch
 import { migrateToLatest, refuseNewerDatabase } from './platform/storage/migrator.ts';
 import { startRetentionTask } from './platform/storage/retention.ts';
 import { buildServices, type Infrastructure, type Services } from './services.ts';
+
+/** The Redis channel of schema registry changes (the key bus has its own). */
+const registryChannel = 'sps:registry:invalidate';
 
 /** Everything the app and the process need, built once: the service's one composition root. */
 export interface AppContext {
@@ -99,6 +103,7 @@ export async function createContext(
       requestLogs: () => services.logWriter.stats(),
       providers: () => services.gateway.listProviderStatus(),
     });
+    await seedSchemaLibrary(services, logger);
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     await replayJournal(services, logger);
     closers.push(() => services.audit.drain());
@@ -147,6 +152,12 @@ async function buildInfrastructure(
     // Start subscribed when Redis is there; otherwise carry on (health shows it) and subscribe later.
     if (redis) await Promise.race([keyBus.ready(), delay(2000)]);
   }
+  const registryBus =
+    given.registryBus ??
+    (redis
+      ? createRedisInvalidationBus(redis, { channel: registryChannel, circuit, logger })
+      : createLocalInvalidationBus());
+  if (!given.registryBus) closers.push(() => registryBus.close());
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
@@ -164,6 +175,7 @@ async function buildInfrastructure(
     database,
     redis,
     keyBus,
+    registryBus,
     gateway,
     responseCache,
     languageDetector,
@@ -210,6 +222,16 @@ async function replayJournal(services: Services, logger: Logger): Promise<void> 
     { entries, stored },
     stored ? 'request logs replayed from the journal' : 'journal replay waits for the database',
   );
+}
+
+/** The common schema library, brought up to date; a failure is logged, not a reason to refuse to start. */
+async function seedSchemaLibrary(services: Services, logger: Logger): Promise<void> {
+  try {
+    const seeded = await seedLibrary(services.schemasRepository, services.schemaRegistry, logger);
+    if (seeded.created.length + seeded.updated.length > 0) logger.info(seeded, 'schema library seeded');
+  } catch (error) {
+    logger.error({ err: error }, 'could not seed the schema library; it is retried at the next start');
+  }
 }
 
 function defaultHealthChecks(infra: Infrastructure, circuit: RedisCircuit): HealthCheck[] {

@@ -18,6 +18,9 @@ import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository
 import { BatchService } from './features/batch/batch.service.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { SchemaRegistry } from './features/schemas/schema-registry.ts';
+import { SchemasRepository } from './features/schemas/schemas.repository.ts';
+import { SchemasService } from './features/schemas/schemas.service.ts';
 import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
@@ -43,6 +46,8 @@ export interface Infrastructure {
   rateLimits: RateLimitStore;
   budgets: BudgetLedger;
   keyBus: KeyInvalidationBus;
+  /** Announces schema registry changes to every replica (`schema:<id>`); templates may share it. */
+  registryBus: KeyInvalidationBus;
   /** The provider router (real providers, fake-server-backed ones, or the heuristic alone). */
   gateway: GatewayPort;
   /** L1 memory + optional L2 Redis response cache. */
@@ -62,6 +67,9 @@ export interface Services {
   verifier: KeyVerifier;
   analyze: AnalyzeService;
   batch: BatchService;
+  schemasRepository: SchemasRepository;
+  schemaRegistry: SchemaRegistry;
+  schemas: SchemasService;
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
@@ -112,12 +120,15 @@ export function buildServices(
   const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
+  const schemaGuard = new SchemaGuard(config.limits, dialects);
+  const registry = schemaServices(infra, schemaGuard, validators, audit);
   const analyze = new AnalyzeService({
     config,
+    schemaRegistry: registry.schemaRegistry,
     gateway: infra.gateway,
     languageDetector: infra.languageDetector,
     validators: tracer?.enabled ? traceValidators(validators, tracer) : validators,
-    schemaGuard: new SchemaGuard(config.limits, dialects),
+    schemaGuard,
     cache: infra.responseCache.service,
     limits,
     audit,
@@ -134,6 +145,7 @@ export function buildServices(
     verifier,
     analyze,
     batch: batchService(analyze, limits, infra, config, logger),
+    ...registry,
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
@@ -200,6 +212,26 @@ function openJournal(database: Database, config: Readonly<Config>, logger: Logge
     fsync: journalFsync,
     logger,
   });
+}
+
+/** The schema registry: its repository, the cached resolver every feature uses, and its rules. */
+function schemaServices(
+  infra: Infrastructure,
+  guard: SchemaGuard,
+  validators: ValidatorCache,
+  audit: AuditService,
+) {
+  const schemasRepository = new SchemasRepository(infra.database);
+  const schemaRegistry = new SchemaRegistry({ repository: schemasRepository, bus: infra.registryBus });
+  const schemas = new SchemasService({
+    repository: schemasRepository,
+    registry: schemaRegistry,
+    guard,
+    validators,
+    providers: infra.gateway,
+    audit,
+  });
+  return { schemasRepository, schemaRegistry, schemas };
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */

@@ -134,6 +134,59 @@ describe('every non-public route requires a valid key', () => {
     expect(foreign.body).not.toContain('"total"');
   });
 
+  it("does not let a user key change another key's schema (403), nor see a private one (404)", async () => {
+    const testApp = await buildTestApp();
+    const owner = await testApp.createKey({ name: 'owner' });
+    const other = await testApp.createKey({ name: 'other' });
+    const admin = await testApp.createKey({ name: 'admin', scopes: ['admin'] });
+    const call = (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+      testApp.app.inject({ method, url, headers: { 'x-api-key': key }, ...(payload ? { payload } : {}) });
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const shared = (
+      await call(owner.key, 'POST', '/v1/schemas', { name: 'shared', schema, visibility: 'public' })
+    ).json();
+    const secret = (await call(owner.key, 'POST', '/v1/schemas', { name: 'secret', schema })).json();
+    const changes: Array<['PUT' | 'DELETE' | 'POST', string, object | undefined]> = [
+      ['PUT', '', { tags: ['mine'] }],
+      ['DELETE', '', undefined],
+      ['POST', '/versions', { schema: { ...schema, required: ['a'] } }],
+    ];
+
+    for (const [method, suffix, payload] of changes) {
+      const forbidden = await call(other.key, method, `/v1/schemas/${shared.id}${suffix}`, payload);
+      expect(forbidden.statusCode, `${method} on a public schema of another key`).toBe(403);
+      expect(forbidden.json().code).toBe('forbidden');
+      const hidden = await call(other.key, method, `/v1/schemas/${secret.id}${suffix}`, payload);
+      expect(hidden.statusCode, `${method} on a private schema of another key`).toBe(404);
+    }
+    // The library belongs to the system: no user key changes it.
+    expect((await call(other.key, 'PUT', '/v1/schemas/translation', { tags: ['x'] })).statusCode).toBe(403);
+
+    const unknown = await call(other.key, 'GET', `/v1/schemas/${sampleId}`);
+    for (const url of [
+      `/v1/schemas/${secret.id}`,
+      '/v1/schemas/secret',
+      `/v1/schemas/${secret.id}/versions`,
+    ]) {
+      const response = await call(other.key, 'GET', url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body).not.toContain('"latest_version"');
+    }
+    expect(unknown.statusCode).toBe(404);
+    const listed = await call(other.key, 'GET', `/v1/schemas?owner=${owner.id}`);
+    expect(listed.json().items.map((item: { name: string }) => item.name)).toEqual(['shared']);
+
+    // The owner and admin keys still see and change it; nothing above changed it.
+    expect((await call(owner.key, 'GET', `/v1/schemas/${secret.id}`)).json().tags).toEqual([]);
+    expect(
+      (await call(admin.key, 'PUT', `/v1/schemas/${secret.id}`, { tags: ['reviewed'] })).statusCode,
+    ).toBe(200);
+    expect((await call(owner.key, 'GET', '/v1/schemas/shared')).json()).toMatchObject({
+      latest_version: '1.0.0',
+      deleted_at: null,
+    });
+  });
+
   it('locks out failed authentications from an address, while a valid key from it is still admitted', async () => {
     const testApp = await buildTestApp();
     const { authFailuresPerMinute } = testApp.config.auth;

@@ -1,3 +1,4 @@
+import { requestLogEnvSettings } from './request-log-env.ts';
 import { webhookEnvSettings } from './webhooks-env.ts';
 
 /**
@@ -165,44 +166,7 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Items of one batch request computed at the same time (cache misses only)',
   },
   ...webhookEnvSettings,
-  {
-    env: 'LOG_RETENTION_DAYS',
-    path: 'requestLogs.retentionDays',
-    description: 'Request logs older than this are purged',
-  },
-  { env: 'LOG_BATCH_SIZE', path: 'requestLogs.batchSize', description: 'Request-log rows written per batch' },
-  {
-    env: 'LOG_FLUSH_INTERVAL_MS',
-    path: 'requestLogs.flushIntervalMs',
-    description: 'Longest wait before a partial batch is written',
-  },
-  {
-    env: 'LOG_BUFFER_LIMIT',
-    path: 'requestLogs.bufferLimit',
-    description: 'Entries kept while the database is unavailable; beyond it they are dropped and counted',
-  },
-  {
-    env: 'LOG_WRITER_THREAD',
-    path: 'requestLogs.writerThread',
-    description: 'With a SQLite file, write request logs from a worker thread, off the event loop',
-  },
-  {
-    env: 'LOG_JOURNAL',
-    path: 'requestLogs.journal',
-    description: 'Append each request log to a local journal before answering, replayed at start',
-  },
-  {
-    env: 'LOG_JOURNAL_DIR',
-    path: 'requestLogs.journalDir',
-    description:
-      'Journal directory, one per replica (default: `request-log-journal` beside the SQLite file, or `./data/request-log-journal`)',
-  },
-  {
-    env: 'LOG_JOURNAL_FSYNC',
-    path: 'requestLogs.journalFsync',
-    description:
-      '`always` (before each answer), `batch` (with each database batch) or `off` (left to the OS)',
-  },
+  ...requestLogEnvSettings,
   { env: 'CACHE_ENABLED', path: 'cache.enabled', description: 'Response cache on or off' },
   {
     env: 'CACHE_TTL_SECONDS',

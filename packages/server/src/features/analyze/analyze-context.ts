@@ -1,4 +1,4 @@
-import type { AnalyzeRequest, ValidationMode } from '@structured-prompt/contracts';
+import type { AnalyzeRequest, SchemaUsed, ValidationMode } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
 import type { CacheKey } from '../cache/cache-key.ts';
@@ -19,8 +19,10 @@ export interface ResolvedRequest {
   schema: JsonSchema;
   /** The schema's identity in the response and validator caches (its canonical JSON's SHA-256). */
   schemaHash: string;
-  /** `default`, the inline schema's title as a slug, or `inline`. */
+  /** `default`, the inline schema's title as a slug, `inline`, or the registered schema's name. */
   schemaName: string;
+  /** The registered schema version named by `schema_id`, when the request named one. */
+  registered?: SchemaUsed;
   /** Undefined when the router chooses (`auto`). */
   provider: string | undefined;
   validation: ValidationMode;

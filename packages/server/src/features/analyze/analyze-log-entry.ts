@@ -1,4 +1,9 @@
-import { type AnalyzeRequest, type AnalyzeResponse, requestedProvider } from '@structured-prompt/contracts';
+import {
+  type AnalyzeRequest,
+  type AnalyzeResponse,
+  requestedProvider,
+  type SchemaUsed,
+} from '@structured-prompt/contracts';
 import { toAppError } from '../../lib/app-error.ts';
 import type { NewRequestLog } from '../../platform/request-log/request-logs.repository.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
@@ -7,6 +12,7 @@ import type { AnalyzeContext } from './analyze-context.ts';
 export function requestParams(
   body: AnalyzeRequest,
   failedAttempts?: readonly unknown[],
+  registered?: SchemaUsed,
 ): Record<string, unknown> {
   const params: Record<string, unknown> = {
     provider: requestedProvider(body),
@@ -14,11 +20,24 @@ export function requestParams(
     temperature: body.temperature ?? null,
     max_tokens: body.max_tokens ?? null,
     options: body.options ?? {},
-    schema: body.schema === undefined ? 'default' : 'inline',
+    schema: schemaSource(body),
   };
+  // The registered schema version the answer had to satisfy; the reference as asked when it did not resolve.
+  if (registered)
+    Object.assign(params, {
+      schema_id: registered.id,
+      schema_name: registered.name,
+      schema_version: registered.version,
+    });
+  else if (body.schema_id !== undefined) params.schema_ref = body.schema_id;
   // Which providers failed before the one that answered, for the log reader.
   if (failedAttempts !== undefined) params.failed_attempts = failedAttempts;
   return params;
+}
+
+function schemaSource(body: AnalyzeRequest): string {
+  if (body.schema_id !== undefined) return 'registry';
+  return body.schema === undefined ? 'default' : 'inline';
 }
 
 /** The log entry of an answered request; `promptText` is what was sent on (normalized, redacted). */
@@ -27,6 +46,7 @@ export function answeredLogEntry(
   context: AnalyzeContext,
   promptText: string,
   response: AnalyzeResponse,
+  registered?: SchemaUsed,
 ): NewRequestLog {
   const { usage } = response;
   return {
@@ -34,7 +54,7 @@ export function answeredLogEntry(
     apiKeyId: context.key.id,
     promptText,
     promptLength: body.prompt.length,
-    requestParams: requestParams(body, response.failed_attempts),
+    requestParams: requestParams(body, response.failed_attempts, registered),
     responseData: response.data,
     validationStatus: response.validation.status,
     providerUsed: response.provider,
@@ -55,6 +75,7 @@ export function failedLogEntry(
   context: AnalyzeContext,
   error: unknown,
   totalMs: number,
+  registered?: SchemaUsed,
 ): NewRequestLog {
   const known = toAppError(error);
   const usage = (known?.extensions.usage ?? {}) as {
@@ -68,7 +89,7 @@ export function failedLogEntry(
     apiKeyId: context.key.id,
     promptText: null,
     promptLength: typeof body.prompt === 'string' ? body.prompt.length : 0,
-    requestParams: requestParams(body),
+    requestParams: requestParams(body, undefined, registered),
     validationStatus: known?.code === 'output_validation_failed' ? 'failed' : 'error',
     processingTimeMs: totalMs,
     tokensUsed: usage.total_tokens ?? 0,

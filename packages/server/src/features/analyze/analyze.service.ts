@@ -7,6 +7,7 @@ import {
 import type { JsonSchema, LanguageDetector, ProviderGateway } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { schemaHash } from '../../lib/canonical-json.ts';
 import type { LimitsService } from '../../platform/limits/limits.service.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
@@ -19,6 +20,7 @@ import type {
   GetOrComputeOptions,
   ResponseCacheService,
 } from '../cache/response-cache.service.ts';
+import type { SchemaRegistry } from '../schemas/schema-registry.ts';
 import type { AnalyzeContext, PreparedAnalyze, ResolvedRequest } from './analyze-context.ts';
 import { answeredLogEntry, failedLogEntry } from './analyze-log-entry.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
@@ -36,6 +38,8 @@ export interface AnalyzeServiceOptions {
   languageDetector: LanguageDetector;
   validators: Pick<ValidatorCache, 'get'>;
   schemaGuard: SchemaGuard;
+  /** Resolves `schema_id` references. */
+  schemaRegistry: Pick<SchemaRegistry, 'resolve'>;
   cache: ResponseCacheService;
   limits: LimitsService;
   audit: AuditService;
@@ -71,12 +75,14 @@ export class AnalyzeService {
 
   async analyze(body: AnalyzeRequest, context: AnalyzeContext): Promise<AnalyzeResponse> {
     const started = performance.now();
+    let registered: ResolvedRequest['registered'];
     try {
-      const prepared = this.prepare(body, context);
+      const prepared = await this.prepare(body, context);
+      registered = prepared.request.registered;
       const outcome = await this.#lookup(prepared.request, prepared.cacheKey, context);
       return this.finish(prepared, context, outcome, started);
     } catch (error) {
-      this.recordFailure(body, context, error, started);
+      this.recordFailure(body, context, error, started, registered);
       throw error;
     }
   }
@@ -85,9 +91,9 @@ export class AnalyzeService {
    * The steps before the cache: screen the input, resolve the schema, compute the cache key. Throws
    * the request's 400s (invalid schema, blocked input, over-long prompt).
    */
-  prepare(body: AnalyzeRequest, context: AnalyzeContext): PreparedAnalyze {
+  async prepare(body: AnalyzeRequest, context: AnalyzeContext): Promise<PreparedAnalyze> {
     const { prepared, warnings } = this.#screen.screen(body, context);
-    const request = this.#resolve(body, prepared);
+    const request = await this.#resolve(body, prepared, context);
     return { request, warnings, cacheKey: this.#cacheKey(request) };
   }
 
@@ -119,30 +125,61 @@ export class AnalyzeService {
       },
       totalMs: roundMs(performance.now() - started),
     });
+    if (prepared.request.registered) response.schema_used = prepared.request.registered;
     this.#record(prepared.request, context, outcome, response);
     return response;
   }
 
   /** The request log entry of a request refused or failed after `started` (a `performance.now()`). */
-  recordFailure(body: AnalyzeRequest, context: AnalyzeContext, error: unknown, started: number): void {
-    this.#options.logWriter.write(failedLogEntry(body, context, error, roundMs(performance.now() - started)));
+  recordFailure(
+    body: AnalyzeRequest,
+    context: AnalyzeContext,
+    error: unknown,
+    started: number,
+    registered?: ResolvedRequest['registered'],
+  ): void {
+    this.#options.logWriter.write(
+      failedLogEntry(body, context, error, roundMs(performance.now() - started), registered),
+    );
   }
 
-  /** The schema the answer must satisfy (the default one, or the request's after the guard's checks). */
-  #resolve(body: AnalyzeRequest, prepared: ResolvedRequest['prepared']): ResolvedRequest {
-    const inline = body.schema !== undefined;
+  /**
+   * The schema the answer must satisfy: the default one, the request's after the guard's checks, or
+   * the registered version `schema_id` names (404 when the key cannot use it).
+   */
+  async #resolve(
+    body: AnalyzeRequest,
+    prepared: ResolvedRequest['prepared'],
+    context: AnalyzeContext,
+  ): Promise<ResolvedRequest> {
     const provider = requestedProvider(body);
+    const common = {
+      body,
+      prepared,
+      provider: provider === 'auto' ? undefined : provider,
+      validation: body.options?.validation ?? 'strict',
+    } as const;
+    if (body.schema_id !== undefined) {
+      if (body.schema !== undefined) throw bothSchemas();
+      const caller = { keyId: context.key.id, isAdmin: context.key.scopes.includes('admin') };
+      const { record, version, schema } = await this.#options.schemaRegistry.resolve(body.schema_id, caller);
+      return {
+        ...common,
+        schema,
+        schemaHash: version.schemaHash || schemaHash(schema),
+        schemaName: record.name,
+        registered: { id: record.id, name: record.name, version: version.version },
+      };
+    }
+    const inline = body.schema !== undefined;
     const schema = inline
       ? this.#options.schemaGuard.check(body.schema)
       : (defaultOutputSchema as JsonSchema);
     return {
-      body,
-      prepared,
+      ...common,
       schema,
       schemaHash: inline ? schemaHash(schema) : this.#defaultSchemaHash,
       schemaName: inline ? schemaNameOf(body.schema) : 'default',
-      provider: provider === 'auto' ? undefined : provider,
-      validation: body.options?.validation ?? 'strict',
     };
   }
 
@@ -175,7 +212,15 @@ export class AnalyzeService {
     };
   }
 
-  #cacheKey({ body, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest): CacheKey {
+  #cacheKey({
+    body,
+    prepared,
+    schemaHash,
+    schemaName,
+    provider,
+    validation,
+    registered,
+  }: ResolvedRequest): CacheKey {
     const options = body.options ?? {};
     return buildCacheKey({
       prompt: prepared.text,
@@ -193,6 +238,8 @@ export class AnalyzeService {
         maxRepairAttempts: options.max_repair_attempts,
         // Like the re-ask count, the cost cap decides how often the model is asked.
         maxCostUsd: options.max_cost_usd,
+        // A registered schema's id and version, on top of its body's hash: a new version never shares answers.
+        schema: registered ? { id: registered.id, version: registered.version } : undefined,
       },
     });
   }
@@ -205,7 +252,9 @@ export class AnalyzeService {
     response: AnalyzeResponse,
   ): void {
     const { logWriter, observer } = this.#options;
-    logWriter.write(answeredLogEntry(request.body, context, request.prepared.text, response));
+    logWriter.write(
+      answeredLogEntry(request.body, context, request.prepared.text, response, request.registered),
+    );
     const { cached, coalesced } = outcome;
     if (!cached && !coalesced) {
       observer?.onKeyUsage(context.key.id, {
@@ -216,6 +265,11 @@ export class AnalyzeService {
     observer?.onAnalyzed({ response, result: outcome.value, cached, coalesced });
   }
 }
+
+const bothSchemas = () =>
+  new AppError('validation_error', 'Send either an inline `schema` or a `schema_id`, not both.', {
+    errors: [{ path: '/schema_id', message: 'must not be given together with schema' }],
+  });
 
 /** Names an inline schema for cache namespaces and tool names: its `title` when it has a usable one. */
 function schemaNameOf(schema: unknown): string {

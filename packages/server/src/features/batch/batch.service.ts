@@ -66,11 +66,13 @@ export class BatchService {
   async run(body: BatchRequest, context: AnalyzeContext, instance: string): Promise<BatchAnswer> {
     const started = performance.now();
     const headers = await this.#admit(context, body.items.length);
-    const items = body.items.map((item, index) =>
-      this.#prepare(mergeDefaults(body.defaults, item), {
-        ...context,
-        requestId: `${context.requestId}:${index}`,
-      }),
+    const items = await Promise.all(
+      body.items.map((item, index) =>
+        this.#prepare(mergeDefaults(body.defaults, item), {
+          ...context,
+          requestId: `${context.requestId}:${index}`,
+        }),
+      ),
     );
     const groups = groupIdentical(items.map((item) => item.prepared));
     const settled = await this.#settle(groups, items);
@@ -103,9 +105,9 @@ export class BatchService {
     );
   }
 
-  #prepare(request: AnalyzeRequest, context: AnalyzeContext): Item {
+  async #prepare(request: AnalyzeRequest, context: AnalyzeContext): Promise<Item> {
     try {
-      return { request, context, prepared: this.#deps.analyze.prepare(request, context) };
+      return { request, context, prepared: await this.#deps.analyze.prepare(request, context) };
     } catch (refusal) {
       return { request, context, prepared: undefined, refusal };
     }

@@ -42,6 +42,7 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
           { name: 'service', description: 'Service information' },
           { name: 'health', description: 'Liveness, readiness and dependency health' },
           { name: 'analyze', description: 'Prompt in, validated structured JSON out' },
+          { name: 'schemas', description: 'The schema registry: versioned schemas and the common library' },
           { name: 'api-keys', description: 'Issue, revoke and rotate API keys (admin)' },
           { name: 'audit-logs', description: 'Security events (admin)' },
           { name: 'cache', description: 'Response cache statistics, invalidation and warming' },

@@ -60,7 +60,7 @@ export interface RequestLogsTable {
   created_at: CreatedAt;
 }
 
-interface SchemasTable {
+export interface SchemasTable {
   id: string;
   name: string;
   description: string | null;
@@ -70,16 +70,25 @@ interface SchemasTable {
   created_at: CreatedAt;
   updated_at: CreatedAt;
   deleted_at: NullableTimestamp;
+  tags: JsonWithDefault;
+  is_library: Bool;
+  latest_semver: string | null;
 }
 
-interface SchemaVersionsTable {
+export interface SchemaVersionsTable {
   id: string;
   schema_id: string;
+  /** Sequence number within the schema (1, 2, …); `semver` is the public version. */
   version: Num;
   description: string | null;
   schema_definition: Json;
   created_by: string | null;
   created_at: CreatedAt;
+  semver: string | null;
+  schema_hash: string | null;
+  schema_text: string | null;
+  examples: JsonWithDefault;
+  changes: JsonWithDefault;
 }
 
 interface PromptTemplatesTable {

@@ -138,6 +138,13 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
     : sql<boolean>`${column} like ${pattern} escape '\\'`;
 }
 
+/** A JSON array column holds `value` (a string): `@>` on PostgreSQL's jsonb, `json_each` on SQLite. */
+export function jsonArrayContains(dialect: DialectName, column: Expression<unknown>, value: string) {
+  return dialect === 'postgres'
+    ? sql<boolean>`${column} @> cast(${JSON.stringify([value])} as jsonb)`
+    : sql<boolean>`exists (select 1 from json_each(${column}) where json_each.value = ${value})`;
+}
+
 interface DriverError {
   name?: unknown;
   code?: unknown;

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
+import { schemaRegistryMigration } from './0003-schema-registry.ts';
 import { webhooksMigration } from './0006-webhooks.ts';
 
 /**
@@ -11,6 +12,7 @@ import { webhooksMigration } from './0006-webhooks.ts';
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0003_schema_registry': schemaRegistryMigration(dialect),
     '0006_webhooks': webhooksMigration(dialect),
   };
 }
