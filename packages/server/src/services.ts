@@ -108,7 +108,11 @@ export function buildServices(
     bufferLimit: config.requestLogs.bufferLimit,
   });
   const dialects = new SchemaDialects();
-  const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
+  const validators = new ValidatorCache({
+    maxEntries: config.analyze.validatorCacheSize,
+    dialects,
+    maxPatternInputChars: config.limits.maxPatternInputChars,
+  });
   const analyze = new AnalyzeService({
     config,
     gateway: infra.gateway,

@@ -67,6 +67,9 @@ export const ConfigSchema = Type.Object(
       maxPromptChars: Type.Integer({ default: 10_000, minimum: 1 }),
       maxSchemaBytes: Type.Integer({ default: 51_200, minimum: 64 }),
       maxSchemaDepth: Type.Integer({ default: 10, minimum: 1 }),
+      maxAnswerChars: Type.Integer({ default: 100_000, minimum: 1000 }),
+      maxPatternChars: Type.Integer({ default: 1000, minimum: 16 }),
+      maxPatternInputChars: Type.Integer({ default: 100_000, minimum: 100 }),
       maxBatchItems: Type.Integer({ default: 100, minimum: 1 }),
     }),
     requestLogs: Section({

@@ -1,0 +1,108 @@
+/**
+ * Regular expressions that come from a schema (`pattern`, `patternProperties`) run on RE2 through
+ * re2js, a linear-time engine: the time to match is bounded by the pattern's size times the text's
+ * length, whatever the pattern. A backtracking engine (V8's) can take exponential time on patterns
+ * such as `^(a|a)+$`, and one such request would freeze every other request of the process.
+ * Patterns RE2 cannot express (backreferences, lookaround) are refused rather than run.
+ */
+import { RE2JS } from 're2js';
+
+/** Longest text a schema pattern is matched against; a longer one does not match. */
+export const defaultMaxPatternInputChars = 100_000;
+
+/** A compiled schema pattern, shaped as Ajv's `code.regExp` engine expects (`test`, `toString`). */
+export interface SchemaPattern {
+  readonly source: string;
+  /** Whether the pattern matches anywhere in `text` (a text longer than the input bound never does). */
+  test(text: string): boolean;
+  toString(): string;
+}
+
+/** Why a pattern cannot run on the linear-time engine; `source` is the pattern as the schema wrote it. */
+export class UnsupportedPatternError extends Error {
+  readonly source: string;
+
+  constructor(source: string, reason: string) {
+    super(reason);
+    this.name = 'UnsupportedPatternError';
+    this.source = source;
+  }
+}
+
+/** Compiled patterns by source: the guard, the validator and the offline analyzer share them. */
+const compiled = new Map<string, RE2JS>();
+const maxCompiled = 2000;
+
+/** Property escapes RE2 spells without the property name: `\p{Script=Greek}` is `\p{Greek}` there. */
+const namedProperty = /\\([pP])\{(?:Script|sc|General_Category|gc)=([A-Za-z_]+)\}/g;
+
+/**
+ * The RE2 program of an ECMAScript pattern (as JSON Schema's `pattern` is, with the `u` flag), or an
+ * UnsupportedPatternError saying why there is none. Compiling is linear in the program's size.
+ */
+export function compileRe2(source: string): RE2JS {
+  const known = compiled.get(source);
+  if (known !== undefined) return known;
+  const unsupported = unsupportedSyntax(source);
+  if (unsupported !== undefined) throw new UnsupportedPatternError(source, unsupported);
+  let program: RE2JS;
+  try {
+    program = RE2JS.compile(RE2JS.translateRegExp(source.replace(namedProperty, '\\$1{$2}')));
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+    throw new UnsupportedPatternError(source, `the linear-time pattern engine cannot run it: ${reason}`);
+  }
+  if (compiled.size >= maxCompiled) compiled.clear();
+  compiled.set(source, program);
+  return program;
+}
+
+/** The schema pattern for `source`; throws UnsupportedPatternError when RE2 cannot run it. */
+export function compileSchemaPattern(
+  source: string,
+  maxInputChars = defaultMaxPatternInputChars,
+): SchemaPattern {
+  const program = compileRe2(source);
+  return {
+    source,
+    test: (text) => text.length <= maxInputChars && program.test(text),
+    toString: () => `/${source}/u`,
+  };
+}
+
+/**
+ * An Ajv `code.regExp` engine: every `pattern` and `patternProperties` of a schema compiled by that
+ * Ajv instance runs on RE2, against texts of at most `maxInputChars`.
+ */
+export function schemaPatternEngine(
+  maxInputChars = defaultMaxPatternInputChars,
+): ((source: string, flags: string) => SchemaPattern) & { code: string } {
+  const engine = (source: string) => compileSchemaPattern(source, maxInputChars);
+  // Ajv names the engine by `code` in standalone code, which the service never generates.
+  return Object.assign(engine, { code: 'schemaPattern' });
+}
+
+/**
+ * Constructs RE2 has no linear-time way to run, found before compiling so that the refusal names
+ * them plainly: backreferences (`\1`, `\k<name>`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`).
+ */
+function unsupportedSyntax(source: string): string | undefined {
+  let inClass = false;
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index];
+    if (char === '\\') {
+      const next = source[index + 1] ?? '';
+      if (!inClass && (/[1-9]/.test(next) || next === 'k')) {
+        return 'backreferences (\\1, \\k<name>) are not supported: patterns run on a linear-time engine';
+      }
+      index += 1;
+    } else if (char === '[') {
+      inClass = true;
+    } else if (char === ']') {
+      inClass = false;
+    } else if (!inClass && char === '(' && /^\(\?<?[=!]/.test(source.slice(index, index + 4))) {
+      return 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: patterns run on a linear-time engine';
+    }
+  }
+  return undefined;
+}
