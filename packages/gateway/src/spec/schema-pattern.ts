@@ -43,11 +43,11 @@ const namedProperty = /\\([pP])\{(?:Script|sc|General_Category|gc)=([A-Za-z_]+)\
 export function compileRe2(source: string): RE2JS {
   const known = compiled.get(source);
   if (known !== undefined) return known;
-  const unsupported = unsupportedSyntax(source);
-  if (unsupported !== undefined) throw new UnsupportedPatternError(source, unsupported);
+  const syntax = toRe2Syntax(source.replace(namedProperty, '\\$1{$2}'));
+  if ('unsupported' in syntax) throw new UnsupportedPatternError(source, syntax.unsupported);
   let program: RE2JS;
   try {
-    program = RE2JS.compile(RE2JS.translateRegExp(source.replace(namedProperty, '\\$1{$2}')));
+    program = RE2JS.compile(RE2JS.translateRegExp(syntax.source));
   } catch (error) {
     const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
     throw new UnsupportedPatternError(source, `the linear-time pattern engine cannot run it: ${reason}`);
@@ -82,27 +82,49 @@ export function schemaPatternEngine(
   return Object.assign(engine, { code: 'schemaPattern' });
 }
 
+/** ECMAScript's `.`: anything but a line terminator (RE2's excludes only `\n`). */
+const anyButLineEnd = String.raw`[^\n\r\u2028\u2029]`;
+/** ECMAScript's `\s`, which takes in Unicode spaces (RE2's is ASCII only). */
+const whitespace = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+
+/** What an escape becomes in RE2 syntax, where ECMAScript means something else by it. */
+function escapeFor(next: string, inClass: boolean): string {
+  if (next === 's') return inClass ? whitespace : `[${whitespace}]`;
+  if (next === 'S' && !inClass) return `[^${whitespace}]`;
+  return `\\${next}`;
+}
+
 /**
- * Constructs RE2 has no linear-time way to run, found before compiling so that the refusal names
- * them plainly: backreferences (`\1`, `\k<name>`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`).
+ * The pattern with ECMAScript's `.` and `\s` spelled out for RE2, or the reason RE2 has no linear-time way
+ * to run it, found before compiling so that the refusal names it plainly: backreferences (`\1`,
+ * `\k<name>`) and lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`).
  */
-function unsupportedSyntax(source: string): string | undefined {
+function toRe2Syntax(source: string): { source: string } | { unsupported: string } {
   let inClass = false;
+  let out = '';
   for (let index = 0; index < source.length; index += 1) {
-    const char = source[index];
+    const char = source[index]!;
     if (char === '\\') {
       const next = source[index + 1] ?? '';
       if (!inClass && (/[1-9]/.test(next) || next === 'k')) {
-        return 'backreferences (\\1, \\k<name>) are not supported: patterns run on a linear-time engine';
+        return {
+          unsupported:
+            'backreferences (\\1, \\k<name>) are not supported: patterns run on a linear-time engine',
+        };
       }
+      out += escapeFor(next, inClass);
       index += 1;
-    } else if (char === '[') {
-      inClass = true;
-    } else if (char === ']') {
-      inClass = false;
-    } else if (!inClass && char === '(' && /^\(\?<?[=!]/.test(source.slice(index, index + 4))) {
-      return 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: patterns run on a linear-time engine';
+      continue;
     }
+    if (char === '[') inClass = true;
+    else if (char === ']') inClass = false;
+    else if (!inClass && char === '(' && /^\(\?<?[=!]/.test(source.slice(index, index + 4))) {
+      return {
+        unsupported:
+          'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported: patterns run on a linear-time engine',
+      };
+    }
+    out += !inClass && char === '.' ? anyButLineEnd : char;
   }
-  return undefined;
+  return { source: out };
 }

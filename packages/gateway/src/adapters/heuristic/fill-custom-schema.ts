@@ -36,7 +36,7 @@ const maximumDepth = 12;
  * (`minItems`, `minLength`) and `$ref` fan-out never size the work beyond it: past it, arrays stop
  * short and placeholders are null, and the answer fails validation like any incomplete answer.
  */
-const answerBudget = 100_000;
+const answerBudget = 10_000;
 type Filled = unknown | typeof none;
 
 const isObject = (value: unknown): value is SchemaObject =>
