@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/app-error.ts';
 import { smallestAnswer } from './schema-answer-size.ts';
 import { SchemaGuard } from './schema-guard.ts';
+import { ValidatorCache } from './validator-cache.ts';
 
 const guard = new SchemaGuard({ maxSchemaBytes: 51_200, maxSchemaDepth: 10, maxAnswerChars: 100_000 });
 
@@ -165,5 +166,26 @@ describe('SchemaGuard: patterns the linear-time engine cannot run', () => {
     const error = refusal({ type: 'object', properties });
     expect(error.code).toBe('unsupported_pattern');
     expect(error.errors?.at(-1)?.message).toContain('past what the patterns of one schema may compile to');
+  });
+});
+
+describe('ValidatorCache: patterns on the linear-time engine', () => {
+  it('answers ^(a|a)+$ on 32 a’s and a b, and matches no text over the input bound', () => {
+    const cache = new ValidatorCache({ maxEntries: 4, maxPatternInputChars: 40 });
+    const validator = cache.get({
+      type: 'object',
+      properties: { a: { type: 'string', pattern: '^(a|a)+$' } },
+      patternProperties: { '^x(y|y)+$': { type: 'integer' } },
+    });
+    expect(validator.validate({ a: `${'a'.repeat(32)}b` })).toEqual([
+      expect.objectContaining({ path: '/a', keyword: 'pattern' }),
+    ]);
+    expect(validator.validate({ a: 'a'.repeat(40) })).toEqual([]);
+    expect(validator.validate({ a: 'a'.repeat(41) })).toEqual([
+      expect.objectContaining({ path: '/a', keyword: 'pattern' }),
+    ]);
+    expect(validator.validate({ [`x${'y'.repeat(30)}`]: 'not a number' })).toEqual([
+      expect.objectContaining({ keyword: 'type' }),
+    ]);
   });
 });
