@@ -32,6 +32,9 @@ describe('schema patterns on the linear-time engine', () => {
     expect(compileSchemaPattern('^\\p{L}+$').test('Grüße')).toBe(true);
     expect(compileSchemaPattern('^\\p{Script=Greek}+$').test('αβγ')).toBe(true);
     expect(compileSchemaPattern('^\\p{Script=Greek}+$').test('abc')).toBe(false);
+    expect(compileSchemaPattern('^\\p{Letter}+$').test('Grüße')).toBe(true);
+    expect(compileSchemaPattern('^\\p{Letter}+$').test('123')).toBe(false);
+    expect(compileSchemaPattern('^\\P{General_Category=Decimal_Number}$').test('x')).toBe(true);
     expect(compileSchemaPattern('^\\u00e9$').test('é')).toBe(true);
     expect(compileSchemaPattern('^.$').test('😀')).toBe(true);
     expect(compileSchemaPattern('^.$').test('\r')).toBe(false);

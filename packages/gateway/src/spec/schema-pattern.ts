@@ -33,8 +33,56 @@ export class UnsupportedPatternError extends Error {
 const compiled = new Map<string, RE2JS>();
 const maxCompiled = 2000;
 
-/** Property escapes RE2 spells without the property name: `\p{Script=Greek}` is `\p{Greek}` there. */
-const namedProperty = /\\([pP])\{(?:Script|sc|General_Category|gc)=([A-Za-z_]+)\}/g;
+/**
+ * Property escapes as RE2 spells them: `\p{Script=Greek}` is `\p{Greek}` there, and a general
+ * category goes by its short name (`\p{Letter}` is `\p{L}`).
+ */
+const propertyEscape = /\\([pP])\{(?:(?:Script|sc|General_Category|gc)=)?([A-Za-z_]+)\}/g;
+const shortCategories: Record<string, string> = {
+  Letter: 'L',
+  Uppercase_Letter: 'Lu',
+  Lowercase_Letter: 'Ll',
+  Titlecase_Letter: 'Lt',
+  Modifier_Letter: 'Lm',
+  Other_Letter: 'Lo',
+  Mark: 'M',
+  Combining_Mark: 'M',
+  Nonspacing_Mark: 'Mn',
+  Spacing_Mark: 'Mc',
+  Enclosing_Mark: 'Me',
+  Number: 'N',
+  Decimal_Number: 'Nd',
+  digit: 'Nd',
+  Letter_Number: 'Nl',
+  Other_Number: 'No',
+  Punctuation: 'P',
+  punct: 'P',
+  Connector_Punctuation: 'Pc',
+  Dash_Punctuation: 'Pd',
+  Open_Punctuation: 'Ps',
+  Close_Punctuation: 'Pe',
+  Initial_Punctuation: 'Pi',
+  Final_Punctuation: 'Pf',
+  Other_Punctuation: 'Po',
+  Symbol: 'S',
+  Math_Symbol: 'Sm',
+  Currency_Symbol: 'Sc',
+  Modifier_Symbol: 'Sk',
+  Other_Symbol: 'So',
+  Separator: 'Z',
+  Space_Separator: 'Zs',
+  Line_Separator: 'Zl',
+  Paragraph_Separator: 'Zp',
+  Other: 'C',
+  Control: 'Cc',
+  cntrl: 'Cc',
+  Format: 'Cf',
+  Surrogate: 'Cs',
+  Private_Use: 'Co',
+  Unassigned: 'Cn',
+};
+const re2Property = (_match: string, p: string, name: string) =>
+  `\\${p}{${Object.hasOwn(shortCategories, name) ? shortCategories[name] : name}}`;
 
 /**
  * The RE2 program of an ECMAScript pattern (as JSON Schema's `pattern` is, with the `u` flag), or an
@@ -43,7 +91,7 @@ const namedProperty = /\\([pP])\{(?:Script|sc|General_Category|gc)=([A-Za-z_]+)\
 export function compileRe2(source: string): RE2JS {
   const known = compiled.get(source);
   if (known !== undefined) return known;
-  const syntax = toRe2Syntax(source.replace(namedProperty, '\\$1{$2}'));
+  const syntax = toRe2Syntax(source.replace(propertyEscape, re2Property));
   if ('unsupported' in syntax) throw new UnsupportedPatternError(source, syntax.unsupported);
   let program: RE2JS;
   try {

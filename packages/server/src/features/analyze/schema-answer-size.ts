@@ -106,7 +106,11 @@ class AnswerSizer {
   #own(node: SchemaNode, schema: Record<string, unknown>): Sized {
     if ('const' in schema) return { chars: jsonLength(schema.const), keyword: 'const' };
     if (Array.isArray(schema.enum) && schema.enum.length > 0) {
-      return { chars: Math.min(...schema.enum.map(jsonLength)), keyword: 'enum' };
+      const shortest = schema.enum.reduce<number>(
+        (least, member) => Math.min(least, jsonLength(member)),
+        Infinity,
+      );
+      return { chars: shortest, keyword: 'enum' };
     }
     const types = typeof schema.type === 'string' ? [schema.type] : schema.type;
     // Without a type, any value will do; a single digit is the shortest.
