@@ -125,7 +125,37 @@ const rarely = <T>(value: fc.Arbitrary<T>) =>
  * computed once, then cached, as in production, so the run spends its time on the bodies rather
  * than on the compiler and the offline analyzer.
  */
-const schemaPool = fc.sample(schema, { numRuns: 150, seed: 7 });
+const names = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'];
+/** The reproductions, always among the generated ones. */
+const knownHostile = [
+  {
+    type: 'object',
+    properties: { names: { type: 'array', items: { type: 'string' }, minItems: 1_000_000_000 } },
+    required: ['names'],
+  },
+  { type: 'object', properties: { s: { type: 'string', minLength: 3e8 } }, required: ['s'] },
+  { type: 'array', minItems: 100_000, items: { type: 'array', minItems: 100_000 } },
+  { type: 'object', properties: { subject: { type: 'string', pattern: '^(a|a)+$' } }, required: ['subject'] },
+  {
+    $defs: Object.fromEntries(
+      Array.from({ length: 12 }, (_, level) => [
+        `d${level}`,
+        {
+          type: 'object',
+          required: names,
+          properties: Object.fromEntries(
+            names.map((name) => [
+              name,
+              level === 11 ? { type: 'string' } : { $ref: `#/$defs/d${level + 1}` },
+            ]),
+          ),
+        },
+      ]),
+    ),
+    $ref: '#/$defs/d0',
+  },
+];
+const schemaPool = [...knownHostile, ...fc.sample(schema, { numRuns: 150, seed: 7 })];
 const promptPool = fc.sample(prompt, { numRuns: 10, seed: 11 });
 
 const request = fc.record({
