@@ -7,6 +7,11 @@ export const errorCodes = {
   validation_error: { status: 400, title: 'Request validation failed' },
   invalid_json: { status: 400, title: 'Malformed JSON body' },
   invalid_schema: { status: 400, title: 'Invalid JSON Schema' },
+  schema_answer_too_large: {
+    status: 400,
+    title: 'Schema requires a larger answer than the service produces',
+  },
+  unsupported_pattern: { status: 400, title: 'Regular expression not supported' },
   suspicious_input: { status: 400, title: 'Input blocked by policy' },
   webhook_url_refused: { status: 400, title: 'Webhook URL refused' },
   unauthorized: { status: 401, title: 'Authentication required' },

@@ -27,6 +27,13 @@ export type {
 export { ProviderError, type ProviderFailureKind } from './spec/provider-error.ts';
 export type { ProviderSettings } from './spec/provider-settings.ts';
 export {
+  compileRe2,
+  compileSchemaPattern,
+  defaultMaxPatternInputChars,
+  schemaPatternEngine,
+  UnsupportedPatternError,
+} from './spec/schema-pattern.ts';
+export {
   type LanguageDetection,
   type LanguageDetector,
   type LanguageSource,

@@ -119,7 +119,11 @@ export function buildServices(
   });
   const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
-  const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
+  const validators = new ValidatorCache({
+    maxEntries: config.analyze.validatorCacheSize,
+    dialects,
+    maxPatternInputChars: config.limits.maxPatternInputChars,
+  });
   const schemaGuard = new SchemaGuard(config.limits, dialects);
   const registry = schemaServices(infra, schemaGuard, validators, audit);
   const analyze = new AnalyzeService({

@@ -12,9 +12,21 @@ export interface GrammarCaps {
   maxArrayItems: number;
   /** How many times a recursive definition is unrolled before it is cut. */
   maxRecursion: number;
+  /**
+   * Ceilings on what a schema's `minLength` and `minItems` can make the grammar require: the grammar
+   * grows with them, so a larger minimum is cut here (with a warning) and checked after generation.
+   */
+  ceilingStringLength: number;
+  ceilingArrayItems: number;
 }
 
-export const defaultGrammarCaps: GrammarCaps = { maxStringLength: 200, maxArrayItems: 8, maxRecursion: 2 };
+export const defaultGrammarCaps: GrammarCaps = {
+  maxStringLength: 200,
+  maxArrayItems: 8,
+  maxRecursion: 2,
+  ceilingStringLength: 4000,
+  ceilingArrayItems: 100,
+};
 
 const grammarFormats = new Set(['date-time', 'time', 'date']);
 const primitiveTypes = ['string', 'number', 'integer', 'boolean', 'null'];
@@ -101,7 +113,7 @@ function convertString(
     warnings.dropped(path, `format: ${node.format}`);
   }
   if (typeof node.pattern === 'string') warnings.dropped(path, 'pattern');
-  const minLength = typeof node.minLength === 'number' ? node.minLength : 0;
+  const minLength = ceiled(node.minLength, caps.ceilingStringLength, `${path || '/'}: minLength`, warnings);
   const maxLength = Math.max(
     minLength,
     Math.min(numberOr(node.maxLength, caps.maxStringLength), caps.maxStringLength),
@@ -116,7 +128,7 @@ function convertArray(
   warnings: WarningList,
   description: SchemaNode,
 ): SchemaNode {
-  const minItems = typeof node.minItems === 'number' ? node.minItems : 0;
+  const minItems = ceiled(node.minItems, caps.ceilingArrayItems, `${path || '/'}: minItems`, warnings);
   const maxItems = Math.max(
     minItems,
     Math.min(numberOr(node.maxItems, caps.maxArrayItems), caps.maxArrayItems),
@@ -192,6 +204,14 @@ function reportDropped(node: SchemaNode, path: string, warnings: WarningList): v
   for (const keyword of Object.keys(node)) {
     if (!handled.has(keyword) && !annotationKeywords.has(keyword)) warnings.dropped(path, keyword);
   }
+}
+
+/** A schema minimum as the grammar may require it: at most `ceiling`, with a warning when cut. */
+function ceiled(value: unknown, ceiling: number, what: string, warnings: WarningList): number {
+  const minimum = typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.ceil(value)) : 0;
+  if (minimum <= ceiling) return minimum;
+  warnings.add(`${what} ${minimum} cut to ${ceiling} in the grammar; checked after generation`);
+  return ceiling;
 }
 
 function numberOr(value: unknown, fallback: number): number {

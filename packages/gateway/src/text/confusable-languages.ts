@@ -91,7 +91,8 @@ const groups: readonly ConfusableGroup[] = [
         ]),
         words(['vejr', 'vejret', 'nej', 'hej', 'tak', 'musik']),
         endings(['hed', 'heden', 'tion', 'tionen', 'tioner']),
-        /\p{L}*[eø]j\p{L}*/giu,
+        // From the start of a word only: tried inside a long word, it would rescan the word each time.
+        /(?<!\p{L})\p{L}*[eø]j\p{L}*/giu,
       ],
       no: [
         words(['av', 'hva', 'meg', 'deg', 'seg', 'nå', 'etter', 'litt', 'mye', 'noe', 'noen', 'bli', 'blir']),
@@ -100,7 +101,7 @@ const groups: readonly ConfusableGroup[] = [
         endings(['het', 'heten', 'sjon', 'sjonen', 'sjoner']),
         // Norwegian doubles a final consonant after a short vowel (jobb, nett, stopp); Danish does not.
         /\p{L}(?:bb|dd|gg|kk|pp|tt|mm|nn)(?!\p{L})/giu,
-        /\p{L}*(?:ei|øy)\p{L}*/giu,
+        /(?<!\p{L})\p{L}*(?:ei|øy)\p{L}*/giu,
       ],
       nn: [words(['ikkje', 'eg', 'kva', 'kvifor', 'korleis', 'kven', 'eit', 'dykk'])],
     },

@@ -50,10 +50,12 @@ const maximumConfidence = 0.99;
 
 // Marks count as letters: Devanagari, Arabic and Thai vowels are combining marks.
 const letters = /[\p{L}\p{M}]/gu;
-// Links and addresses name things; they say nothing about the language around them.
-const linksAndAddresses = /(?:https?:\/\/|www\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+/giu;
-// «Traduce "Good morning, how are you?" al español» is a Spanish prompt.
-const quoted = /"[^"\n]*"|“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』/gu;
+// Links and addresses name things; they say nothing about the language around them. An address
+// starts where a word does: tried from inside a long word too, it would rescan the word each time.
+const linksAndAddresses = /(?:https?:\/\/|www\.)\S+|(?<![^\s@])[^\s@]+@[^\s@]+\.[^\s@]+/giu;
+// «Traduce "Good morning, how are you?" al español» is a Spanish prompt. A quote ends at the next
+// opening mark too, so a run of unclosed marks is scanned once, not once per mark.
+const quoted = /"[^"\n]*"|“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|「[^「」\n]*」|『[^『』\n]*』/gu;
 const minimumUnquotedLetters = 8;
 
 /** Lower-cases, strips a region (`pt-BR` → `pt`); undefined when it is not a language code. */

@@ -156,6 +156,22 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   {
+    env: 'MAX_ANSWER_CHARS',
+    path: 'limits.maxAnswerChars',
+    description:
+      'Longest answer a schema may require, in characters of JSON; a schema whose smallest valid answer is longer gets 400',
+  },
+  {
+    env: 'MAX_PATTERN_CHARS',
+    path: 'limits.maxPatternChars',
+    description: 'Longest accepted regular expression in a schema (`pattern`, `patternProperties`)',
+  },
+  {
+    env: 'MAX_PATTERN_INPUT_CHARS',
+    path: 'limits.maxPatternInputChars',
+    description: 'Longest string a schema pattern is matched against; a longer one does not match',
+  },
+  {
     env: 'MAX_BATCH_ITEMS',
     path: 'limits.maxBatchItems',
     description: 'Most items in one batch request (`/v1/analyze/batch`) or cache-warming run',

@@ -26,9 +26,17 @@ interface Walk {
   warnings: string[];
   filled: number;
   placeholders: number;
+  /** Values and placeholder characters this answer may still build; shared by every branch. */
+  budget: { left: number };
 }
 
 const maximumDepth = 12;
+/**
+ * The most values and placeholder characters one answer is built from. A schema's numbers
+ * (`minItems`, `minLength`) and `$ref` fan-out never size the work beyond it: past it, arrays stop
+ * short and placeholders are null, and the answer fails validation like any incomplete answer.
+ */
+const answerBudget = 10_000;
 type Filled = unknown | typeof none;
 
 const isObject = (value: unknown): value is SchemaObject =>
@@ -144,6 +152,8 @@ function fromFormat(format: unknown, name: string, walk: Walk): unknown[] {
 }
 
 function fillValue(raw: unknown, name: string, path: string, walk: Walk, depth: number): Filled {
+  if (walk.budget.left <= 0) return none;
+  walk.budget.left -= 1;
   const schema = resolve(raw, walk);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum)) return bestEnumMember(schema.enum, name, walk);
@@ -200,6 +210,8 @@ function coerce(candidate: unknown, schema: SchemaObject): Filled {
 }
 
 function placeholder(raw: unknown, walk: Walk, depth: number): unknown {
+  if (walk.budget.left <= 0) return null;
+  walk.budget.left -= 1;
   const schema = resolve(raw, walk);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum)) return schema.enum[0];
@@ -210,8 +222,11 @@ function placeholder(raw: unknown, walk: Walk, depth: number): unknown {
     case 'object':
       return depth < maximumDepth ? fillObject(schema, '', { ...walk, warnings: [] }, depth + 1, true) : {};
     case 'array': {
-      const count = (schema.minItems as number) ?? 0;
-      return Array.from({ length: count }, () => placeholder(schema.items, walk, depth + 1));
+      const count = typeof schema.minItems === 'number' ? schema.minItems : 0;
+      const items: unknown[] = [];
+      while (items.length < count && walk.budget.left > 0)
+        items.push(placeholder(schema.items, walk, depth + 1));
+      return items;
     }
     case 'number':
     case 'integer':
@@ -220,8 +235,11 @@ function placeholder(raw: unknown, walk: Walk, depth: number): unknown {
       return false;
     case 'null':
       return null;
-    case 'string':
-      return stringPlaceholder(schema);
+    case 'string': {
+      const text = stringPlaceholder(schema, walk.budget.left);
+      walk.budget.left -= text.length;
+      return text;
+    }
     default:
       return null;
   }
@@ -259,7 +277,14 @@ function fillObject(
 
 export function fillCustomSchema(schema: JsonSchema, context: FillContext): FillResult {
   const root = isObject(schema) ? schema : {};
-  const walk: Walk = { root, context, warnings: [], filled: 0, placeholders: 0 };
+  const walk: Walk = {
+    root,
+    context,
+    warnings: [],
+    filled: 0,
+    placeholders: 0,
+    budget: { left: answerBudget },
+  };
   const name = typeof root.title === 'string' ? nameWords(root.title).join('_') : '';
   let value = fillValue(root, name, '', walk, 0);
   if (value === none) {

@@ -4,6 +4,8 @@
  * is not used: the filler would rather report a property as missing than send an answer that
  * bounces off the validator.
  */
+import { compileSchemaPattern } from '../../spec/schema-pattern.ts';
+
 export type SchemaObject = { [keyword: string]: unknown };
 
 export const none = Symbol('none');
@@ -31,7 +33,8 @@ export function fitsString(value: string, schema: SchemaObject): string | typeof
   if (format && !format.test(result)) return none;
   if (typeof schema.pattern === 'string') {
     try {
-      if (!new RegExp(schema.pattern, 'u').test(result)) return none;
+      // On the linear-time engine: the pattern is the caller's, the text may be long.
+      if (!compileSchemaPattern(schema.pattern).test(result)) return none;
     } catch {
       return none;
     }
@@ -91,10 +94,15 @@ const formatPlaceholders: Record<string, string> = {
   ipv4: '0.0.0.0',
 };
 
-/** Empty, or the format's neutral value; padded to `minLength` only where padding keeps it valid. */
-export function stringPlaceholder(schema: SchemaObject): string {
+/**
+ * Empty, or the format's neutral value; padded to `minLength` only where padding keeps it valid, and
+ * never beyond `maxChars` (a `minLength` of 3e8 does not allocate 300 million characters).
+ */
+export function stringPlaceholder(schema: SchemaObject, maxChars: number): string {
   const base = formatPlaceholders[schema.format as string] ?? '';
-  const minimum = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const wanted =
+    typeof schema.minLength === 'number' && Number.isFinite(schema.minLength) ? schema.minLength : 0;
+  const minimum = Math.max(0, Math.min(wanted, maxChars));
   if (base.length >= minimum) return base;
   if (base.includes('@')) return `${'x'.repeat(minimum - base.length)}${base}`;
   return base || '?'.repeat(minimum);

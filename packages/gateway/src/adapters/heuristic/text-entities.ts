@@ -8,14 +8,15 @@ import { findLanguageNames } from './language-names.ts';
 
 const urlPattern = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 // Pairs of opening/closing marks; the straight quotes need care because ' is also an apostrophe.
+// A quote also ends at the next opening mark, so a run of unclosed marks is scanned once.
 const quotePatterns: RegExp[] = [
   /"([^"\n]{1,300})"/g,
-  /“([^”\n]{1,300})”/g,
-  /„([^“”\n]{1,300})[“”]/g,
-  /«\s?([^»\n]{1,300}?)\s?»/g,
-  /‹([^›\n]{1,300})›/g,
-  /「([^」\n]{1,300})」/g,
-  /『([^』\n]{1,300})』/g,
+  /“([^“”\n]{1,300})”/g,
+  /„([^„“”\n]{1,300})[“”]/g,
+  /«\s?([^«»\n]{1,300}?)\s?»/g,
+  /‹([^‹›\n]{1,300})›/g,
+  /「([^「」\n]{1,300})」/g,
+  /『([^『』\n]{1,300})』/g,
   /`([^`\n]{1,300})`/g,
   /(?<=^|[\s(:])'([^'\n]{1,300})'(?=$|[\s).,;:!?])/g,
 ];

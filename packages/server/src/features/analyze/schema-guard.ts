@@ -3,7 +3,9 @@ import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ErrorObject } from 'ajv';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { smallestAnswer } from './schema-answer-size.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
+import { unsupportedPatterns } from './schema-patterns.ts';
 import { findRefProblems } from './schema-refs.ts';
 import {
   isPlainObject,
@@ -20,7 +22,14 @@ export interface SchemaLimits {
   maxSchemaBytes: number;
   /** Schema objects on the longest root-to-leaf path, the root counting as 1 (config.limits.maxSchemaDepth). */
   maxSchemaDepth: number;
+  /** Characters of JSON the smallest valid answer may need at most (config.limits.maxAnswerChars). */
+  maxAnswerChars?: number;
+  /** Characters of one regular expression at most (config.limits.maxPatternChars). */
+  maxPatternChars?: number;
 }
+
+const defaultMaxAnswerChars = 100_000;
+const defaultMaxPatternChars = 1000;
 
 /**
  * Bound on plain JSON nesting, whatever the keywords. Schema depth is limited separately and more
@@ -76,6 +85,16 @@ export class SchemaGuard {
       keyword: problem.keyword,
     }));
     if (refErrors.length > 0) fail(refErrors[0]!.message, refErrors);
+
+    const patternErrors = unsupportedPatterns(schema, this.#limits.maxPatternChars ?? defaultMaxPatternChars);
+    if (patternErrors.length > 0) {
+      throw new AppError(
+        'unsupported_pattern',
+        `The schema has a regular expression the service does not run: ${patternErrors[0]!.message}`,
+        { errors: patternErrors },
+      );
+    }
+    checkAnswerSize(schema, dialect, this.#limits.maxAnswerChars ?? defaultMaxAnswerChars);
     return schema;
   }
 
@@ -102,6 +121,29 @@ function checkSize(schema: JsonSchema, maxBytes: number): void {
   fail(
     `The schema is ${bytes} bytes of JSON; the limit is ${maxBytes} bytes (${setting}, which the operator can raise)`,
     [{ path: schemaRoot, message: `must not be larger than ${maxBytes} bytes (${setting})` }],
+  );
+}
+
+/**
+ * Refuses a schema whose smallest valid answer is longer than the service produces: no model could
+ * write it, and building it (the offline analyzer, a grammar) would take memory the process has not.
+ */
+function checkAnswerSize(schema: JsonSchema, dialect: SchemaDialect, maxChars: number): void {
+  const smallest = smallestAnswer(schema, dialect);
+  if (smallest.chars <= maxChars) return;
+  const setting = settingName('limits.maxAnswerChars');
+  const size = Number.isFinite(smallest.chars)
+    ? Math.round(smallest.chars).toLocaleString('en')
+    : 'unbounded';
+  const message =
+    `the smallest answer this schema allows is about ${size} characters of JSON; the limit is ` +
+    `${maxChars} (${setting}): lower ${smallest.keyword} here or what it multiplies`;
+  throw new AppError(
+    'schema_answer_too_large',
+    `The schema cannot be satisfied within the output limit: ${message}`,
+    {
+      errors: [{ path: schemaRoot + smallest.pointer, message, keyword: smallest.keyword }],
+    },
   );
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { RE2JS } from 're2js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectSuspiciousInput, suspiciousPatterns, suspiciousTrigger } from './suspicious-input.ts';
 
 const kinds = (text: string) => detectSuspiciousInput(text).map((finding) => finding.kind);
@@ -70,5 +71,47 @@ describe('detectSuspiciousInput', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('detectSuspiciousInput: linear in the prompt, whatever it holds', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('runs every pattern on RE2, which has no backtracking', () => {
+    expect(suspiciousTrigger).toBeInstanceOf(RE2JS);
+    for (const { pattern } of suspiciousPatterns) expect(pattern).toBeInstanceOf(RE2JS);
+  });
+
+  /** Characters the patterns read to judge `text`: the engine's work, counted rather than timed. */
+  function charactersRead(text: string): number {
+    const read = vi.spyOn(String.prototype, 'charCodeAt');
+    const findings = detectSuspiciousInput(text);
+    const count = read.mock.calls.length;
+    read.mockRestore();
+    expect(findings.length).toBeLessThanOrEqual(suspiciousPatterns.length);
+    return count;
+  }
+
+  it.each(['<', '‹', "'", "' ", '< ', '{{', "'\t", '<a onclick=x '])(
+    'reads a prompt of 10,000 %j a bounded number of times per character, as for plain letters',
+    (unit) => {
+      const long = unit.repeat(10_000 / unit.length);
+      const short = unit.repeat(1000 / unit.length);
+      const letters = charactersRead('a'.repeat(long.length));
+      // Every pattern and the trigger may read each character a few times; never once per pair.
+      const passes = suspiciousPatterns.length + 1;
+      expect(charactersRead(long)).toBeLessThanOrEqual(2 * passes * long.length);
+      expect(charactersRead(long)).toBeLessThanOrEqual(2 * passes * letters);
+      // The work per character does not grow with the prompt (quadratic work would grow tenfold).
+      const perCharacter = (text: string) => charactersRead(text) / text.length;
+      expect(perCharacter(long)).toBeLessThanOrEqual(2 * perCharacter(short));
+    },
+  );
+
+  it('still finds what follows 10,000 angle brackets', () => {
+    const text = `${'<'.repeat(10_000)}<img src=x onerror=alert(1)>`;
+    expect(kinds(text)).toEqual(['event_handler']);
+    expect(kinds('<'.repeat(10_000))).toEqual([]);
+    expect(kinds('‹'.repeat(10_000))).toEqual([]);
   });
 });

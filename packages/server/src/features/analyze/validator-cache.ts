@@ -1,5 +1,9 @@
 import type { FieldError } from '@structured-prompt/contracts';
-import type { JsonSchema } from '@structured-prompt/gateway';
+import {
+  defaultMaxPatternInputChars,
+  type JsonSchema,
+  schemaPatternEngine,
+} from '@structured-prompt/gateway';
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../../lib/app-error.ts';
@@ -22,6 +26,8 @@ export interface ValidatorCacheOptions {
   maxErrors?: number;
   /** The dialect rule, shared with the schema guard (built here when not given). */
   dialects?: SchemaDialects;
+  /** Longest string a schema pattern is matched against (config.limits.maxPatternInputChars). */
+  maxPatternInputChars?: number;
 }
 
 /**
@@ -34,12 +40,14 @@ export class ValidatorCache {
   readonly #entries: LRUCache<string, CompiledValidator>;
   readonly #maxErrors: number;
   readonly #dialects: SchemaDialects;
+  readonly #patternEngine: ReturnType<typeof schemaPatternEngine>;
   #compilations = 0;
 
   constructor(options: ValidatorCacheOptions) {
     this.#maxErrors = options.maxErrors ?? 50;
     this.#dialects = options.dialects ?? new SchemaDialects();
     this.#entries = new LRUCache<string, CompiledValidator>({ max: options.maxEntries });
+    this.#patternEngine = schemaPatternEngine(options.maxPatternInputChars ?? defaultMaxPatternInputChars);
   }
 
   /** Validators in the cache. */
@@ -67,7 +75,7 @@ export class ValidatorCache {
         errors: [{ path: '/schema/$schema', message: 'unsupported meta-schema', keyword: '$schema' }],
       });
     }
-    const validateFunction = compileIsolated(schema, dialect);
+    const validateFunction = compileIsolated(schema, dialect, this.#patternEngine);
     this.#compilations += 1;
     const maxErrors = this.#maxErrors;
     const validator: CompiledValidator = {
@@ -91,12 +99,17 @@ export class ValidatorCache {
 /**
  * Compiles a private copy of the schema (the caller's object may change later) in a fresh Ajv
  * instance. Only the validate function is kept; the instance goes with it. Meta-schema checks are
- * the guard's job, so the instance carries no meta-schemas and never looks one up.
+ * the guard's job, so the instance carries no meta-schemas and never looks one up. Patterns run on
+ * the linear-time engine (ADR 0045), never on V8's backtracking one.
  */
-function compileIsolated(schema: JsonSchema, dialect: SchemaDialect): ValidateFunction {
+function compileIsolated(
+  schema: JsonSchema,
+  dialect: SchemaDialect,
+  regExp: ReturnType<typeof schemaPatternEngine>,
+): ValidateFunction {
   const copy = JSON.parse(canonicalJson(schema)) as AnySchema;
   removeAsync(copy);
-  const ajv = createAjv(dialect, { meta: false, validateSchema: false });
+  const ajv = createAjv(dialect, { meta: false, validateSchema: false, code: { regExp } });
   let validateFunction: ValidateFunction;
   try {
     validateFunction = ajv.compile(copy);

@@ -1,4 +1,4 @@
-import type { JsonSchema, JsonValue } from '@structured-prompt/gateway';
+import { compileSchemaPattern, type JsonSchema, type JsonValue } from '@structured-prompt/gateway';
 import { escapePointerSegment, isPlainObject } from '../schema-walk.ts';
 import { convertType, isoDate, matchEnumText, readDate } from './coerce-scalars.ts';
 import {
@@ -162,7 +162,8 @@ function propertySchema(schema: SchemaObject, key: string): unknown {
 
 function safeTest(pattern: string, text: string): boolean {
   try {
-    return new RegExp(pattern, 'u').test(text);
+    // The schema's pattern, on the linear-time engine Ajv validates it with.
+    return compileSchemaPattern(pattern).test(text);
   } catch {
     return false;
   }
