@@ -7,3 +7,4 @@ export * from './error-codes.ts';
 export * from './health.ts';
 export * from './problem.ts';
 export * from './providers.ts';
+export * from './templates.ts';

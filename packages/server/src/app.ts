@@ -11,6 +11,7 @@ import { HealthService } from './features/health/health.service.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
+import { templatesRoutes } from './features/templates/templates.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
@@ -138,6 +139,7 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
     maxBatchItems: config.limits.maxBatchItems,
   });
   apiKeysRoutes(app, services.apiKeys);
+  templatesRoutes(app, services.templates);
   auditLogsRoutes(app, services.audit);
   metricsRoutes(app, deps.metrics);
 }

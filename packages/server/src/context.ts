@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
+import { seedTemplateLibrary } from './features/templates/template-library.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
@@ -52,6 +53,9 @@ export interface ContextOverrides {
 
 type Closers = Array<() => Promise<unknown>>;
 
+/** Where replicas tell each other that a prompt template changed. */
+const templateChannel = 'sps:templates:invalidate';
+
 /**
  * Builds the real parts from the config: database (migrated, or checked when migrations run
  * elsewhere), Redis when configured, limits, cache, provider gateway, services and background tasks.
@@ -91,6 +95,7 @@ export async function createContext(
       requestLogs: () => services.logWriter.stats(),
       providers: () => services.gateway.listProviderStatus(),
     });
+    await seedTemplateLibrary(services.templatesRepository, logger);
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     closers.push(() => services.audit.drain());
     const retention = startRetentionTask(infra.database, {
@@ -128,6 +133,10 @@ async function buildInfrastructure(
   const redis = given.redis ?? (await connectRedis(config, logger, closers));
   const keyBus = given.keyBus ?? (redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus());
   if (!given.keyBus) closers.push(() => keyBus.close());
+  const templateBus =
+    given.templateBus ??
+    (redis ? createRedisInvalidationBus(redis, templateChannel) : createLocalInvalidationBus());
+  if (!given.templateBus) closers.push(() => templateBus.close());
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
@@ -145,6 +154,7 @@ async function buildInfrastructure(
     database,
     redis,
     keyBus,
+    templateBus,
     gateway,
     responseCache,
     languageDetector,

@@ -16,6 +16,10 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { TemplateCache } from './features/templates/template-cache.ts';
+import { TemplateRenderer } from './features/templates/template-renderer.ts';
+import { TemplatesRepository } from './features/templates/templates.repository.ts';
+import { TemplatesService } from './features/templates/templates.service.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -38,6 +42,8 @@ export interface Infrastructure {
   rateLimits: RateLimitStore;
   budgets: BudgetLedger;
   keyBus: KeyInvalidationBus;
+  /** Tells every replica that a prompt template changed. */
+  templateBus: KeyInvalidationBus;
   /** The provider router (real providers, fake-server-backed ones, or the heuristic alone). */
   gateway: GatewayPort;
   /** L1 memory + optional L2 Redis response cache. */
@@ -59,6 +65,8 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  templates: TemplatesService;
+  templatesRepository: TemplatesRepository;
 }
 
 export interface ServiceHooks {
@@ -109,6 +117,7 @@ export function buildServices(
   });
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
+  const { templates, templatesRepository } = buildTemplates(infra, config, validators);
   const analyze = new AnalyzeService({
     config,
     gateway: infra.gateway,
@@ -133,7 +142,21 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    templates,
+    templatesRepository,
   };
+}
+
+/** Prompt templates: the repository, the strict renderer, and the cache every replica invalidates. */
+function buildTemplates(infra: Infrastructure, config: Readonly<Config>, validators: ValidatorCache) {
+  const templatesRepository = new TemplatesRepository(infra.database);
+  const templates = new TemplatesService({
+    repository: templatesRepository,
+    renderer: new TemplateRenderer(config.templates),
+    validators,
+    cache: new TemplateCache({ bus: infra.templateBus, ttlMs: config.templates.cacheTtlMs }),
+  });
+  return { templates, templatesRepository };
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */

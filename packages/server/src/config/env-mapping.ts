@@ -197,6 +197,26 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Overall deadline of one analyze request across retries and fallbacks',
   },
   {
+    env: 'TEMPLATE_MAX_CHARS',
+    path: 'templates.maxTemplateChars',
+    description: 'Longest accepted prompt-template text',
+  },
+  {
+    env: 'TEMPLATE_RENDER_TIMEOUT_MS',
+    path: 'templates.renderTimeoutMs',
+    description: 'A template render that runs longer is stopped (400)',
+  },
+  {
+    env: 'TEMPLATE_MAX_OUTPUT_CHARS',
+    path: 'templates.maxOutputChars',
+    description: 'Longest prompt a template may render to',
+  },
+  {
+    env: 'TEMPLATE_CACHE_TTL_MS',
+    path: 'templates.cacheTtlMs',
+    description: 'Longest a replica keeps a template it was not told has changed',
+  },
+  {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     path: 'telemetry.otlpEndpoint',
     description: 'OTLP/HTTP endpoint; tracing is on when set',

@@ -54,7 +54,8 @@ export interface TestDatabase {
 const tablesChildFirst = [
   'webhook_deliveries',
   'jobs',
-  'prompt_templates',
+  'template_versions',
+  'templates',
   'schema_versions',
   'schemas',
   'request_logs',

@@ -138,6 +138,13 @@ export function containsText(dialect: DialectName, column: Expression<unknown>, 
     : sql<boolean>`${column} like ${pattern} escape '\\'`;
 }
 
+/** A JSON array column holds `value` (a string): `@>` on jsonb, `json_each` on SQLite text. */
+export function jsonArrayContains(dialect: DialectName, column: Expression<unknown>, value: string) {
+  return dialect === 'postgres'
+    ? sql<boolean>`${column} @> ${JSON.stringify([value])}::jsonb`
+    : sql<boolean>`exists (select 1 from json_each(${column}) where json_each.value = ${value})`;
+}
+
 interface DriverError {
   name?: unknown;
   code?: unknown;

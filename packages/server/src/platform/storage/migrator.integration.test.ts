@@ -19,10 +19,11 @@ const appTables = [
   'api_keys',
   'audit_logs',
   'jobs',
-  'prompt_templates',
   'request_logs',
   'schema_versions',
   'schemas',
+  'template_versions',
+  'templates',
   'webhook_deliveries',
 ];
 
@@ -54,11 +55,13 @@ describeEachDialect('migrations', (dialect) => {
 
     expect(await migrateToLatest(database)).toEqual([]);
 
-    expect(await migrateDown(database)).toEqual(['0001_initial']);
+    // Down one migration at a time, newest first, until nothing is left.
+    const names = Object.keys(migrations(dialect));
+    for (const name of [...names].reverse()) expect(await migrateDown(database)).toEqual([name]);
     expect(await tablesOf(database)).toEqual([]);
     expect(await migrateDown(database)).toEqual([]);
 
-    expect(await migrateToLatest(database)).toEqual(['0001_initial']);
+    expect(await migrateToLatest(database)).toEqual(names);
     expect(await tablesOf(database)).toEqual(appTables);
   });
 
