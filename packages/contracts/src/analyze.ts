@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { FieldError } from './problem.ts';
+import { TemplateUse } from './templates.ts';
 
 /** How strictly the model's output is held to the schema (docs/analyze.md, "Validation modes"). */
 export const ValidationMode = Type.Union(
@@ -70,12 +71,29 @@ export type AnalyzeOptions = Static<typeof AnalyzeOptions>;
 
 export const AnalyzeRequest = Type.Object(
   {
-    prompt: Type.String({
-      minLength: 1,
-      maxLength: 10_000,
-      description: 'The natural-language request to turn into structured JSON',
-      examples: ['Translate Hello World to French'],
-    }),
+    prompt: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 10_000,
+        description:
+          'The natural-language request to turn into structured JSON. Required unless `template_id` is given',
+        examples: ['Translate Hello World to French'],
+      }),
+    ),
+    template_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 160,
+        description:
+          'A prompt template (id or name, optionally `@version`) rendered with `parameters` instead of `prompt`',
+        examples: ['invoice-extraction', 'invoice-extraction@1.0.0'],
+      }),
+    ),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: "The template's parameters, validated against its declaration",
+      }),
+    ),
     schema: Type.Optional(
       Type.Union([Type.Object({}, { additionalProperties: true }), Type.Boolean()], {
         description:
@@ -120,6 +138,10 @@ export const AnalyzeRequest = Type.Object(
           },
         },
         options: { validation: 'strict', max_repair_attempts: 2 },
+      },
+      {
+        template_id: 'invoice-extraction@1.0.0',
+        parameters: { text: 'Invoice 2026-042 from ACME GmbH, total 1,190.00 EUR incl. 19% VAT, due 31 Jan' },
       },
     ],
   },
@@ -201,6 +223,8 @@ export const AnalyzeResponse = Type.Object(
       llm_ms: Type.Number({ minimum: 0, description: 'Time spent waiting for providers' }),
     }),
     warnings: Type.Array(Type.String()),
+    /** The template version that produced the prompt, when one did. */
+    template: Type.Optional(TemplateUse),
   },
   {
     $id: 'AnalyzeResponse',

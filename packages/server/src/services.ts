@@ -17,6 +17,7 @@ import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
 import { TemplateCache } from './features/templates/template-cache.ts';
+import { type LinkedSchemaResolver, TemplateExpander } from './features/templates/template-expansion.ts';
 import { TemplateRenderer } from './features/templates/template-renderer.ts';
 import { TemplatesRepository } from './features/templates/templates.repository.ts';
 import { TemplatesService } from './features/templates/templates.service.ts';
@@ -72,6 +73,8 @@ export interface Services {
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
+  /** Resolves the schema a prompt template links to; without it such templates need an inline schema. */
+  schemaResolver?: LinkedSchemaResolver;
 }
 
 export function buildServices(
@@ -131,6 +134,7 @@ export function buildServices(
     logger,
     observer: hooks.analyzeObserver,
     tracer,
+    templates: new TemplateExpander({ templates, schemaResolver: hooks.schemaResolver }),
   });
   return {
     apiKeysRepository,

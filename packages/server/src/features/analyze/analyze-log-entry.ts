@@ -1,12 +1,19 @@
-import { type AnalyzeRequest, type AnalyzeResponse, requestedProvider } from '@structured-prompt/contracts';
+import {
+  type AnalyzeRequest,
+  type AnalyzeResponse,
+  requestedProvider,
+  type TemplateUse,
+} from '@structured-prompt/contracts';
 import { toAppError } from '../../lib/app-error.ts';
 import type { NewRequestLog } from '../../platform/request-log/request-logs.repository.ts';
+import type { PromptRequest } from '../templates/template-expansion.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
 
 /** A request log's `request_params` for an analyze request: what was asked for, not the prompt. */
 export function requestParams(
   body: AnalyzeRequest,
   failedAttempts?: readonly unknown[],
+  template?: TemplateUse,
 ): Record<string, unknown> {
   const params: Record<string, unknown> = {
     provider: requestedProvider(body),
@@ -16,6 +23,9 @@ export function requestParams(
     options: body.options ?? {},
     schema: body.schema === undefined ? 'default' : 'inline',
   };
+  // The template version that rendered the prompt; the reference asked for when it never rendered.
+  if (template) params.template = template;
+  else if (body.template_id !== undefined) params.template = { ref: body.template_id };
   // Which providers failed before the one that answered, for the log reader.
   if (failedAttempts !== undefined) params.failed_attempts = failedAttempts;
   return params;
@@ -23,7 +33,7 @@ export function requestParams(
 
 /** The log entry of an answered request; `promptText` is what was sent on (normalized, redacted). */
 export function answeredLogEntry(
-  body: AnalyzeRequest,
+  body: PromptRequest,
   context: AnalyzeContext,
   promptText: string,
   response: AnalyzeResponse,
@@ -34,7 +44,7 @@ export function answeredLogEntry(
     apiKeyId: context.key.id,
     promptText,
     promptLength: body.prompt.length,
-    requestParams: requestParams(body, response.failed_attempts),
+    requestParams: requestParams(body, response.failed_attempts, response.template),
     responseData: response.data,
     validationStatus: response.validation.status,
     providerUsed: response.provider,
@@ -55,6 +65,7 @@ export function failedLogEntry(
   context: AnalyzeContext,
   error: unknown,
   totalMs: number,
+  template?: TemplateUse,
 ): NewRequestLog {
   const known = toAppError(error);
   const usage = (known?.extensions.usage ?? {}) as {
@@ -68,7 +79,7 @@ export function failedLogEntry(
     apiKeyId: context.key.id,
     promptText: null,
     promptLength: typeof body.prompt === 'string' ? body.prompt.length : 0,
-    requestParams: requestParams(body),
+    requestParams: requestParams(body, undefined, template),
     validationStatus: known?.code === 'output_validation_failed' ? 'failed' : 'error',
     processingTimeMs: totalMs,
     tokensUsed: usage.total_tokens ?? 0,

@@ -3,10 +3,12 @@ import {
   type AnalyzeResponse,
   defaultOutputSchema,
   requestedProvider,
+  type TemplateUse,
 } from '@structured-prompt/contracts';
 import type { JsonSchema, LanguageDetector, ProviderGateway } from '@structured-prompt/gateway';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { schemaHash } from '../../lib/canonical-json.ts';
 import type { LimitsService } from '../../platform/limits/limits.service.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
@@ -14,6 +16,7 @@ import type { RequestLogWriter } from '../../platform/request-log/request-log-wr
 import type { AuditService } from '../audit-logs/audit.service.ts';
 import { buildCacheKey } from '../cache/cache-key.ts';
 import type { CacheOutcome, ResponseCacheService } from '../cache/response-cache.service.ts';
+import { type ExpandedRequest, TemplateExpander } from '../templates/template-expansion.ts';
 import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
 import { answeredLogEntry, failedLogEntry } from './analyze-log-entry.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
@@ -38,7 +41,18 @@ export interface AnalyzeServiceOptions {
   logger: Logger;
   observer?: AnalyzeObserver;
   tracer?: Tracer;
+  /** Renders `template_id` requests; without it such requests are refused. */
+  templates?: Pick<TemplateExpander, 'expand'>;
 }
+
+/** Used when no templates are configured: prompts pass, every template reference is unknown. */
+const noTemplates = new TemplateExpander({
+  templates: {
+    render: async (reference) => {
+      throw new AppError('not_found', `No template "${reference}": templates are not available here.`);
+    },
+  },
+});
 
 /**
  * `POST /v1/analyze` end to end: screen the input, resolve the schema, look the answer up in the
@@ -66,9 +80,12 @@ export class AnalyzeService {
 
   async analyze(body: AnalyzeRequest, context: AnalyzeContext): Promise<AnalyzeResponse> {
     const started = performance.now();
+    let template: TemplateUse | undefined;
     try {
-      const { prepared, warnings } = this.#screen.screen(body, context);
-      const request = this.#resolve(body, prepared);
+      const expanded = await this.#expand(body, context);
+      template = expanded.template;
+      const { prepared, warnings } = this.#screen.screen(expanded.body, context);
+      const request = this.#resolve(expanded, prepared);
       const outcome = await this.#lookup(request, context);
       const response = shapeResponse({
         requestId: context.requestId,
@@ -80,18 +97,25 @@ export class AnalyzeService {
         },
         totalMs: roundMs(performance.now() - started),
       });
+      if (template) response.template = template;
       this.#record(request, context, outcome, response);
       return response;
     } catch (error) {
       this.#options.logWriter.write(
-        failedLogEntry(body, context, error, roundMs(performance.now() - started)),
+        failedLogEntry(body, context, error, roundMs(performance.now() - started), template),
       );
       throw error;
     }
   }
 
+  /** The prompt: the request's own, or its template's rendering with the template's defaults. */
+  #expand(body: AnalyzeRequest, context: AnalyzeContext): Promise<ExpandedRequest> {
+    const caller = { keyId: context.key.id, isAdmin: context.key.scopes.includes('admin') };
+    return (this.#options.templates ?? noTemplates).expand(body, caller);
+  }
+
   /** The schema the answer must satisfy (the default one, or the request's after the guard's checks). */
-  #resolve(body: AnalyzeRequest, prepared: ResolvedRequest['prepared']): ResolvedRequest {
+  #resolve({ body, template }: ExpandedRequest, prepared: ResolvedRequest['prepared']): ResolvedRequest {
     const inline = body.schema !== undefined;
     const provider = requestedProvider(body);
     const schema = inline
@@ -99,6 +123,7 @@ export class AnalyzeService {
       : (defaultOutputSchema as JsonSchema);
     return {
       body,
+      template,
       prepared,
       schema,
       schemaHash: inline ? schemaHash(schema) : this.#defaultSchemaHash,
@@ -129,7 +154,7 @@ export class AnalyzeService {
     return tracer?.enabled ? tracer.cacheLookup(lookup) : lookup();
   }
 
-  #cacheKey({ body, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest) {
+  #cacheKey({ body, template, prepared, schemaHash, schemaName, provider, validation }: ResolvedRequest) {
     const options = body.options ?? {};
     return buildCacheKey({
       prompt: prepared.text,
@@ -147,6 +172,8 @@ export class AnalyzeService {
         maxRepairAttempts: options.max_repair_attempts,
         // Like the re-ask count, the cost cap decides how often the model is asked.
         maxCostUsd: options.max_cost_usd,
+        // The rendered text is the prompt above; the version names what produced it.
+        template: template && { id: template.id, version: template.version },
       },
     });
   }
