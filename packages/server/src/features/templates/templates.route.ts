@@ -173,6 +173,7 @@ function versionRoutes(app: AppInstance, service: TemplatesService): void {
     {
       schema: {
         summary: 'Get one version of a prompt template',
+        description: 'Any published version, by its semantic version number.',
         tags,
         security: apiKeySecurity,
         params: TemplateVersionParams,
