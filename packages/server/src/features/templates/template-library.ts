@@ -18,8 +18,12 @@ export interface LibraryTemplate {
  * conflict, ignored). A name a key already took is left to that key. Never stops the start: an entry
  * that cannot be written is logged and tried again at the next start.
  */
-export async function seedTemplateLibrary(repository: TemplatesRepository, logger: Logger): Promise<void> {
-  for (const entry of libraryTemplates) {
+export async function seedTemplateLibrary(
+  repository: TemplatesRepository,
+  logger: Logger,
+  entries: readonly LibraryTemplate[] = libraryTemplates,
+): Promise<void> {
+  for (const entry of entries) {
     try {
       await seedOne(repository, entry);
     } catch (error) {

@@ -5,6 +5,7 @@ import type {
   UpdateTemplateRequest,
 } from '@structured-prompt/contracts';
 import { AppError } from '../../lib/app-error.ts';
+import { isUuid } from '../../platform/storage/dialect.ts';
 import type { Page } from '../../platform/storage/pagination.ts';
 import type { ValidatorCache } from '../analyze/validator-cache.ts';
 import type { ResolvedTemplate, TemplateCache } from './template-cache.ts';
@@ -70,6 +71,7 @@ export class TemplatesService {
   }
 
   async create(input: CreateTemplateRequest, caller: TemplateCaller): Promise<TemplateView> {
+    checkName(input.name);
     const content = contentOf(input);
     this.#checkContent(content);
     const { template, version } = await this.#options.repository.create({
@@ -123,6 +125,7 @@ export class TemplatesService {
     caller: TemplateCaller,
   ): Promise<TemplateView> {
     const { repository, cache } = this.#options;
+    if (input.name !== undefined) checkName(input.name);
     const current = await this.#changeable(reference, caller);
     const latest = await this.#latest(current);
     const content = contentOf({ ...latest.content, ...definedOnly(input) });
@@ -215,6 +218,14 @@ export class TemplatesService {
   async #view(template: TemplateRecord): Promise<TemplateView> {
     return { template, latest: await this.#latest(template) };
   }
+}
+
+/** A name shaped like an id could never be looked up by name. */
+function checkName(name: string): void {
+  if (!isUuid(name)) return;
+  throw new AppError('validation_error', 'A template name cannot have the form of an id.', {
+    errors: [{ path: '/body/name', message: 'must not be a UUID' }],
+  });
 }
 
 function contentOf(input: Partial<VersionContent> & { template: string }): VersionContent {
