@@ -22,7 +22,7 @@ function parametersSchema(parameters: readonly TemplateParameter[]): JsonSchema 
 }
 
 function prefixed(errors: FieldError[]): FieldError[] {
-  return errors.map((error) => ({ ...error, path: `/parameters${error.path}` }));
+  return errors.map((error) => ({ ...error, path: `/body/parameters${error.path}` }));
 }
 
 /**
@@ -39,25 +39,31 @@ export function checkDeclaration(
   parameters.forEach((parameter, index) => {
     if (seen.has(parameter.name))
       errors.push({
-        path: `/parameters/${index}/name`,
+        path: `/body/parameters/${index}/name`,
         message: 'is declared twice',
         keyword: 'uniqueItems',
       });
     seen.add(parameter.name);
     if (parameter.default === undefined) return;
     if (parameter.required === true)
-      errors.push({ path: `/parameters/${index}/default`, message: 'a required parameter takes no default' });
+      errors.push({
+        path: `/body/parameters/${index}/default`,
+        message: 'a required parameter takes no default',
+      });
     const schema = { type: parameter.type ?? 'string' } as JsonSchema;
     if (validators.get(schema, schemaHash(schema)).validate(parameter.default).length > 0)
       errors.push({
-        path: `/parameters/${index}/default`,
+        path: `/body/parameters/${index}/default`,
         message: `must be of type ${parameter.type ?? 'string'}`,
         keyword: 'type',
       });
   });
   for (const variable of textVariables) {
     if (!seen.has(variable))
-      errors.push({ path: '/template', message: `reads "${variable}", which is not a declared parameter` });
+      errors.push({
+        path: '/body/template',
+        message: `reads "${variable}", which is not a declared parameter`,
+      });
   }
   if (errors.length > 0)
     throw new AppError('validation_error', 'The template or its parameter declaration is invalid.', {

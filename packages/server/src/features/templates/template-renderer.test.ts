@@ -38,7 +38,7 @@ describe('TemplateRenderer', () => {
   ])('refuses %s with a 400 naming the template', async (_title, text, values) => {
     const problem = await problemOf(renderer.render(text, values));
     expect(problem.code).toBe('validation_error');
-    expect(problem.errors?.[0]?.path).toBe('/template');
+    expect(problem.errors?.[0]?.path).toBe('/body/template');
   });
 
   it('names the cap a render ran into', async () => {

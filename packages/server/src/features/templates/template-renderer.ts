@@ -71,7 +71,7 @@ export class TemplateRenderer {
       throw new AppError(
         'validation_error',
         `The rendered prompt has ${output.length} characters; templates may render at most ${this.#limits.maxOutputChars}.`,
-        { errors: [{ path: '/template', message: 'renders too much text', keyword: 'maxLength' }] },
+        { errors: [{ path: '/body/template', message: 'renders too much text', keyword: 'maxLength' }] },
       );
     }
     return output;
@@ -82,7 +82,7 @@ export class TemplateRenderer {
     throw new AppError(
       'validation_error',
       `The template has ${text.length} characters; the limit is ${this.#limits.maxTemplateChars}.`,
-      { errors: [{ path: '/template', message: 'is too long', keyword: 'maxLength' }] },
+      { errors: [{ path: '/body/template', message: 'is too long', keyword: 'maxLength' }] },
     );
   }
 }
@@ -100,6 +100,6 @@ function refusedTag(name: string): Parameters<Liquid['registerTag']>[1] {
 function templateError(error: unknown, what: string): unknown {
   if (!(error instanceof LiquidError)) return error;
   const message = error.message.replace(/, file:[^,]*/, '');
-  const field: FieldError = { path: '/template', message, keyword: 'template' };
+  const field: FieldError = { path: '/body/template', message, keyword: 'template' };
   return new AppError('validation_error', `${what}: ${message}`, { errors: [field], cause: error });
 }

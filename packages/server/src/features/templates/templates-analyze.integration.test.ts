@@ -74,8 +74,8 @@ describe('POST /v1/analyze with template_id', () => {
     }
     const bad = (await analyze({ template_id: 'greeting', parameters: { language: 3 } })).json();
     expect(bad.errors.map((error: { path: string }) => error.path).sort()).toEqual([
-      '/parameters/language',
-      '/parameters/phrase',
+      '/body/parameters/language',
+      '/body/parameters/phrase',
     ]);
   });
 

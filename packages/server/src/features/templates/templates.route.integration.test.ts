@@ -85,7 +85,7 @@ describe('/v1/templates', () => {
       template: 'Hi {{ who }}',
     });
     expect(undeclared.json().errors).toContainEqual(
-      expect.objectContaining({ path: '/template', message: expect.stringContaining('"who"') }),
+      expect.objectContaining({ path: '/body/template', message: expect.stringContaining('"who"') }),
     );
   });
 
@@ -110,7 +110,7 @@ describe('/v1/templates', () => {
       .json()
       .errors.map((error: { path: string }) => error.path)
       .sort();
-    expect(paths).toEqual(['/parameters/extra', '/parameters/kind', '/parameters/text']);
+    expect(paths).toEqual(['/body/parameters/extra', '/body/parameters/kind', '/body/parameters/text']);
     expectProblem(
       await call(alice.key, 'POST', '/v1/templates/my-invoice@9.0.0/render', {}),
       404,
