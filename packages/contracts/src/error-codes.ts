@@ -8,6 +8,7 @@ export const errorCodes = {
   invalid_json: { status: 400, title: 'Malformed JSON body' },
   invalid_schema: { status: 400, title: 'Invalid JSON Schema' },
   suspicious_input: { status: 400, title: 'Input blocked by policy' },
+  webhook_url_refused: { status: 400, title: 'Webhook URL refused' },
   unauthorized: { status: 401, title: 'Authentication required' },
   budget_exceeded: { status: 402, title: 'Monthly budget exhausted' },
   forbidden: { status: 403, title: 'Forbidden' },

@@ -8,3 +8,4 @@ export * from './health.ts';
 export * from './problem.ts';
 export * from './providers.ts';
 export * from './templates.ts';
+export * from './webhooks.ts';

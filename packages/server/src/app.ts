@@ -12,6 +12,7 @@ import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import { templatesRoutes } from './features/templates/templates.route.ts';
+import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
@@ -141,5 +142,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   apiKeysRoutes(app, services.apiKeys);
   templatesRoutes(app, services.templates);
   auditLogsRoutes(app, services.audit);
+  webhooksRoutes(app, services.webhooks.service);
   metricsRoutes(app, deps.metrics);
 }

@@ -9,14 +9,17 @@ import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
 import {
+  createKeyBusHealthCheck,
   createLocalInvalidationBus,
   createRedisInvalidationBus,
 } from './platform/key-bus/key-invalidation-bus.ts';
-import { createMemoryBudgetLedger, createRedisBudgetLedger } from './platform/limits/budget-ledger.ts';
+import { createMemoryBudgetLedger } from './platform/limits/budget-ledger.ts';
 import { createMemoryRateLimitStore, createRedisRateLimitStore } from './platform/limits/rate-limit-store.ts';
+import { createRedisBudgetLedger } from './platform/limits/redis-budget-ledger.ts';
 import { Metrics } from './platform/observability/metrics.ts';
 import { routerMetricsEvents } from './platform/observability/router-metrics.ts';
 import { createTracer, type Tracer } from './platform/observability/tracing.ts';
+import { createRedisHealthCheck, RedisCircuit } from './platform/redis/redis-circuit.ts';
 import { createRedisClient, waitForRedis } from './platform/redis/redis-client.ts';
 import { createDatabase } from './platform/storage/database.ts';
 import { createDatabaseHealthCheck } from './platform/storage/database-health-check.ts';
@@ -53,6 +56,8 @@ export interface ContextOverrides {
 
 type Closers = Array<() => Promise<unknown>>;
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /** Where replicas tell each other that a prompt template changed. */
 const templateChannel = 'sps:templates:invalidate';
 
@@ -79,16 +84,19 @@ export async function createContext(
       exportImmediately: overrides.exportSpansImmediately,
     });
     closers.push(() => tracer.shutdown());
+    // One circuit for the Redis connection that limits, budgets and key revocation share.
+    const circuit = new RedisCircuit({ timeoutMs: config.redis.commandTimeoutMs, label: 'limits', logger });
     const infra = await buildInfrastructure(
       config,
       logger,
       overrides.infra ?? {},
-      { metrics, tracer },
+      { metrics, tracer, circuit },
       closers,
     );
     const services = buildServices(infra, config, logger, {
       analyzeObserver: analyzeMetricsObserver(metrics),
       tracer,
+      webhookMetrics: metrics.webhooks,
     });
     metrics.observe({
       cache: () => services.cache.stats(),
@@ -104,12 +112,15 @@ export async function createContext(
       logger,
     });
     closers.push(() => retention.stop());
+    // Started last and stopped first: deliveries in flight finish before the audit log drains.
+    services.webhooks.start();
+    closers.push(() => services.webhooks.close());
     return {
       config,
       logger,
       lifecycle: new Lifecycle(),
       version: serviceVersion,
-      healthChecks: overrides.healthChecks ?? defaultHealthChecks(infra),
+      healthChecks: overrides.healthChecks ?? defaultHealthChecks(infra, circuit),
       infra,
       services,
       metrics,
@@ -126,16 +137,25 @@ async function buildInfrastructure(
   config: Readonly<Config>,
   logger: Logger,
   given: Partial<Infrastructure>,
-  observability: { metrics: Metrics; tracer: Tracer },
+  parts: { metrics: Metrics; tracer: Tracer; circuit: RedisCircuit },
   closers: Closers,
 ): Promise<Infrastructure> {
+  const { circuit } = parts;
   const database = given.database ?? (await openDatabase(config, logger, closers));
   const redis = given.redis ?? (await connectRedis(config, logger, closers));
-  const keyBus = given.keyBus ?? (redis ? createRedisInvalidationBus(redis) : createLocalInvalidationBus());
-  if (!given.keyBus) closers.push(() => keyBus.close());
+  const keyBus =
+    given.keyBus ??
+    (redis ? createRedisInvalidationBus(redis, { circuit, logger }) : createLocalInvalidationBus());
+  if (!given.keyBus) {
+    closers.push(() => keyBus.close());
+    // Start subscribed when Redis is there; otherwise carry on (health shows it) and subscribe later.
+    if (redis) await Promise.race([keyBus.ready(), delay(2000)]);
+  }
   const templateBus =
     given.templateBus ??
-    (redis ? createRedisInvalidationBus(redis, templateChannel) : createLocalInvalidationBus());
+    (redis
+      ? createRedisInvalidationBus(redis, { channel: templateChannel, circuit, logger })
+      : createLocalInvalidationBus());
   if (!given.templateBus) closers.push(() => templateBus.close());
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
@@ -147,7 +167,7 @@ async function buildInfrastructure(
     given.gateway ??
     createProviderGateway(
       { providers: config.providers, router: config.router, transport: config.transport },
-      { events: routerMetricsEvents(observability.metrics, observability.tracer), languageDetector },
+      { events: routerMetricsEvents(parts.metrics, parts.tracer), languageDetector },
     );
   if (!given.gateway) closers.push(() => gateway.close());
   return {
@@ -158,8 +178,12 @@ async function buildInfrastructure(
     gateway,
     responseCache,
     languageDetector,
-    rateLimits: given.rateLimits ?? (redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore()),
-    budgets: given.budgets ?? (redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger()),
+    rateLimits:
+      given.rateLimits ??
+      (redis ? createRedisRateLimitStore(redis, undefined, circuit) : createMemoryRateLimitStore()),
+    budgets:
+      given.budgets ??
+      (redis ? createRedisBudgetLedger(redis, undefined, circuit) : createMemoryBudgetLedger()),
   };
 }
 
@@ -188,9 +212,12 @@ async function connectRedis(config: Readonly<Config>, logger: Logger, closers: C
   return redis;
 }
 
-function defaultHealthChecks(infra: Infrastructure): HealthCheck[] {
+function defaultHealthChecks(infra: Infrastructure, circuit: RedisCircuit): HealthCheck[] {
   const checks = [createDatabaseHealthCheck(infra.database)];
   if (infra.responseCache.healthCheck) checks.push(infra.responseCache.healthCheck);
+  const { redis } = infra;
+  if (redis) checks.push(createRedisHealthCheck(() => redis.ping(), circuit));
+  if (redis) checks.push(createKeyBusHealthCheck(infra.keyBus));
   return checks;
 }
 

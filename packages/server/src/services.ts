@@ -21,11 +21,13 @@ import { type LinkedSchemaResolver, TemplateExpander } from './features/template
 import { TemplateRenderer } from './features/templates/template-renderer.ts';
 import { TemplatesRepository } from './features/templates/templates.repository.ts';
 import { TemplatesService } from './features/templates/templates.service.ts';
+import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
+import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
@@ -68,6 +70,7 @@ export interface Services {
   logWriter: RequestLogWriter;
   templates: TemplatesService;
   templatesRepository: TemplatesRepository;
+  webhooks: Webhooks;
 }
 
 export interface ServiceHooks {
@@ -75,6 +78,7 @@ export interface ServiceHooks {
   tracer?: Tracer;
   /** Resolves the schema a prompt template links to; without it such templates need an inline schema. */
   schemaResolver?: LinkedSchemaResolver;
+  webhookMetrics?: WebhookMetrics;
 }
 
 export function buildServices(
@@ -105,19 +109,14 @@ export function buildServices(
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
   const { tracer } = hooks;
-  const sink = requestLogSink(infra.database, config);
-  const logWriter = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
+  const webhooks = createWebhooks({
+    database: infra.database,
+    config,
     logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
+    audit,
+    metrics: hooks.webhookMetrics,
   });
+  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
   const dialects = new SchemaDialects();
   const validators = new ValidatorCache({ maxEntries: config.analyze.validatorCacheSize, dialects });
   const { templates, templatesRepository } = buildTemplates(infra, config, validators);
@@ -132,7 +131,7 @@ export function buildServices(
     audit,
     logWriter,
     logger,
-    observer: hooks.analyzeObserver,
+    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
     tracer,
     templates: new TemplateExpander({ templates, schemaResolver: hooks.schemaResolver }),
   });
@@ -148,7 +147,29 @@ export function buildServices(
     logWriter,
     templates,
     templatesRepository,
+    webhooks,
   };
+}
+
+function buildLogWriter(
+  database: Database,
+  config: Readonly<Config>,
+  logger: Logger,
+  tracer: Tracer | undefined,
+): RequestLogWriter {
+  const sink = requestLogSink(database, config);
+  return new RequestLogWriter({
+    sink: tracer
+      ? {
+          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
+          close: () => sink.close?.() ?? Promise.resolve(),
+        }
+      : sink,
+    logger,
+    batchSize: config.requestLogs.batchSize,
+    flushIntervalMs: config.requestLogs.flushIntervalMs,
+    bufferLimit: config.requestLogs.bufferLimit,
+  });
 }
 
 /** Prompt templates: the repository, the strict renderer, and the cache every replica invalidates. */

@@ -130,6 +130,7 @@ describe('Prometheus and Grafana files under deploy/', () => {
       'SpsProviderCircuitOpen',
       'SpsProviderUnhealthy',
       'SpsRequestLogEntriesDropped',
+      'SpsWebhookDeliveriesFailing',
     ]);
     for (const rule of alerts) {
       expect(['critical', 'warning'], rule.alert).toContain(rule.labels?.severity);

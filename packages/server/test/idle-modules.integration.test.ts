@@ -57,6 +57,10 @@ describe('start-up cost', () => {
     const idle = await modulesOf({ callProvider: false });
     expect(idle.length).toBeGreaterThan(100); // the recorder really saw the server's modules
     expect(idle.filter((url) => lazyPackages.test(url))).toEqual([]);
+    // date-fns through its CommonJS files only: its ES module graph holds ~90 MB of heap (ADR 0046).
+    const dateFns = idle.filter((url) => url.includes('/node_modules/date-fns/'));
+    expect(dateFns.some((url) => url.endsWith('/parse.cjs'))).toBe(true);
+    expect(dateFns.filter((url) => url.endsWith('.js'))).toEqual([]);
 
     // A call to an OpenAI-compatible server loads its SDK package (ADR 0028), and still none of
     // the other vendors' packages, OpenTelemetry or ioredis.

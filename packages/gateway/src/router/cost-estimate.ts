@@ -1,5 +1,6 @@
 import { estimateTokensOfLength, type PriceTable } from '../pricing/price-table.ts';
 import type { GenerateRequest } from '../spec/provider.ts';
+import { outputTokenCap } from '../spec/provider-settings.ts';
 import type { RouterMember } from './router-member.ts';
 
 /** USD for one call to `member`'s model; free for local and offline providers. */
@@ -31,7 +32,7 @@ export function estimateCostUsd(
   return Math.max(
     0,
     ...candidates.map((member) => {
-      const outputTokens = request.maxTokens ?? member.settings.maxTokens ?? 1024;
+      const outputTokens = outputTokenCap(request, member.settings);
       return callCostUsd(prices, member, model ?? member.provider.defaultModel, inputTokens, outputTokens);
     }),
   );

@@ -24,3 +24,18 @@ export interface ProviderSettings {
   maxArrayItems?: number;
   contextSize?: number;
 }
+
+/** Output tokens a vendor call may produce when neither the request nor the provider sets a limit. */
+const defaultOutputTokens = 1024;
+/** Small local models answer slowly; their default is lower (and costs nothing). */
+const defaultLocalOutputTokens = 512;
+
+/**
+ * The output-token limit a call is sent with, and the one its cost estimate assumes: the request's
+ * `maxTokens`, else the provider's, else the default. Every adapter sends it, so an answer can never
+ * cost more output than was reserved for it.
+ */
+export function outputTokenCap(request: { maxTokens?: number }, settings: ProviderSettings): number {
+  const fallback = settings.kind === 'local' ? defaultLocalOutputTokens : defaultOutputTokens;
+  return request.maxTokens ?? settings.maxTokens ?? fallback;
+}

@@ -8,6 +8,7 @@
  * - scripts written by one language decide directly (language-scripts.ts);
  * - otherwise fastText's probabilities over the candidate languages (language-candidates.ts),
  *   lowered for languages whose alphabet lacks the text's letters (language-alphabets.ts), with
+ *   German's standalone capitalized nouns counting for German (noun-capitalization.ts), and
  *   near-identical standards told apart by their spelling (confusable-languages.ts).
  *
  * Confidence = the chosen language's share of the remaining probability (at most 0.99) × a length
@@ -18,6 +19,7 @@ import { type LanguageModel, loadFastTextModel } from './fasttext-model.ts';
 import { applyAlphabetEvidence } from './language-alphabets.ts';
 import { candidateScores } from './language-candidates.ts';
 import { count, languageByScript, weightedLetters } from './language-scripts.ts';
+import { applyNounCapitalization } from './noun-capitalization.ts';
 
 export type LanguageSource = 'forced' | 'script' | 'model' | 'none';
 
@@ -81,6 +83,7 @@ function detectText(model: LanguageModel, text: string): LanguageDetection {
     return { language: scripted, confidence: scriptConfidence, source: 'script', candidate: scripted };
   }
   const scores = candidateScores(model.predict(text));
+  applyNounCapitalization(scores, text);
   applyAlphabetEvidence(scores, text);
   resolveConfusableLanguages(scores, text);
   let best: string | undefined;

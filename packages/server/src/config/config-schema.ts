@@ -69,6 +69,19 @@ export const ConfigSchema = Type.Object(
       maxSchemaDepth: Type.Integer({ default: 10, minimum: 1 }),
       maxBatchItems: Type.Integer({ default: 100, minimum: 1 }),
     }),
+    webhooks: Section({
+      deliver: Type.Boolean({ default: true }),
+      allowHttp: Type.Boolean({ default: false }),
+      allowedCidrs: Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+/[0-9]{1,3}$' }), { default: [] }),
+      timeoutMs: Type.Integer({ default: 10_000, minimum: 100, maximum: 60_000 }),
+      retryScheduleSeconds: Type.Array(Type.Integer({ minimum: 0 }), {
+        default: [5, 300, 1800, 7200, 18_000, 36_000, 36_000],
+        maxItems: 20,
+      }),
+      disableAfterHours: Type.Integer({ default: 120, minimum: 1 }),
+      pollIntervalMs: Type.Integer({ default: 1000, minimum: 10 }),
+      concurrency: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+    }),
     requestLogs: Section({
       retentionDays: Type.Integer({ default: 30, minimum: 1 }),
       batchSize: Type.Integer({ default: 200, minimum: 1 }),

@@ -1,3 +1,6 @@
+import { templateEnvSettings } from './templates-env.ts';
+import { webhookEnvSettings } from './webhooks-env.ts';
+
 /**
  * Environment variable → config path. The README's configuration table documents exactly these
  * (a unit test keeps the two in step). `list` settings are comma-separated.
@@ -152,6 +155,7 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Deepest accepted schema nesting, in subschema levels with the root as 1',
   },
   { env: 'MAX_BATCH_ITEMS', path: 'limits.maxBatchItems', description: 'Most items in one batch' },
+  ...webhookEnvSettings,
   {
     env: 'LOG_RETENTION_DAYS',
     path: 'requestLogs.retentionDays',
@@ -196,26 +200,7 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'analyze.requestDeadlineMs',
     description: 'Overall deadline of one analyze request across retries and fallbacks',
   },
-  {
-    env: 'TEMPLATE_MAX_CHARS',
-    path: 'templates.maxTemplateChars',
-    description: 'Longest accepted prompt-template text',
-  },
-  {
-    env: 'TEMPLATE_RENDER_TIMEOUT_MS',
-    path: 'templates.renderTimeoutMs',
-    description: 'A template render that runs longer is stopped (400)',
-  },
-  {
-    env: 'TEMPLATE_MAX_OUTPUT_CHARS',
-    path: 'templates.maxOutputChars',
-    description: 'Longest prompt a template may render to',
-  },
-  {
-    env: 'TEMPLATE_CACHE_TTL_MS',
-    path: 'templates.cacheTtlMs',
-    description: 'Longest a replica keeps a template it was not told has changed',
-  },
+  ...templateEnvSettings,
   {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     path: 'telemetry.otlpEndpoint',

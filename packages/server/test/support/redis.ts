@@ -101,6 +101,16 @@ export class RedisTestServer {
     throw new Error('redis-server did not start');
   }
 
+  /** SIGSTOP: the server keeps its connections open but answers nothing (a frozen Redis). */
+  freeze(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen server answers again, held commands included. */
+  thaw(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const child = this.#process;
     this.#process = undefined;

@@ -53,6 +53,9 @@ export interface TestDatabase {
 
 const tablesChildFirst = [
   'webhook_deliveries',
+  'webhook_messages',
+  'webhook_endpoints',
+  'webhook_notifications',
   'jobs',
   'template_versions',
   'templates',

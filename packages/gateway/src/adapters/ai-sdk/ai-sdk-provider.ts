@@ -12,7 +12,7 @@ import type {
   Provider,
   ProviderKind,
 } from '../../spec/provider.ts';
-import type { ProviderSettings } from '../../spec/provider-settings.ts';
+import { outputTokenCap, type ProviderSettings } from '../../spec/provider-settings.ts';
 import { mapFinishReason, mapUsage, toPrompt, withSchemaInstructions } from './convert-request.ts';
 import { toProviderError } from './map-api-error.ts';
 
@@ -82,12 +82,12 @@ export class AiSdkProvider implements Provider {
     const jsonMode = this.#dialect.usesJsonMode?.(compiled) ?? compiled.mode === 'json-mode';
     if (jsonMode) system = withSchemaInstructions(system, request.schema);
     const temperature = request.temperature ?? this.#settings.temperature;
-    const maxOutputTokens = request.maxTokens ?? this.#settings.maxTokens;
+    const maxOutputTokens = outputTokenCap(request, this.#settings);
     try {
       const result = await this.#model(modelId).doGenerate({
         prompt: toPrompt(request, system),
         ...(temperature === undefined ? {} : { temperature }),
-        ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+        maxOutputTokens,
         ...this.#dialect.callOptions(compiled, request),
         abortSignal: options.signal,
       });

@@ -7,7 +7,7 @@ import type {
   ProviderKind,
 } from '../../spec/provider.ts';
 import { ProviderError } from '../../spec/provider-error.ts';
-import type { ProviderSettings } from '../../spec/provider-settings.ts';
+import { outputTokenCap, type ProviderSettings } from '../../spec/provider-settings.ts';
 import { toProviderError } from '../ai-sdk/map-api-error.ts';
 import type {
   ChatHistoryItem,
@@ -29,7 +29,6 @@ interface Loaded {
 
 /** Grammars are costly to build and schemas repeat (the default schema, registry schemas). */
 const grammarCacheSize = 32;
-const defaultMaxTokens = 512;
 
 /**
  * A GGUF model run in-process by node-llama-cpp (CPU, or GPU when one is found). Generation is
@@ -88,7 +87,7 @@ export class LocalProvider implements Provider {
                     : { type: 'model', response: [turn.content] },
               ),
           ]);
-          const maxTokens = request.maxTokens ?? this.#settings.maxTokens ?? defaultMaxTokens;
+          const maxTokens = outputTokenCap(request, this.#settings);
           const answer = await session.promptWithMeta(last?.content ?? request.prompt, {
             grammar,
             maxTokens,

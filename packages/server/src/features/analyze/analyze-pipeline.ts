@@ -38,6 +38,11 @@ export interface AnalyzePipelineDeps {
    * what the earlier attempts cost.
    */
   onAttempt?: (attempt: AttemptUsage) => void;
+  /**
+   * Called before every model call with its estimated cost (`attempt` 1 is the first call): reserves
+   * it against the key's budget. False stops re-asking; refusing the first call throws.
+   */
+  reserveAttempt?: (estimateUsd: number, attempt: number) => Promise<boolean>;
 }
 
 export interface AttemptUsage {

@@ -3,7 +3,7 @@ import { Deadline } from '@structured-prompt/gateway';
 import type { Config } from '../../config/index.ts';
 import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
 import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeline.ts';
-import type { BudgetGuard, SpendEstimate, SpendTracker } from './budget-guard.ts';
+import type { BudgetGuard, SpendEstimate, SpendHooks } from './budget-guard.ts';
 import { detectPromptLanguage } from './preprocess/preprocess.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
@@ -18,7 +18,7 @@ export interface AnswerGeneratorDeps {
   languageDetector: LanguageDetector;
 }
 
-/** Answers `max_tokens` defaults to when estimating a request's cost. */
+/** Output tokens assumed for the per-minute token estimate when the request sets no `max_tokens`. */
 const defaultMaxTokens = 1024;
 /** Tokens of the instructions and schema around the prompt, for the estimate. */
 const instructionTokens = 400;
@@ -44,8 +44,8 @@ export class AnswerGenerator {
     const forced =
       requestedLanguage === 'auto' ? undefined : detectPromptLanguage(detector, prepared, requestedLanguage);
     const modelLanguage = forced?.detection.language;
-    const result = await this.#deps.budget.run(context, this.#estimate(request), (track) =>
-      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, track),
+    const result = await this.#deps.budget.run(context, this.#estimate(request), (hooks) =>
+      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, hooks),
     );
     const language =
       modelLanguage ??
@@ -54,20 +54,16 @@ export class AnswerGenerator {
     return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
   }
 
-  #estimate({ body, prepared, schema, schemaName, provider }: ResolvedRequest): SpendEstimate {
-    const prompt = prepared.text;
+  /** Tokens for the per-minute limit; money is reserved per attempt, on the request really sent. */
+  #estimate({ body, prepared }: ResolvedRequest): SpendEstimate {
     const maxTokens = body.max_tokens ?? defaultMaxTokens;
-    const usd = this.#deps.gateway.estimateCostUsd(
-      { system: '', messages: [{ role: 'user', content: prompt }], schema, schemaName, prompt, maxTokens },
-      { provider, model: body.model },
-    );
-    return { tokens: Math.ceil(prompt.length / 4) + instructionTokens + maxTokens, usd };
+    return { tokens: Math.ceil(prepared.text.length / 4) + instructionTokens + maxTokens };
   }
 
   async #runPipeline(
     request: ResolvedRequest,
     language: string | undefined,
-    track: SpendTracker,
+    hooks: SpendHooks,
   ): Promise<AnalyzePipelineResult> {
     const { body } = request;
     const options = body.options ?? {};
@@ -89,7 +85,12 @@ export class AnswerGenerator {
           maxCostUsd: options.max_cost_usd,
           signal: deadline.signal,
         },
-        { gateway: this.#deps.gateway, validators: this.#deps.validators, onAttempt: track },
+        {
+          gateway: this.#deps.gateway,
+          validators: this.#deps.validators,
+          onAttempt: hooks.track,
+          reserveAttempt: hooks.reserve,
+        },
       );
     } finally {
       deadline.clear();

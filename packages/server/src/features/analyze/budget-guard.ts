@@ -15,19 +15,27 @@ export interface BudgetGuardDeps {
   observer?: AnalyzeObserver;
 }
 
-/** What one generation is expected to cost, reserved before the first provider call. */
+/** The tokens one generation is expected to use, reserved before the first provider call. */
 export interface SpendEstimate {
   tokens: number;
-  usd: number;
 }
 
-/** Called with every attempt's real usage, so what was spent is known even when a later attempt throws. */
-export type SpendTracker = (attempt: AttemptUsage) => void;
+/** What a generation reports to the guard as it goes. */
+export interface SpendHooks {
+  /** Every attempt's real usage, so what was spent is known even when a later attempt throws. */
+  track(attempt: AttemptUsage): void;
+  /**
+   * Reserves one attempt's estimated cost before the provider is called. The first attempt is refused
+   * with 402; a re-ask that does not fit answers false (the generation stops re-asking).
+   */
+  reserve(estimateUsd: number, attempt: number): Promise<boolean>;
+}
 
 /**
- * Runs a generation inside the key's limits: reserves the estimated tokens (per-minute limit) and
- * cost (monthly budget) before it starts, refuses with 429 or 402 when either is used up, and settles
- * both with what the attempts really spent, whether the generation succeeded or not.
+ * Runs a generation inside the key's limits: reserves the estimated tokens (per-minute limit) before
+ * it starts and the estimated cost of every attempt (monthly budget) before that attempt is made,
+ * refuses with 429 or 402 when either is used up, and settles both with what the attempts really
+ * spent, whether the generation succeeded or not.
  */
 export class BudgetGuard {
   readonly #deps: BudgetGuardDeps;
@@ -39,22 +47,25 @@ export class BudgetGuard {
   async run<T>(
     context: AnalyzeContext,
     estimate: SpendEstimate,
-    generate: (track: SpendTracker) => Promise<T>,
+    generate: (hooks: SpendHooks) => Promise<T>,
   ): Promise<T> {
     const tokens = await this.#reserveTokens(context, estimate.tokens);
-    const budget = await this.#reserveBudget(context, estimate.usd).catch(async (error: unknown) => {
-      // Refused after its tokens were reserved: the request spends nothing, so they go back.
-      await this.#deps.limits.settleTokens(context.key, tokens, 0);
-      throw error;
-    });
+    const reservations: BudgetReservation[] = [];
     const spent = { usd: 0, tokens: 0 };
     try {
-      return await generate((attempt) => {
-        spent.usd += attempt.costUsd;
-        spent.tokens += attempt.promptTokens + attempt.completionTokens;
+      return await generate({
+        track: (attempt) => {
+          spent.usd += attempt.costUsd;
+          spent.tokens += attempt.promptTokens + attempt.completionTokens;
+        },
+        reserve: async (usd, attempt) => {
+          const budget = await this.#reserveBudget(context, usd, attempt);
+          if (budget?.allowed) reservations.push(budget);
+          return budget === undefined || budget.allowed;
+        },
       });
     } finally {
-      await this.#settle(context, budget, spent.usd);
+      await this.#settle(context, reservations, spent.usd);
       await this.#deps.limits.settleTokens(context.key, tokens, spent.tokens);
     }
   }
@@ -69,13 +80,20 @@ export class BudgetGuard {
     });
   }
 
-  async #reserveBudget(context: AnalyzeContext, usd: number): Promise<BudgetReservation | undefined> {
+  /** One attempt's reservation; the first attempt's refusal is the request's 402. */
+  async #reserveBudget(
+    context: AnalyzeContext,
+    usd: number,
+    attempt: number,
+  ): Promise<BudgetReservation | undefined> {
     const budget = await this.#deps.limits.reserveBudget(context.key, usd);
     if (!budget) return undefined;
     if (budget.allowed) {
       this.#deps.observer?.onBudget(context.key.id, budget.spentUsd, budget.limitUsd);
       return budget;
     }
+    // A re-ask that does not fit ends the re-asking (the answer says why); the request was admitted.
+    if (attempt > 1) return budget;
     this.#deps.audit.record({
       eventType: 'budget.exceeded',
       result: 'denied',
@@ -88,9 +106,9 @@ export class BudgetGuard {
     throw new AppError('budget_exceeded', budgetRefusal(usd, budget));
   }
 
-  /** Replaces the reservation with the real cost; crossing 80% of the budget is audited once. */
-  async #settle(context: AnalyzeContext, budget: BudgetReservation | undefined, usd: number): Promise<void> {
-    const settled = await this.#deps.limits.settleBudget(context.key, budget, usd);
+  /** Replaces every attempt's reservation with the real cost; crossing 80% of the budget is audited once. */
+  async #settle(context: AnalyzeContext, reservations: BudgetReservation[], usd: number): Promise<void> {
+    const settled = await this.#deps.limits.settleBudget(context.key, reservations, usd);
     if (!settled) return;
     this.#deps.observer?.onBudget(context.key.id, settled.spentUsd, settled.limitUsd);
     if (!settled.crossedWarning) return;

@@ -49,6 +49,7 @@ export async function attemptUntilSettled(
   };
   const route = definedOnly({ provider: input.provider, model: input.model });
   let request = firstRequest(input, buildMetaPrompt(metaInput));
+  await deps.reserveAttempt?.(deps.gateway.estimateCostUsd(request, route), 1);
   let previous: Attempt | undefined;
   for (;;) {
     const generation = await deps.gateway.generate(request, { signal: input.signal, ...route });
@@ -71,6 +72,7 @@ export async function attemptUntilSettled(
       ),
     };
     if (overCostCap(input, deps, next, route, tally)) return attempt;
+    if (!(await budgetAllows(deps, next, route, tally))) return attempt;
     previous = attempt;
     request = next;
   }
@@ -160,6 +162,23 @@ function overCostCap(
       `would exceed max_cost_usd $${input.maxCostUsd}`,
   );
   return true;
+}
+
+/** Reserves the next re-ask's estimate; false, with a warning, when the key's budget has no room. */
+async function budgetAllows(
+  deps: AnalyzePipelineDeps,
+  next: GenerateRequest,
+  route: { provider?: string; model?: string },
+  tally: Tally,
+): Promise<boolean> {
+  if (!deps.reserveAttempt) return true;
+  const estimate = deps.gateway.estimateCostUsd(next, route);
+  if (await deps.reserveAttempt(estimate, tally.attempts + 1)) return true;
+  tally.warnings.add(
+    `stopped re-asking after ${tally.attempts} attempt(s): the key's monthly budget has no room for ` +
+      `another (estimated $${estimate.toFixed(6)})`,
+  );
+  return false;
 }
 
 function sumCost(failed: readonly FailedAttempt[]): number {

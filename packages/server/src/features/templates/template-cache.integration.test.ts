@@ -54,8 +54,8 @@ describe('template cache across replicas', () => {
     async () => {
       const channel = uniquePrefix('templates');
       const buses: [KeyInvalidationBus, KeyInvalidationBus] = [
-        createRedisInvalidationBus(redisClients![0]!, channel),
-        createRedisInvalidationBus(redisClients![1]!, channel),
+        createRedisInvalidationBus(redisClients![0]!, { channel }),
+        createRedisInvalidationBus(redisClients![1]!, { channel }),
       ];
       await Promise.all(buses.map((bus) => bus.ready()));
       const replicas = await twoReplicas(buses);

@@ -81,7 +81,6 @@ class Authenticator {
     const level = authLevelOf(request);
     if (level === 'metrics') return this.#checkMetricsToken(request);
     if (level === 'public') return this.#limitAddress(request);
-    await this.#refuseLockedOutAddress(request);
     const key = await this.#verifiedKey(request);
     const isAdmin = this.#checkScope(request, key, level);
     await this.#countHourly(request, reply, key);
@@ -111,8 +110,12 @@ class Authenticator {
     });
   }
 
-  /** An address with too many failed authentications is refused, even with a valid key. */
-  async #refuseLockedOutAddress(request: FastifyRequest): Promise<void> {
+  /**
+   * A failed authentication from an address that has failed too often is refused with 429 until the
+   * lockout ends. Only failures are locked out: a valid key from the same address (a shared NAT, the
+   * admin behind the attacker's proxy) is still admitted, and keys are too long to guess.
+   */
+  async #refuseLockedOutFailure(request: FastifyRequest): Promise<void> {
     const { limits, tracer, metrics } = this.#options;
     const locked = await tracer.rateLimit(() => limits.lockout(request.ip));
     if (!locked) return;
@@ -135,6 +138,7 @@ class Authenticator {
     const verification = await tracer.auth(() => verifier.verify(request.headers));
     if (verification.ok) return verification.key;
     metrics.recordAuthFailure(verification.reason);
+    await this.#refuseLockedOutFailure(request);
     await limits.recordAuthFailure(request.ip);
     audit.record({
       eventType: 'auth.failed',

@@ -1,3 +1,4 @@
+import { RedisCircuit, SKIPPED } from '../redis/redis-circuit.ts';
 import type { CacheStore, CounterDeltas, StoredCounters, StoreLevelStats } from './cache-store.ts';
 import type { CacheLogger, InvalidationListener } from './redis-cache-store.ts';
 
@@ -37,7 +38,6 @@ export interface LevelStats {
   l2Status: L2Status;
 }
 
-const SKIPPED: unique symbol = Symbol('skipped');
 /** L1 lifetime of a back-filled L2 entry that has no expiry (only written by other tools). */
 const BACKFILL_TTL_WITHOUT_EXPIRY_MS = 60_000;
 
@@ -50,19 +50,20 @@ export class TieredCache {
   readonly #l1: CacheStore;
   readonly #l2: CacheStore | undefined;
   readonly #timeoutMs: number;
-  readonly #retryAfterMs: number;
   readonly #scanTimeoutMs: number;
-  readonly #logger: CacheLogger | undefined;
-  #l2DownUntil = 0;
-  #l2Healthy = true;
+  readonly #circuit: RedisCircuit;
 
   constructor(options: TieredCacheOptions) {
     this.#l1 = options.l1;
     this.#l2 = options.l2;
     this.#timeoutMs = options.l2TimeoutMs;
-    this.#retryAfterMs = options.l2RetryAfterMs ?? 1000;
     this.#scanTimeoutMs = options.l2ScanTimeoutMs ?? 30_000;
-    this.#logger = options.logger;
+    this.#circuit = new RedisCircuit({
+      timeoutMs: options.l2TimeoutMs,
+      retryAfterMs: options.l2RetryAfterMs ?? 1000,
+      label: 'cache L2',
+      logger: options.logger,
+    });
     // Invalidations done by other replicas must reach this process's L1, or it would keep serving them.
     const subscribable = this.#l2 as
       | { onRemoteInvalidate?(listener: InvalidationListener): void }
@@ -78,12 +79,12 @@ export class TieredCache {
 
   /** True while L2 is configured but failing: answers come from L1 only. */
   get degraded(): boolean {
-    return this.#l2 !== undefined && !this.#l2Healthy;
+    return this.#l2 !== undefined && !this.#circuit.healthy;
   }
 
   get l2Status(): L2Status {
     if (!this.#l2) return 'not_configured';
-    return this.#l2Healthy ? 'up' : 'down';
+    return this.#circuit.healthy ? 'up' : 'down';
   }
 
   async get(key: string): Promise<TieredHit | undefined> {
@@ -156,53 +157,15 @@ export class TieredCache {
     await Promise.allSettled([this.#l1.close(), this.#l2?.close()]);
   }
 
-  /** Runs one L2 operation under a timeout; any failure marks L2 down and yields SKIPPED. */
-  async #onL2<T>(
+  /** Runs one L2 operation under the circuit; any failure marks L2 down and yields SKIPPED. */
+  #onL2<T>(
     operation: (store: CacheStore) => Promise<T>,
     timeoutMs: number,
     ignorePause = false,
     signal?: AbortSignal,
   ): Promise<T | typeof SKIPPED> {
     const store = this.#l2;
-    if (!store) return SKIPPED;
-    if (!ignorePause && Date.now() < this.#l2DownUntil) return SKIPPED;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      const result = await Promise.race([
-        operation(store),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`L2 did not answer within ${timeoutMs} ms`)), timeoutMs);
-          onAbort = () => reject(new Error('L2 call aborted'));
-          if (signal?.aborted) onAbort();
-          signal?.addEventListener('abort', onAbort, { once: true });
-        }),
-      ]);
-      this.#markUp();
-      return result;
-    } catch (error) {
-      this.#markDown(error);
-      return SKIPPED;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  #markUp(): void {
-    if (this.#l2Healthy) return;
-    this.#l2Healthy = true;
-    this.#l2DownUntil = 0;
-    this.#logger?.info({}, 'cache: L2 answering again');
-  }
-
-  #markDown(error: unknown): void {
-    this.#l2DownUntil = Date.now() + this.#retryAfterMs;
-    if (!this.#l2Healthy) return;
-    this.#l2Healthy = false;
-    this.#logger?.warn(
-      { err: error instanceof Error ? error.message : String(error) },
-      'cache: L2 failed, serving from L1 only (degraded)',
-    );
+    if (!store) return Promise.resolve(SKIPPED);
+    return this.#circuit.run(() => operation(store), { timeoutMs, ignorePause, signal });
   }
 }

@@ -31,7 +31,7 @@ const implementations: Implementation[] = [
     name: 'redis',
     skipped: redisClients ? undefined : 'no Redis reachable',
     // Each replica's bus on a Redis client of its own, so its messages cross connections.
-    open: (replica) => createRedisInvalidationBus(redisClients![replica % 2]!, channel),
+    open: (replica) => createRedisInvalidationBus(redisClients![replica % 2]!, { channel }),
     spansReplicas: true,
   },
 ];

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import type { HealthCheck } from '../health-check.ts';
+import { type CircuitLogger, RedisCircuit, SKIPPED } from '../redis/redis-circuit.ts';
 
 const defaultChannel = 'sps:api-keys:invalidate';
 
@@ -14,6 +16,8 @@ export interface KeyInvalidationBus {
   subscribe(listener: (keyHash: string) => void): void;
   /** Resolves once hashes published by other replicas reach this bus's subscribers. */
   ready(): Promise<void>;
+  /** Whether hashes published by other replicas reach this bus now (false while Redis is away). */
+  readonly listening: boolean;
   /** Stops delivery to this bus's subscribers. */
   close(): Promise<void>;
 }
@@ -29,45 +33,95 @@ export function createLocalInvalidationBus(): KeyInvalidationBus {
       emitter.on('invalidate', listener);
     },
     async ready() {},
+    listening: true,
     async close() {
       emitter.removeAllListeners();
     },
   };
 }
 
+export interface RedisBusOptions {
+  channel?: string;
+  /** Bounds the publish (a revocation must not hang on a frozen Redis). */
+  circuit?: RedisCircuit;
+  logger?: CircuitLogger;
+}
+
 /**
- * Redis pub/sub across replicas. A subscriber connection cannot run other commands, so this takes
- * its own duplicate of the shared client. If Redis is briefly down a message can be missed; the
- * short cache TTL (at most 5 s) bounds how long a revoked key can still work.
+ * Redis pub/sub across replicas, on a connection of its own (a subscribed connection cannot run other
+ * commands). It subscribes each time that connection becomes ready — at start and after every
+ * reconnect — and says whether it is subscribed (`listening`, reported by `/v1/health`). While it is
+ * not, a revoked key keeps working on other replicas until their key cache expires (at most 5 s).
  */
-export function createRedisInvalidationBus(client: Redis, channel = defaultChannel): KeyInvalidationBus {
-  const subscriber = client.duplicate();
+export function createRedisInvalidationBus(client: Redis, options: RedisBusOptions = {}): KeyInvalidationBus {
+  const channel = options.channel ?? defaultChannel;
+  const { logger } = options;
+  const circuit = options.circuit ?? new RedisCircuit({ timeoutMs: 500, label: 'key revocation' });
+  const subscriber = client.duplicate({ connectionName: 'sps-key-bus', autoResubscribe: false });
   const listeners: Array<(keyHash: string) => void> = [];
   const deliver = (keyHash: string) => {
     for (const listener of listeners) listener(keyHash);
   };
+  const state = { listening: false, closed: false };
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   subscriber.on('message', (_channel: string, message: string) => deliver(message));
   subscriber.on('error', () => {
-    // Reconnection is automatic; errors are reported by the health check, not thrown here.
+    // Reconnection is automatic; the lost subscription is logged on 'close' and shown in health.
   });
-  const subscribed = subscriber.subscribe(channel).then(
-    () => undefined,
-    () => undefined,
-  );
+  subscriber.on('close', () => {
+    if (state.listening && !state.closed) {
+      logger?.warn({ channel }, 'key revocation: subscription lost, reconnecting');
+    }
+    state.listening = false;
+  });
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).then(
+      () => {
+        state.listening = true;
+        logger?.info({ channel }, 'key revocation: subscribed');
+        markReady();
+      },
+      (error: unknown) => logger?.warn({ err: error, channel }, 'key revocation: subscribe failed'),
+    );
+  });
   return {
     async publish(keyHash) {
       // This replica's cache at once; its own copy of the message comes back later and is harmless.
       deliver(keyHash);
-      await client.publish(channel, keyHash).catch(() => undefined);
+      const sent = await circuit.run(() => client.publish(channel, keyHash));
+      if (sent === SKIPPED) {
+        logger?.warn(
+          { channel },
+          'key revocation: not published; other replicas drop the key on cache expiry',
+        );
+      }
     },
     subscribe(listener) {
       listeners.push(listener);
     },
-    ready: () => subscribed,
+    get listening() {
+      return state.listening;
+    },
+    ready: () => ready,
     async close() {
+      state.closed = true;
       listeners.length = 0;
-      await subscribed;
+      markReady();
       subscriber.disconnect();
+    },
+  };
+}
+
+/** The bus's entry in `/v1/health`: optional, so a lost subscription reads `degraded`. */
+export function createKeyBusHealthCheck(bus: KeyInvalidationBus): HealthCheck {
+  return {
+    name: 'key_revocation',
+    required: false,
+    async check() {
+      if (!bus.listening) throw new Error('not subscribed to key revocations');
     },
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
-import { type BudgetLedger, createMemoryBudgetLedger, createRedisBudgetLedger } from './budget-ledger.ts';
+import { type BudgetLedger, createMemoryBudgetLedger } from './budget-ledger.ts';
+import { createRedisBudgetLedger } from './redis-budget-ledger.ts';
 
 const prefix = uniquePrefix('budget-ledger');
 const redis = (await redisAvailable()) ? testRedisClient() : undefined;
@@ -43,12 +44,21 @@ for (const { name, create } of implementations) {
       expect(await ledger.reserve(key, 400, 1000, 60)).toEqual({ allowed: true, spentMicros: 1000 });
     });
 
+    it('reserves nothing on a counter that was never seeded, and says so', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('unseeded');
+      expect(await ledger.reserve(key, 100, 1000, 60)).toBeUndefined();
+      expect(await ledger.isSeeded(key)).toBe(false);
+      await ledger.seed(key, 950, 60);
+      expect(await ledger.reserve(key, 100, 1000, 60)).toEqual({ allowed: false, spentMicros: 950 });
+    });
+
     it('never lets concurrent reservations pass the limit', async () => {
       const ledger = makeLedger();
       const key = uniqueKey('concurrent');
       await ledger.seed(key, 0, 60);
       const results = await Promise.all(Array.from({ length: 50 }, () => ledger.reserve(key, 30, 1000, 60)));
-      expect(results.filter((entry) => entry.allowed)).toHaveLength(33);
+      expect(results.filter((entry) => entry?.allowed)).toHaveLength(33);
       expect(await ledger.spent(key)).toBe(990);
     });
 

@@ -9,6 +9,8 @@ interface Reservation {
   allowed: boolean;
   /** Spend in the period after this reservation (or as it stands, when refused). */
   spentMicros: number;
+  /** Made on this replica's own counter because Redis was skipped: settle it there too. */
+  local?: boolean;
 }
 
 /**
@@ -22,10 +24,20 @@ export interface BudgetLedger {
   isSeeded(key: string): Promise<boolean>;
   /** Starts the counter at `micros` unless another replica already did. */
   seed(key: string, micros: number, ttlSeconds: number): Promise<void>;
-  reserve(key: string, micros: number, limitMicros: number, ttlSeconds: number): Promise<Reservation>;
-  /** Adds (or with a negative delta, returns) micros without any limit check. */
-  adjust(key: string, deltaMicros: number): Promise<void>;
-  spent(key: string): Promise<number>;
+  /**
+   * Reserves against an existing counter; undefined when the period's counter does not exist (seed
+   * it, then reserve again), so a reservation never counts from zero by mistake.
+   */
+  reserve(
+    key: string,
+    micros: number,
+    limitMicros: number,
+    ttlSeconds: number,
+  ): Promise<Reservation | undefined>;
+  /** Adds (or with a negative delta, returns) micros without any limit check; `local` as reserved. */
+  adjust(key: string, deltaMicros: number, local?: boolean): Promise<void>;
+  /** Spend so far; `local` reads this replica's own counter (where a local reservation went). */
+  spent(key: string, local?: boolean): Promise<number>;
 }
 
 export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLedger {
@@ -46,11 +58,11 @@ export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLe
     async seed(key, micros, ttlSeconds) {
       if (!live(key)) entries.set(key, { micros, expiresAt: now() + ttlSeconds * 1000 });
     },
-    async reserve(key, micros, limitMicros, ttlSeconds) {
-      const entry = live(key) ?? { micros: 0, expiresAt: now() + ttlSeconds * 1000 };
+    async reserve(key, micros, limitMicros) {
+      const entry = live(key);
+      if (!entry) return undefined;
       if (entry.micros + micros > limitMicros) return { allowed: false, spentMicros: entry.micros };
       entry.micros += micros;
-      entries.set(key, entry);
       return { allowed: true, spentMicros: entry.micros };
     },
     async adjust(key, deltaMicros) {
@@ -64,8 +76,11 @@ export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLe
 }
 
 // Check-and-add in one step inside Redis: nothing can interleave between the read and the write.
+// A missing counter answers -1: it must be seeded from the recorded spend first.
 const reserveScript = `
-local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
+local current = redis.call('GET', KEYS[1])
+if not current then return {-1, 0} end
+local spent = tonumber(current)
 local amount = tonumber(ARGV[1])
 if spent + amount > tonumber(ARGV[2]) then return {0, spent} end
 local after = redis.call('INCRBY', KEYS[1], amount)
@@ -77,7 +92,8 @@ const adjustScript = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end
 return 0`;
 
-export function createRedisBudgetLedger(client: Redis, prefix = 'sps:budget'): BudgetLedger {
+/** The ledger in Redis alone; `createRedisBudgetLedger` puts the circuit and the local fallback around it. */
+export function redisOnlyBudgetLedger(client: Redis, prefix: string): BudgetLedger {
   const full = (key: string) => `${prefix}:${key}`;
   return {
     kind: 'redis',
@@ -96,6 +112,7 @@ export function createRedisBudgetLedger(client: Redis, prefix = 'sps:budget'): B
         limitMicros,
         ttlSeconds,
       )) as [number, number];
+      if (allowed === -1) return undefined;
       return { allowed: allowed === 1, spentMicros: Number(spent) };
     },
     async adjust(key, deltaMicros) {

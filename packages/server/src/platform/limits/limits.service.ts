@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts';
+import { AppError } from '../../lib/app-error.ts';
 import { type BudgetLedger, toMicros, toUsd } from './budget-ledger.ts';
 import type { LimitDecision, LimitPolicy, RateLimitStore } from './rate-limit-store.ts';
 
@@ -22,6 +23,8 @@ export interface BudgetReservation {
   reservedMicros: number;
   spentUsd: number;
   limitUsd: number;
+  /** Made on this replica's own counter while Redis was skipped. */
+  local?: boolean;
 }
 
 export interface BudgetSettlement {
@@ -115,36 +118,61 @@ export class LimitsService {
   async reserveBudget(key: LimitedKey, estimateUsd: number): Promise<BudgetReservation | undefined> {
     if (key.monthlyBudgetUsd === null || key.monthlyBudgetUsd === undefined) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
-    const { ledger } = this.#options;
-    if (!(await ledger.isSeeded(ledgerKey))) {
-      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(key.id)), monthTtlSeconds);
-    }
     const limitMicros = toMicros(key.monthlyBudgetUsd);
     const reservedMicros = toMicros(estimateUsd);
-    const result = await ledger.reserve(ledgerKey, reservedMicros, limitMicros, monthTtlSeconds);
+    const result = await this.#reserveSeeded(key.id, ledgerKey, reservedMicros, limitMicros);
     return {
       allowed: result.allowed,
       reservedMicros: result.allowed ? reservedMicros : 0,
       spentUsd: toUsd(result.spentMicros),
       limitUsd: key.monthlyBudgetUsd,
+      ...(result.local ? { local: true } : {}),
     };
   }
 
   /**
-   * Replaces the reservation with the real cost (which may be higher or lower), and says whether that
-   * real cost is what took spend across 80% of the budget. Reservations are estimates, so the warning
-   * is judged on settled money, not on what is merely reserved.
+   * A reservation on a counter seeded from the spend the database has recorded. Seeding happens once
+   * per period, or again when the counter answering is another one (Redis was skipped meanwhile).
+   */
+  async #reserveSeeded(keyId: string, ledgerKey: string, micros: number, limitMicros: number) {
+    const { ledger } = this.#options;
+    for (let round = 0; round < 3; round += 1) {
+      const result = await ledger.reserve(ledgerKey, micros, limitMicros, monthTtlSeconds);
+      if (result) return result;
+      await ledger.seed(ledgerKey, toMicros(await this.#options.monthSpendUsd(keyId)), monthTtlSeconds);
+    }
+    throw new AppError('service_unavailable', 'The budget could not be checked just now; try again.', {
+      isRetryable: true,
+      headers: { 'retry-after': '1' },
+    });
+  }
+
+  /**
+   * Replaces a request's reservations (one per attempt) with its real cost, which may be higher or
+   * lower, in one step per counter: releasing the re-asks' reservations before charging the cost would
+   * open room another request could take meanwhile. Says whether that real cost is what took spend
+   * across 80% of the budget: reservations are estimates, so the warning is judged on settled money.
    */
   async settleBudget(
     key: LimitedKey,
-    reservation: BudgetReservation | undefined,
+    reservations: readonly BudgetReservation[],
     actualUsd: number,
   ): Promise<BudgetSettlement | undefined> {
-    if (!reservation || key.monthlyBudgetUsd === null) return undefined;
+    const [first] = reservations;
+    if (!first || key.monthlyBudgetUsd === null) return undefined;
     const ledgerKey = this.#ledgerKey(key.id);
     const actualMicros = toMicros(actualUsd);
-    await this.#options.ledger.adjust(ledgerKey, actualMicros - reservation.reservedMicros);
-    const spentMicros = await this.#options.ledger.spent(ledgerKey);
+    const { ledger } = this.#options;
+    // The cost goes where the first reservation was made; a reservation on the other counter (Redis
+    // was skipped for part of the request) is only returned.
+    for (const local of [Boolean(first.local), !first.local]) {
+      const reserved = reservations
+        .filter((reservation) => Boolean(reservation.local) === local)
+        .reduce((total, reservation) => total + reservation.reservedMicros, 0);
+      const charged = local === Boolean(first.local) ? actualMicros : 0;
+      if (reserved > 0 || charged > 0) await ledger.adjust(ledgerKey, charged - reserved, local);
+    }
+    const spentMicros = await ledger.spent(ledgerKey, first.local);
     const warningLine = toMicros(key.monthlyBudgetUsd) * 0.8;
     return {
       spentUsd: toUsd(spentMicros),

@@ -5,6 +5,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { RedisCircuit, SKIPPED } from '../redis/redis-circuit.ts';
 
 /** A fixed-window budget of `points` per `windowSeconds`, e.g. 1000 requests per hour for one key. */
 export interface LimitPolicy {
@@ -151,20 +152,40 @@ export function createMemoryRateLimitStore(prefix = 'sps:rl'): RateLimitStore {
 }
 
 /**
- * Counters in Redis. If Redis fails, each limiter falls back to an in-process one (the library's
- * insurance limiter): limits then hold per replica instead of globally, rather than failing open or
- * refusing everything.
+ * Counters in Redis behind a circuit. When Redis fails or does not answer in time, every limit counts
+ * in this process instead (limits then hold per replica rather than across them) until Redis answers
+ * again; the circuit skips Redis meanwhile, so a dead or frozen Redis costs requests nothing.
  */
-export function createRedisRateLimitStore(client: Redis, prefix = 'sps:rl'): RateLimitStore {
-  return new FlexibleRateLimitStore(
+export function createRedisRateLimitStore(
+  client: Redis,
+  prefix = 'sps:rl',
+  circuit = new RedisCircuit({ timeoutMs: 500, label: 'limits' }),
+): RateLimitStore {
+  const shared = new FlexibleRateLimitStore(
     'redis',
     prefix,
-    (options) =>
-      new RateLimiterRedis({
-        ...options,
-        storeClient: client,
-        rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ ...options, keyPrefix: `${options.keyPrefix}:insurance` }),
-      }),
+    (options) => new RateLimiterRedis({ ...options, storeClient: client, rejectIfRedisNotReady: true }),
   );
+  const local = createMemoryRateLimitStore(`${prefix}:local`);
+  const either =
+    <A extends unknown[], T>(call: (store: RateLimitStore, ...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      const answer = await circuit.run(() => call(shared, ...args));
+      return answer === SKIPPED ? call(local, ...args) : answer;
+    };
+  return {
+    kind: 'redis',
+    consume: either((store, policy: LimitPolicy, key: string, points?: number) =>
+      store.consume(policy, key, points),
+    ),
+    penalty: either((store, policy: LimitPolicy, key: string, points: number) =>
+      store.penalty(policy, key, points),
+    ),
+    reward: either((store, policy: LimitPolicy, key: string, points: number) =>
+      store.reward(policy, key, points),
+    ),
+    peek: either((store, policy: LimitPolicy, key: string) => store.peek(policy, key)),
+    reset: either((store, policy: LimitPolicy, key: string) => store.reset(policy, key)),
+    block: either((store, policy: LimitPolicy, key: string) => store.block(policy, key)),
+  };
 }

@@ -3,8 +3,8 @@ import { buildTestApp } from '../../../test/support/build-app.ts';
 import { redisAvailable, testRedisClient, uniquePrefix } from '../../../test/support/redis-services.ts';
 import { createTestDatabase } from '../../../test/support/test-databases.ts';
 import { createRedisInvalidationBus } from '../key-bus/key-invalidation-bus.ts';
-import { createRedisBudgetLedger } from './budget-ledger.ts';
 import { createRedisRateLimitStore } from './rate-limit-store.ts';
+import { createRedisBudgetLedger } from './redis-budget-ledger.ts';
 
 describe('per-key hourly limit', () => {
   it('sends rate-limit headers on every authenticated answer and 429 with Retry-After past the limit', async () => {
@@ -80,7 +80,7 @@ describe.runIf(await redisAvailable())('limits across replicas sharing Redis', (
       database: shared.database,
       rateLimits: createRedisRateLimitStore(client, `${prefix}:rl`),
       budgets: createRedisBudgetLedger(client, `${prefix}:budget`),
-      keyBus: createRedisInvalidationBus(client, `${prefix}:keys`),
+      keyBus: createRedisInvalidationBus(client, { channel: `${prefix}:keys` }),
     });
     const first = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });
     const second = await buildTestApp({ infra: infra(), env: { KEY_CACHE_TTL_MS: '5000' } });

@@ -9,6 +9,7 @@ import {
 } from './bounded-label.ts';
 import { createMetricFamilies, type MetricFamilies, metricPrefix } from './metric-families.ts';
 import { type MetricSources, SourceCollector } from './metric-sources.ts';
+import { WebhookMetrics } from './webhook-metrics.ts';
 
 export type CircuitState = 'closed' | 'half-open' | 'open';
 /** Gauge values of `sps_provider_circuit_state`, ordered so `> 0` means "not closed". */
@@ -47,6 +48,8 @@ export interface MetricsOptions {
  */
 export class Metrics {
   readonly registry = new Registry();
+  /** Webhook delivery metrics, fed by the webhook dispatcher. */
+  readonly webhooks = new WebhookMetrics(this.registry);
   readonly #providers: BoundedLabel;
   readonly #models: BoundedLabel;
   readonly #keys: BoundedLabel;

@@ -131,19 +131,53 @@ interface JobsTable {
   expires_at: NullableTimestamp;
 }
 
-interface WebhookDeliveriesTable {
+export interface WebhookEndpointsTable {
   id: string;
-  job_id: string;
+  api_key_id: string;
+  kind: string;
   url: string;
+  description: string | null;
+  event_types: JsonWithDefault;
+  enabled: Bool;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  failing_since: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  deleted_at: NullableTimestamp;
+}
+
+interface WebhookMessagesTable {
+  id: string;
   event_type: string;
-  payload: Json;
+  api_key_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
   status: string;
   attempts: Num;
   next_attempt_at: CreatedAt;
+  locked_until: NullableTimestamp;
   last_status_code: NullableNum;
   last_error: string | null;
+  last_response_body: string | null;
+  last_latency_ms: NullableNum;
+  last_attempt_at: NullableTimestamp;
   created_at: CreatedAt;
   delivered_at: NullableTimestamp;
+}
+
+interface WebhookNotificationsTable {
+  api_key_id: string;
+  notification: string;
+  created_at: CreatedAt;
 }
 
 export interface AuditLogsTable {
@@ -166,6 +200,9 @@ export interface DatabaseSchema {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   jobs: JobsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_messages: WebhookMessagesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  webhook_notifications: WebhookNotificationsTable;
   audit_logs: AuditLogsTable;
 }

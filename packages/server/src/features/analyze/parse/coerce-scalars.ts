@@ -1,9 +1,14 @@
+import { createRequire } from 'node:module';
 import type { JsonValue } from '@structured-prompt/gateway';
-// Per-function entry points: the package index loads all of date-fns's ~250 modules at start-up.
-import { format } from 'date-fns/format';
-import { isValid } from 'date-fns/isValid';
-import { parse } from 'date-fns/parse';
 import { matchesType } from './schema-view.ts';
+
+// date-fns's CommonJS build, one entry point per function: Node 24 holds about 90 MB of heap after
+// loading the ES module graph of `date-fns/parse` and 3 MB after loading its CommonJS files
+// (docs/architecture/0046-date-fns-through-commonjs.md).
+const require = createRequire(import.meta.url);
+const { format } = require('date-fns/format') as typeof import('date-fns/format');
+const { isValid } = require('date-fns/isValid') as typeof import('date-fns/isValid');
+const { parse } = require('date-fns/parse') as typeof import('date-fns/parse');
 
 /** A value read as another JSON type, or undefined when it cannot be read so without guessing. */
 export function convertType(value: JsonValue, type: string): JsonValue | undefined {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
 import { promptTemplatesMigration } from './0004-prompt-templates.ts';
+import { webhooksMigration } from './0006-webhooks.ts';
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (not read from a
@@ -12,5 +13,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
     '0004_prompt_templates': promptTemplatesMigration(dialect),
+    '0006_webhooks': webhooksMigration(dialect),
   };
 }
