@@ -126,31 +126,62 @@ export const UpdateTemplateRequest = Type.Object(
 );
 export type UpdateTemplateRequest = Static<typeof UpdateTemplateRequest>;
 
-export const TemplateVersion = Type.Object({
-  version: Type.String({ examples: ['1.0.0'] }),
-  template: Type.String(),
-  parameters: Type.Array(TemplateParameter),
-  schema: Type.Union([TemplateSchemaRef, Type.Null()]),
-  defaults: TemplateDefaults,
-  created_at: Type.String({ format: 'date-time' }),
-});
+const versionExample = {
+  version: '1.0.0',
+  template: invoiceExample.template,
+  parameters: invoiceExample.parameters,
+  schema: invoiceExample.schema,
+  defaults: invoiceExample.defaults,
+  created_at: '2026-12-01T09:30:00.000Z',
+};
+
+export const TemplateVersion = Type.Object(
+  {
+    version: Type.String({ examples: ['1.0.0'] }),
+    template: Type.String(),
+    parameters: Type.Array(TemplateParameter),
+    schema: Type.Union([TemplateSchemaRef, Type.Null()]),
+    defaults: TemplateDefaults,
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { examples: [versionExample] },
+);
 export type TemplateVersion = Static<typeof TemplateVersion>;
 
-export const Template = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  visibility: TemplateVisibility,
-  tags: Type.Array(Type.String()),
-  owner: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
-    description: 'Key id of the owner; null for the built-in library',
-  }),
-  library: Type.Boolean({ description: 'Part of the built-in template library' }),
-  latest_version: Type.String(),
-  latest: TemplateVersion,
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-});
+export const Template = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    visibility: TemplateVisibility,
+    tags: Type.Array(Type.String()),
+    owner: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+      description: 'Key id of the owner; null for the built-in library',
+    }),
+    library: Type.Boolean({ description: 'Part of the built-in template library' }),
+    latest_version: Type.String(),
+    latest: TemplateVersion,
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  {
+    examples: [
+      {
+        id: '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f',
+        name: invoiceExample.name,
+        description: invoiceExample.description,
+        visibility: 'private',
+        tags: invoiceExample.tags,
+        owner: '0190a5c2-11aa-7b2c-8d3e-4f5a6b7c8d9e',
+        library: false,
+        latest_version: '1.0.0',
+        latest: versionExample,
+        created_at: '2026-12-01T09:30:00.000Z',
+        updated_at: '2026-12-01T09:30:00.000Z',
+      },
+    ],
+  },
+);
 export type Template = Static<typeof Template>;
 
 export const TemplateList = Type.Object({
