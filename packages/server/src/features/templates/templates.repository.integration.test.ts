@@ -108,6 +108,20 @@ describeEachDialect('TemplatesRepository', (dialect) => {
         createdBy: bob,
       }),
     ).rejects.toMatchObject({ code: 'conflict' });
+    const other = await repo().create({
+      name: 'other',
+      ownerKeyId: bob,
+      version: '3.0.0',
+      content: content('other {{ text }}'),
+    });
+    const latest = await repo().latestVersions([(await repo().findLive(template.id))!, other.template]);
+    expect([...latest.entries()].map(([id, version]) => [id, version.version]).sort()).toEqual(
+      [
+        [template.id, '1.1.0'],
+        [other.template.id, '3.0.0'],
+      ].sort(),
+    );
+    expect((await repo().latestVersions([])).size).toBe(0);
     const versions = await repo().listVersions(template.id);
     expect(versions.map((version) => version.version)).toEqual(['1.1.0', '1.0.0']);
     expect(await repo().listVersions('not-a-uuid')).toEqual([]);

@@ -129,6 +129,24 @@ export class TemplatesRepository {
     return row ? toVersion(row) : null;
   }
 
+  /** The latest version of each of these templates, in one query, by template id. */
+  async latestVersions(templates: readonly TemplateRecord[]): Promise<Map<string, TemplateVersionRecord>> {
+    if (templates.length === 0) return new Map();
+    const rows = await this.#database.db
+      .selectFrom('template_versions as v')
+      .innerJoin('templates as t', (join) =>
+        join.onRef('t.id', '=', 'v.template_id').onRef('t.latest_version', '=', 'v.version'),
+      )
+      .selectAll('v')
+      .where(
+        't.id',
+        'in',
+        templates.map((template) => template.id),
+      )
+      .execute();
+    return new Map(rows.map((row) => [row.template_id, toVersion(row)]));
+  }
+
   /** Every version, newest first. */
   async listVersions(templateId: string): Promise<TemplateVersionRecord[]> {
     if (!isUuid(templateId)) return [];

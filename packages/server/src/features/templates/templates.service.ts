@@ -98,7 +98,11 @@ export class TemplatesService {
       },
       { limit: query.limit, cursor: query.cursor },
     );
-    const items = await Promise.all(page.items.map((template) => this.#view(template)));
+    const latest = await this.#options.repository.latestVersions(page.items);
+    const items = page.items.flatMap((template) => {
+      const version = latest.get(template.id);
+      return version ? [{ template, latest: version }] : [];
+    });
     return { items, nextCursor: page.nextCursor };
   }
 
