@@ -1,6 +1,10 @@
 import type { FieldError } from '@structured-prompt/contracts';
-import { Liquid, LiquidError, type Template as LiquidTemplate } from 'liquidjs';
+import { loadOnFirstUse } from '@structured-prompt/gateway';
+import type { Liquid, Template as LiquidTemplate } from 'liquidjs';
 import { AppError } from '../../lib/app-error.ts';
+
+/** LiquidJS, loaded when the first template is parsed: a process that never renders one never loads it. */
+const loadLiquid = loadOnFirstUse<typeof import('liquidjs')>('liquidjs', import.meta.url);
 
 export interface RenderLimits {
   /** Longest template text accepted, in characters. */
@@ -20,12 +24,17 @@ const blockedTags = ['include', 'render', 'layout'];
  * that load templates refused when parsed), and caps on template size, render time and memory.
  */
 export class TemplateRenderer {
-  readonly #engine: Liquid;
+  #engine: Liquid | undefined;
   readonly #limits: RenderLimits;
 
   constructor(limits: RenderLimits) {
     this.#limits = limits;
-    this.#engine = new Liquid({
+  }
+
+  get #liquid(): Liquid {
+    if (this.#engine) return this.#engine;
+    const limits = this.#limits;
+    const engine = new (loadLiquid().Liquid)({
       strictVariables: true,
       strictFilters: true,
       ownPropertyOnly: true,
@@ -36,7 +45,9 @@ export class TemplateRenderer {
       // Bytes of strings and arrays a render may allocate: a few times the output cap.
       memoryLimit: Math.max(limits.maxOutputChars * 8, 1_000_000),
     });
-    for (const tag of blockedTags) this.#engine.registerTag(tag, refusedTag(tag));
+    for (const tag of blockedTags) engine.registerTag(tag, refusedTag(tag));
+    this.#engine = engine;
+    return engine;
   }
 
   /**
@@ -46,7 +57,7 @@ export class TemplateRenderer {
   variablesOf(text: string): string[] {
     this.#checkLength(text);
     try {
-      return this.#engine.globalVariablesSync(this.#engine.parse(text));
+      return this.#liquid.globalVariablesSync(this.#liquid.parse(text));
     } catch (error) {
       throw templateError(error, 'The template cannot be parsed');
     }
@@ -57,13 +68,13 @@ export class TemplateRenderer {
     this.#checkLength(text);
     let parsed: LiquidTemplate[];
     try {
-      parsed = this.#engine.parse(text);
+      parsed = this.#liquid.parse(text);
     } catch (error) {
       throw templateError(error, 'The template cannot be parsed');
     }
     let output: string;
     try {
-      output = String(await this.#engine.render(parsed, values));
+      output = String(await this.#liquid.render(parsed, values));
     } catch (error) {
       throw templateError(error, 'The template cannot be rendered');
     }
@@ -98,7 +109,7 @@ function refusedTag(name: string): Parameters<Liquid['registerTag']>[1] {
 
 /** A Liquid error as a 400; anything else (a bug) is rethrown as it is. */
 function templateError(error: unknown, what: string): unknown {
-  if (!(error instanceof LiquidError)) return error;
+  if (!(error instanceof loadLiquid().LiquidError)) return error;
   const message = error.message.replace(/, file:[^,]*/, '');
   const field: FieldError = { path: '/body/template', message, keyword: 'template' };
   return new AppError('validation_error', `${what}: ${message}`, { errors: [field], cause: error });
