@@ -1,7 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { FieldError } from './problem.ts';
-import { answerWithSchemaExample } from './schema-examples.ts';
+import { analyzeRequestExamples, answerWithSchemaExample } from './schema-examples.ts';
 import { SchemaUsed, schemaRefPattern } from './schemas.ts';
+import { TemplateUse } from './templates.ts';
 
 /** How strictly the model's output is held to the schema (docs/analyze.md, "Validation modes"). */
 export const ValidationMode = Type.Union(
@@ -72,12 +73,29 @@ export type AnalyzeOptions = Static<typeof AnalyzeOptions>;
 
 export const AnalyzeRequest = Type.Object(
   {
-    prompt: Type.String({
-      minLength: 1,
-      maxLength: 10_000,
-      description: 'The natural-language request to turn into structured JSON',
-      examples: ['Translate Hello World to French'],
-    }),
+    prompt: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 10_000,
+        description:
+          'The natural-language request to turn into structured JSON. Required unless `template_id` is given',
+        examples: ['Translate Hello World to French'],
+      }),
+    ),
+    template_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 160,
+        description:
+          'A prompt template (id or name, optionally `@version`) rendered with `parameters` instead of `prompt`',
+        examples: ['invoice-extraction', 'invoice-extraction@1.0.0'],
+      }),
+    ),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: "The template's parameters, validated against its declaration",
+      }),
+    ),
     schema: Type.Optional(
       Type.Union([Type.Object({}, { additionalProperties: true }), Type.Boolean()], {
         description:
@@ -118,27 +136,7 @@ export const AnalyzeRequest = Type.Object(
     $id: 'AnalyzeRequest',
     additionalProperties: false,
     description: 'A prompt to analyze, optionally with the JSON Schema the answer must satisfy',
-    examples: [
-      { prompt: 'Translate Hello World to French' },
-      {
-        prompt: 'Book a table for 4 at Chez Paul tomorrow at 8pm',
-        schema: {
-          type: 'object',
-          required: ['restaurant', 'party_size'],
-          properties: {
-            restaurant: { type: 'string' },
-            party_size: { type: 'integer', minimum: 1 },
-            time: { type: 'string' },
-          },
-        },
-        options: { validation: 'strict', max_repair_attempts: 2 },
-      },
-      {
-        prompt:
-          'Invoice INV-2024-118 from Acme GmbH, dated 2024-03-02: 3 licences at 40 EUR, total 142.80 EUR',
-        schema_id: 'invoice-extraction@1.0.0',
-      },
-    ],
+    examples: analyzeRequestExamples,
   },
 );
 export type AnalyzeRequest = Static<typeof AnalyzeRequest>;
@@ -220,6 +218,8 @@ export const AnalyzeResponse = Type.Object(
     warnings: Type.Array(Type.String()),
     /** Present when the request named a registered schema (`schema_id`). */
     schema_used: Type.Optional(SchemaUsed),
+    /** The template version that produced the prompt, when one did. */
+    template: Type.Optional(TemplateUse),
   },
   {
     $id: 'AnalyzeResponse',

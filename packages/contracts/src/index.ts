@@ -9,4 +9,5 @@ export * from './health.ts';
 export * from './problem.ts';
 export * from './providers.ts';
 export * from './schemas.ts';
+export * from './templates.ts';
 export * from './webhooks.ts';

@@ -84,3 +84,29 @@ export const answerWithSchemaExample = {
     version: '1.0.0',
   },
 };
+
+/** Requests shown in the API reference: a prompt, an inline schema, a registered schema, a template. */
+export const analyzeRequestExamples = [
+  { prompt: 'Translate Hello World to French' },
+  {
+    prompt: 'Book a table for 4 at Chez Paul tomorrow at 8pm',
+    schema: {
+      type: 'object',
+      required: ['restaurant', 'party_size'],
+      properties: {
+        restaurant: { type: 'string' },
+        party_size: { type: 'integer', minimum: 1 },
+        time: { type: 'string' },
+      },
+    },
+    options: { validation: 'strict', max_repair_attempts: 2 },
+  },
+  {
+    prompt: 'Invoice INV-2024-118 from Acme GmbH, dated 2024-03-02: 3 licences at 40 EUR, total 142.80 EUR',
+    schema_id: 'invoice-extraction@1.0.0',
+  },
+  {
+    template_id: 'invoice-extraction@1.0.0',
+    parameters: { text: 'Invoice 2026-042 from ACME GmbH, total 1,190.00 EUR incl. 19% VAT, due 31 Jan' },
+  },
+];

@@ -13,6 +13,7 @@ import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import { schemasRoutes } from './features/schemas/schemas.route.ts';
+import { templatesRoutes } from './features/templates/templates.route.ts';
 import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { answerClientError } from './http/client-error.ts';
@@ -145,6 +146,7 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
     maxBatchItems: config.limits.maxBatchItems,
   });
   apiKeysRoutes(app, services.apiKeys);
+  templatesRoutes(app, services.templates);
   auditLogsRoutes(app, services.audit);
   webhooksRoutes(app, services.webhooks.service);
   metricsRoutes(app, deps.metrics);

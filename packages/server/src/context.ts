@@ -5,6 +5,7 @@ import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
 import { seedLibrary } from './features/schemas/library/seed-library.ts';
+import { seedTemplateLibrary } from './features/templates/template-library.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
@@ -61,6 +62,9 @@ type Closers = Array<() => Promise<unknown>>;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** Where replicas tell each other that a prompt template changed. */
+const templateChannel = 'sps:templates:invalidate';
+
 /**
  * Builds the real parts from the config: database (migrated, or checked when migrations run
  * elsewhere), Redis when configured, limits, cache, provider gateway, services and background tasks.
@@ -104,6 +108,7 @@ export async function createContext(
       providers: () => services.gateway.listProviderStatus(),
     });
     await seedSchemaLibrary(services, logger);
+    await seedTemplateLibrary(services.templatesRepository, logger);
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     await replayJournal(services, logger);
     closers.push(() => services.audit.drain());
@@ -158,6 +163,12 @@ async function buildInfrastructure(
       ? createRedisInvalidationBus(redis, { channel: registryChannel, circuit, logger })
       : createLocalInvalidationBus());
   if (!given.registryBus) closers.push(() => registryBus.close());
+  const templateBus =
+    given.templateBus ??
+    (redis
+      ? createRedisInvalidationBus(redis, { channel: templateChannel, circuit, logger })
+      : createLocalInvalidationBus());
+  if (!given.templateBus) closers.push(() => templateBus.close());
   const languageDetector = given.languageDetector ?? (await loadLanguageDetector());
   const responseCache = given.responseCache ?? createResponseCache(config, { logger });
   if (!given.responseCache) {
@@ -176,6 +187,7 @@ async function buildInfrastructure(
     redis,
     keyBus,
     registryBus,
+    templateBus,
     gateway,
     responseCache,
     languageDetector,

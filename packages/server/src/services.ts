@@ -21,6 +21,11 @@ import type { ResponseCacheService } from './features/cache/response-cache.servi
 import { SchemaRegistry } from './features/schemas/schema-registry.ts';
 import { SchemasRepository } from './features/schemas/schemas.repository.ts';
 import { SchemasService } from './features/schemas/schemas.service.ts';
+import { TemplateCache } from './features/templates/template-cache.ts';
+import { type LinkedSchemaResolver, TemplateExpander } from './features/templates/template-expansion.ts';
+import { TemplateRenderer } from './features/templates/template-renderer.ts';
+import { TemplatesRepository } from './features/templates/templates.repository.ts';
+import { TemplatesService } from './features/templates/templates.service.ts';
 import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
@@ -48,6 +53,8 @@ export interface Infrastructure {
   keyBus: KeyInvalidationBus;
   /** Announces schema registry changes to every replica (`schema:<id>`); templates may share it. */
   registryBus: KeyInvalidationBus;
+  /** Tells every replica that a prompt template changed. */
+  templateBus: KeyInvalidationBus;
   /** The provider router (real providers, fake-server-backed ones, or the heuristic alone). */
   gateway: GatewayPort;
   /** L1 memory + optional L2 Redis response cache. */
@@ -73,12 +80,16 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  templates: TemplatesService;
+  templatesRepository: TemplatesRepository;
   webhooks: Webhooks;
 }
 
 export interface ServiceHooks {
   analyzeObserver?: AnalyzeObserver;
   tracer?: Tracer;
+  /** Resolves the schema a prompt template links to; without it such templates need an inline schema. */
+  schemaResolver?: LinkedSchemaResolver;
   webhookMetrics?: WebhookMetrics;
 }
 
@@ -88,9 +99,65 @@ export function buildServices(
   logger: Logger,
   hooks: ServiceHooks = {},
 ): Services {
+  const audit = new AuditService(new AuditLogsRepository(infra.database), logger);
+  const keys = keyServices(infra, config, audit);
+  const { limits } = keys;
+  const { tracer } = hooks;
+  const webhooks = createWebhooks({
+    database: infra.database,
+    config,
+    logger,
+    audit,
+    metrics: hooks.webhookMetrics,
+  });
+  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
+  const dialects = new SchemaDialects();
+  const validators = new ValidatorCache({
+    maxEntries: config.analyze.validatorCacheSize,
+    dialects,
+    maxPatternInputChars: config.limits.maxPatternInputChars,
+  });
+  const schemaGuard = new SchemaGuard(config.limits, dialects);
+  const registry = schemaServices(infra, schemaGuard, validators, audit);
+  const { templates, templatesRepository } = buildTemplates(infra, config, validators);
+  const analyze = new AnalyzeService({
+    config,
+    schemaRegistry: registry.schemaRegistry,
+    gateway: infra.gateway,
+    languageDetector: infra.languageDetector,
+    validators: tracer?.enabled ? traceValidators(validators, tracer) : validators,
+    schemaGuard,
+    cache: infra.responseCache.service,
+    limits,
+    audit,
+    logWriter,
+    logger,
+    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
+    tracer,
+    templates: new TemplateExpander({
+      templates,
+      schemaResolver: hooks.schemaResolver ?? linkedSchemaOf(registry.schemaRegistry),
+    }),
+  });
+  return {
+    ...keys,
+    audit,
+    analyze,
+    batch: batchService(analyze, limits, infra, config, logger),
+    ...registry,
+    cache: infra.responseCache.service,
+    gateway: infra.gateway,
+    logWriter,
+    templates,
+    templatesRepository,
+    webhooks,
+  };
+}
+
+/** API keys: the repository, the cached verifier, limits and budgets, and the key rules. */
+function keyServices(infra: Infrastructure, config: Readonly<Config>, audit: AuditService) {
   const apiKeysRepository = new ApiKeysRepository(infra.database);
   const apiKeyUsage = new ApiKeyUsageRepository(infra.database);
-  const audit = new AuditService(new AuditLogsRepository(infra.database), logger);
   const verifier = new KeyVerifier({
     repository: apiKeysRepository,
     bus: infra.keyBus,
@@ -109,52 +176,7 @@ export function buildServices(
     bus: infra.keyBus,
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
-  const { tracer } = hooks;
-  const webhooks = createWebhooks({
-    database: infra.database,
-    config,
-    logger,
-    audit,
-    metrics: hooks.webhookMetrics,
-  });
-  const logWriter = buildLogWriter(infra.database, config, logger, tracer);
-  const dialects = new SchemaDialects();
-  const validators = new ValidatorCache({
-    maxEntries: config.analyze.validatorCacheSize,
-    dialects,
-    maxPatternInputChars: config.limits.maxPatternInputChars,
-  });
-  const schemaGuard = new SchemaGuard(config.limits, dialects);
-  const registry = schemaServices(infra, schemaGuard, validators, audit);
-  const analyze = new AnalyzeService({
-    config,
-    schemaRegistry: registry.schemaRegistry,
-    gateway: infra.gateway,
-    languageDetector: infra.languageDetector,
-    validators: tracer?.enabled ? traceValidators(validators, tracer) : validators,
-    schemaGuard,
-    cache: infra.responseCache.service,
-    limits,
-    audit,
-    logWriter,
-    logger,
-    observer: withAccountEvents(hooks.analyzeObserver, webhooks.accountEvents, logger),
-    tracer,
-  });
-  return {
-    apiKeysRepository,
-    apiKeys,
-    audit,
-    limits,
-    verifier,
-    analyze,
-    batch: batchService(analyze, limits, infra, config, logger),
-    ...registry,
-    cache: infra.responseCache.service,
-    gateway: infra.gateway,
-    logWriter,
-    webhooks,
-  };
+  return { apiKeysRepository, apiKeys, limits, verifier };
 }
 
 function batchService(
@@ -236,6 +258,24 @@ function schemaServices(
     audit,
   });
   return { schemasRepository, schemaRegistry, schemas };
+}
+
+/** A template's linked schema, resolved by the schema registry with the caller's visibility. */
+function linkedSchemaOf(registry: SchemaRegistry): LinkedSchemaResolver {
+  return async (ref, caller) =>
+    (await registry.resolve(ref.version ? `${ref.id}@${ref.version}` : ref.id, caller)).schema;
+}
+
+/** Prompt templates: the repository, the strict renderer, and the cache every replica invalidates. */
+function buildTemplates(infra: Infrastructure, config: Readonly<Config>, validators: ValidatorCache) {
+  const templatesRepository = new TemplatesRepository(infra.database);
+  const templates = new TemplatesService({
+    repository: templatesRepository,
+    renderer: new TemplateRenderer(config.templates),
+    validators,
+    cache: new TemplateCache({ bus: infra.templateBus, ttlMs: config.templates.cacheTtlMs }),
+  });
+  return { templates, templatesRepository };
 }
 
 /** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */

@@ -6,9 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from './support/spawn-server.ts';
 
 // Packages an idle embedded server must not load (ADR 0010): they cost memory for code that only
-// runs once a provider is called, tracing is on, or Redis is configured.
+// runs once a provider is called, tracing is on, Redis is configured, or a template is written or used.
 const lazyPackages =
-  /\/node_modules\/(@ai-sdk\/(openai|anthropic|google|openai-compatible)|zod|@opentelemetry\/(sdk-trace|exporter-trace-otlp-http|resources)|ioredis)\//;
+  /\/node_modules\/(@ai-sdk\/(openai|anthropic|google|openai-compatible)|zod|@opentelemetry\/(sdk-trace|exporter-trace-otlp-http|resources)|ioredis|liquidjs)\//;
 
 const answer = JSON.stringify({
   intent: 'translate',

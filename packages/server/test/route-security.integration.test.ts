@@ -187,6 +187,42 @@ describe('every non-public route requires a valid key', () => {
     });
   });
 
+  it('lets a user key change only its own prompt templates, and hides private ones from other keys', async () => {
+    const testApp = await buildTestApp();
+    const owner = await testApp.createKey({ name: 'owner' });
+    const other = await testApp.createKey({ name: 'other' });
+    const call = (key: string, method: 'GET' | 'PUT' | 'DELETE' | 'POST', url: string, payload?: object) =>
+      testApp.app.inject({ method, url, headers: { 'x-api-key': key }, ...(payload && { payload }) });
+    const shared = await call(owner.key, 'POST', '/v1/templates', {
+      name: 'shared',
+      template: 'Hi {{ who }}',
+      parameters: [{ name: 'who', required: true }],
+      visibility: 'public',
+    });
+    const hidden = await call(owner.key, 'POST', '/v1/templates', {
+      name: 'hidden',
+      template: 'secret text',
+    });
+    expect([shared.statusCode, hidden.statusCode]).toEqual([201, 201]);
+    for (const [method, payload] of [
+      ['PUT', { description: 'taken over' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const refused = await call(other.key, method, `/v1/templates/${shared.json().id}`, payload);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('forbidden');
+      // A private template answers exactly like one that does not exist.
+      const invisible = await call(other.key, method, `/v1/templates/${hidden.json().id}`, payload);
+      const unknown = await call(other.key, method, `/v1/templates/${sampleId}`, payload);
+      expect(invisible.statusCode).toBe(404);
+      expect(invisible.json().detail.replace(hidden.json().id, sampleId)).toBe(unknown.json().detail);
+    }
+    const listed = await call(other.key, 'GET', '/v1/templates?limit=200');
+    expect(listed.body).not.toContain(hidden.json().id);
+    expect(listed.body).not.toContain('secret text');
+    expect((await call(owner.key, 'GET', `/v1/templates/${shared.json().id}`)).json().description).toBeNull();
+  });
+
   it('locks out failed authentications from an address, while a valid key from it is still admitted', async () => {
     const testApp = await buildTestApp();
     const { authFailuresPerMinute } = testApp.config.auth;

@@ -112,6 +112,12 @@ export const ConfigSchema = Type.Object(
       requestDeadlineMs: Type.Integer({ default: 60_000, minimum: 100 }),
       validatorCacheSize: Type.Integer({ default: 500, minimum: 1 }),
     }),
+    templates: Section({
+      maxTemplateChars: Type.Integer({ default: 20_000, minimum: 1, maximum: 1_000_000 }),
+      renderTimeoutMs: Type.Integer({ default: 200, minimum: 1, maximum: 10_000 }),
+      maxOutputChars: Type.Integer({ default: 50_000, minimum: 1, maximum: 10_000_000 }),
+      cacheTtlMs: Type.Integer({ default: 30_000, minimum: 0, maximum: 3_600_000 }),
+    }),
     telemetry: Section({
       otlpEndpoint: Type.Optional(Type.String({ format: 'uri' })),
       serviceName: Type.String({ default: 'structured-prompt-service' }),

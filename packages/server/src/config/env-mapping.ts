@@ -1,4 +1,5 @@
 import { requestLogEnvSettings } from './request-log-env.ts';
+import { templateEnvSettings } from './templates-env.ts';
 import { webhookEnvSettings } from './webhooks-env.ts';
 
 /**
@@ -206,6 +207,7 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'analyze.requestDeadlineMs',
     description: 'Overall deadline of one analyze request across retries and fallbacks',
   },
+  ...templateEnvSettings,
   {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     path: 'telemetry.otlpEndpoint',

@@ -1,7 +1,8 @@
-import type { AnalyzeRequest, SchemaUsed, ValidationMode } from '@structured-prompt/contracts';
+import type { SchemaUsed, TemplateUse, ValidationMode } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
 import type { CacheKey } from '../cache/cache-key.ts';
+import type { PromptRequest } from '../templates/template-expansion.ts';
 import type { PreparedPrompt } from './preprocess/preprocess.ts';
 
 /** Who asked: the authenticated key and the request's identity, for limits, audit and the log. */
@@ -13,7 +14,10 @@ export interface AnalyzeContext {
 
 /** One request after screening and schema resolution: what the cache key and the generation read. */
 export interface ResolvedRequest {
-  body: AnalyzeRequest;
+  /** The prompt in place: the request's own, or the one its template rendered (defaults applied). */
+  body: PromptRequest;
+  /** The template version that rendered the prompt, when the request named one. */
+  template?: TemplateUse;
   /** Normalized, and redacted when the request asked for it. */
   prepared: PreparedPrompt;
   schema: JsonSchema;

@@ -3,16 +3,24 @@ import {
   type AnalyzeResponse,
   requestedProvider,
   type SchemaUsed,
+  type TemplateUse,
 } from '@structured-prompt/contracts';
 import { toAppError } from '../../lib/app-error.ts';
 import type { NewRequestLog } from '../../platform/request-log/request-logs.repository.ts';
+import type { PromptRequest } from '../templates/template-expansion.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
+
+/** The registered schema and the template a request used, when it named them. */
+export interface LogRefs {
+  registered?: SchemaUsed;
+  template?: TemplateUse;
+}
 
 /** A request log's `request_params` for an analyze request: what was asked for, not the prompt. */
 export function requestParams(
   body: AnalyzeRequest,
   failedAttempts?: readonly unknown[],
-  registered?: SchemaUsed,
+  refs: LogRefs = {},
 ): Record<string, unknown> {
   const params: Record<string, unknown> = {
     provider: requestedProvider(body),
@@ -22,6 +30,7 @@ export function requestParams(
     options: body.options ?? {},
     schema: schemaSource(body),
   };
+  const { registered, template } = refs;
   // The registered schema version the answer had to satisfy; the reference as asked when it did not resolve.
   if (registered)
     Object.assign(params, {
@@ -30,6 +39,9 @@ export function requestParams(
       schema_version: registered.version,
     });
   else if (body.schema_id !== undefined) params.schema_ref = body.schema_id;
+  // The template version that rendered the prompt; the reference asked for when it never rendered.
+  if (template) params.template = template;
+  else if (body.template_id !== undefined) params.template = { ref: body.template_id };
   // Which providers failed before the one that answered, for the log reader.
   if (failedAttempts !== undefined) params.failed_attempts = failedAttempts;
   return params;
@@ -42,7 +54,7 @@ function schemaSource(body: AnalyzeRequest): string {
 
 /** The log entry of an answered request; `promptText` is what was sent on (normalized, redacted). */
 export function answeredLogEntry(
-  body: AnalyzeRequest,
+  body: PromptRequest,
   context: AnalyzeContext,
   promptText: string,
   response: AnalyzeResponse,
@@ -54,7 +66,7 @@ export function answeredLogEntry(
     apiKeyId: context.key.id,
     promptText,
     promptLength: body.prompt.length,
-    requestParams: requestParams(body, response.failed_attempts, registered),
+    requestParams: requestParams(body, response.failed_attempts, { registered, template: response.template }),
     responseData: response.data,
     validationStatus: response.validation.status,
     providerUsed: response.provider,
@@ -75,7 +87,7 @@ export function failedLogEntry(
   context: AnalyzeContext,
   error: unknown,
   totalMs: number,
-  registered?: SchemaUsed,
+  refs: LogRefs = {},
 ): NewRequestLog {
   const known = toAppError(error);
   const usage = (known?.extensions.usage ?? {}) as {
@@ -89,7 +101,7 @@ export function failedLogEntry(
     apiKeyId: context.key.id,
     promptText: null,
     promptLength: typeof body.prompt === 'string' ? body.prompt.length : 0,
-    requestParams: requestParams(body, undefined, registered),
+    requestParams: requestParams(body, undefined, refs),
     validationStatus: known?.code === 'output_validation_failed' ? 'failed' : 'error',
     processingTimeMs: totalMs,
     tokensUsed: usage.total_tokens ?? 0,

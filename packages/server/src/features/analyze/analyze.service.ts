@@ -21,8 +21,9 @@ import type {
   ResponseCacheService,
 } from '../cache/response-cache.service.ts';
 import type { SchemaRegistry } from '../schemas/schema-registry.ts';
+import { type ExpandedRequest, TemplateExpander } from '../templates/template-expansion.ts';
 import type { AnalyzeContext, PreparedAnalyze, ResolvedRequest } from './analyze-context.ts';
-import { answeredLogEntry, failedLogEntry } from './analyze-log-entry.ts';
+import { answeredLogEntry, failedLogEntry, type LogRefs } from './analyze-log-entry.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
 import { roundMs, shapeResponse } from './analyze-response.ts';
 import { AnswerGenerator, type CachedAnswer } from './answer-generator.ts';
@@ -30,6 +31,7 @@ import { BudgetGuard } from './budget-guard.ts';
 import { InputScreen } from './input-screen.ts';
 import { metaPromptVersion } from './meta-prompt.ts';
 import type { SchemaGuard } from './schema-guard.ts';
+import { bothSchemas, schemaNameOf } from './schema-naming.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
 export interface AnalyzeServiceOptions {
@@ -47,7 +49,18 @@ export interface AnalyzeServiceOptions {
   logger: Logger;
   observer?: AnalyzeObserver;
   tracer?: Tracer;
+  /** Renders `template_id` requests; without it such requests are refused. */
+  templates?: Pick<TemplateExpander, 'expand'>;
 }
+
+/** Used when no templates are configured: prompts pass, every template reference is unknown. */
+const noTemplates = new TemplateExpander({
+  templates: {
+    render: async (reference) => {
+      throw new AppError('not_found', `No template "${reference}": templates are not available here.`);
+    },
+  },
+});
 
 /**
  * `POST /v1/analyze` end to end: screen the input, resolve the schema, look the answer up in the
@@ -75,25 +88,28 @@ export class AnalyzeService {
 
   async analyze(body: AnalyzeRequest, context: AnalyzeContext): Promise<AnalyzeResponse> {
     const started = performance.now();
-    let registered: ResolvedRequest['registered'];
+    const refs: LogRefs = {};
     try {
-      const prepared = await this.prepare(body, context);
-      registered = prepared.request.registered;
+      const prepared = await this.prepare(body, context, refs);
       const outcome = await this.#lookup(prepared.request, prepared.cacheKey, context);
       return this.finish(prepared, context, outcome, started);
     } catch (error) {
-      this.recordFailure(body, context, error, started, registered);
+      this.recordFailure(body, context, error, started, refs);
       throw error;
     }
   }
 
   /**
-   * The steps before the cache: screen the input, resolve the schema, compute the cache key. Throws
-   * the request's 400s (invalid schema, blocked input, over-long prompt).
+   * The steps before the cache: render the template, screen the input, resolve the schema, compute
+   * the cache key. Throws the request's 400s and 404s (invalid schema or parameters, blocked input,
+   * over-long prompt, unknown template or schema); `refs` receives what was resolved before a refusal.
    */
-  async prepare(body: AnalyzeRequest, context: AnalyzeContext): Promise<PreparedAnalyze> {
-    const { prepared, warnings } = this.#screen.screen(body, context);
-    const request = await this.#resolve(body, prepared, context);
+  async prepare(body: AnalyzeRequest, context: AnalyzeContext, refs: LogRefs = {}): Promise<PreparedAnalyze> {
+    const expanded = await this.#expand(body, context);
+    refs.template = expanded.template;
+    const { prepared, warnings } = this.#screen.screen(expanded.body, context);
+    const request = await this.#resolve(expanded, prepared, context);
+    refs.registered = request.registered;
     return { request, warnings, cacheKey: this.#cacheKey(request) };
   }
 
@@ -126,6 +142,7 @@ export class AnalyzeService {
       totalMs: roundMs(performance.now() - started),
     });
     if (prepared.request.registered) response.schema_used = prepared.request.registered;
+    if (prepared.request.template) response.template = prepared.request.template;
     this.#record(prepared.request, context, outcome, response);
     return response;
   }
@@ -136,11 +153,17 @@ export class AnalyzeService {
     context: AnalyzeContext,
     error: unknown,
     started: number,
-    registered?: ResolvedRequest['registered'],
+    refs: LogRefs = {},
   ): void {
     this.#options.logWriter.write(
-      failedLogEntry(body, context, error, roundMs(performance.now() - started), registered),
+      failedLogEntry(body, context, error, roundMs(performance.now() - started), refs),
     );
+  }
+
+  /** The prompt: the request's own, or its template's rendering with the template's defaults. */
+  #expand(body: AnalyzeRequest, context: AnalyzeContext): Promise<ExpandedRequest> {
+    const caller = { keyId: context.key.id, isAdmin: context.key.scopes.includes('admin') };
+    return (this.#options.templates ?? noTemplates).expand(body, caller);
   }
 
   /**
@@ -148,13 +171,14 @@ export class AnalyzeService {
    * the registered version `schema_id` names (404 when the key cannot use it).
    */
   async #resolve(
-    body: AnalyzeRequest,
+    { body, template }: ExpandedRequest,
     prepared: ResolvedRequest['prepared'],
     context: AnalyzeContext,
   ): Promise<ResolvedRequest> {
     const provider = requestedProvider(body);
     const common = {
       body,
+      template,
       prepared,
       provider: provider === 'auto' ? undefined : provider,
       validation: body.options?.validation ?? 'strict',
@@ -220,6 +244,7 @@ export class AnalyzeService {
     provider,
     validation,
     registered,
+    template,
   }: ResolvedRequest): CacheKey {
     const options = body.options ?? {};
     return buildCacheKey({
@@ -240,6 +265,8 @@ export class AnalyzeService {
         maxCostUsd: options.max_cost_usd,
         // A registered schema's id and version, on top of its body's hash: a new version never shares answers.
         schema: registered ? { id: registered.id, version: registered.version } : undefined,
+        // The rendered text is the prompt above; the version names what produced it.
+        template: template && { id: template.id, version: template.version },
       },
     });
   }
@@ -264,25 +291,4 @@ export class AnalyzeService {
     }
     observer?.onAnalyzed({ response, result: outcome.value, cached, coalesced });
   }
-}
-
-const bothSchemas = () =>
-  new AppError('validation_error', 'Send either an inline `schema` or a `schema_id`, not both.', {
-    errors: [{ path: '/schema_id', message: 'must not be given together with schema' }],
-  });
-
-/** Names an inline schema for cache namespaces and tool names: its `title` when it has a usable one. */
-function schemaNameOf(schema: unknown): string {
-  const title =
-    typeof schema === 'object' && schema !== null ? (schema as { title?: unknown }).title : undefined;
-  if (typeof title === 'string') {
-    const slug = title
-      .trim()
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(0, 48);
-    if (slug) return slug;
-  }
-  return 'inline';
 }

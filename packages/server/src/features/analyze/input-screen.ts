@@ -1,7 +1,7 @@
-import type { AnalyzeRequest } from '@structured-prompt/contracts';
 import type { Config } from '../../config/index.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
+import type { PromptRequest } from '../templates/template-expansion.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
 import type { AnalyzeObserver } from './analyze-observer.ts';
 import { type PreparedPrompt, preparePrompt } from './preprocess/preprocess.ts';
@@ -30,7 +30,7 @@ export class InputScreen {
     this.#deps = deps;
   }
 
-  screen(body: AnalyzeRequest, context: AnalyzeContext): ScreenedInput {
+  screen(body: PromptRequest, context: AnalyzeContext): ScreenedInput {
     this.#checkLength(body.prompt);
     const warnings = this.#screenSuspicious(body.prompt, context);
     const prepared = preparePrompt(body.prompt, { pii: body.options?.pii ?? 'off' });

@@ -46,6 +46,7 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
           { name: 'api-keys', description: 'Issue, revoke and rotate API keys (admin)' },
           { name: 'audit-logs', description: 'Security events (admin)' },
           { name: 'cache', description: 'Response cache statistics, invalidation and warming' },
+          { name: 'templates', description: 'Versioned prompt templates, rendered with strict Liquid' },
           { name: 'operations', description: 'Metrics for Prometheus' },
         ],
         components: {

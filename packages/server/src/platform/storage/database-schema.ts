@@ -91,21 +91,31 @@ export interface SchemaVersionsTable {
   changes: JsonWithDefault;
 }
 
-interface PromptTemplatesTable {
+export interface TemplatesTable {
   id: string;
   name: string;
-  version: Num;
   description: string | null;
-  template_text: string;
-  parameters: JsonWithDefault;
-  example_usage: NullableJson;
-  schema_id: string | null;
-  schema_version: NullableNum;
   is_public: Bool;
-  created_by: string | null;
+  tags: JsonWithDefault;
+  owner_key_id: string | null;
+  is_library: Bool;
+  latest_version: string;
   created_at: CreatedAt;
   updated_at: CreatedAt;
   deleted_at: NullableTimestamp;
+}
+
+export interface TemplateVersionsTable {
+  id: string;
+  template_id: string;
+  version: string;
+  template_text: string;
+  parameters: JsonWithDefault;
+  schema_ref: string | null;
+  schema_version: string | null;
+  defaults: JsonWithDefault;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 interface JobsTable {
@@ -196,7 +206,8 @@ export interface DatabaseSchema {
   request_logs: RequestLogsTable;
   schemas: SchemasTable;
   schema_versions: SchemaVersionsTable;
-  prompt_templates: PromptTemplatesTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
   jobs: JobsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_messages: WebhookMessagesTable;

@@ -19,10 +19,11 @@ const appTables = [
   'api_keys',
   'audit_logs',
   'jobs',
-  'prompt_templates',
   'request_logs',
   'schema_versions',
   'schemas',
+  'template_versions',
+  'templates',
   'webhook_deliveries',
   'webhook_endpoints',
   'webhook_messages',
@@ -85,6 +86,32 @@ describeEachDialect('migrations', (dialect) => {
     await expect(refuseNewerDatabase(database)).rejects.toBeInstanceOf(DatabaseNewerThanCodeError);
     const status = await migrationStatus(database);
     expect(status.find((state) => state.name === '9999_from_the_future')?.unknown).toBe(true);
+  });
+});
+
+describeEachDialect('migrations that arrive out of order', (dialect) => {
+  it('applies a migration numbered below one already applied, and undoes migrations in the order they ran', async () => {
+    const fixture = await createTestDatabase(dialect, { migrate: false });
+    try {
+      const { database } = fixture;
+      const table = (name: string) => ({
+        async up(db: typeof database.db) {
+          await sql`create table ${sql.table(name)} (id integer)`.execute(db);
+        },
+        async down(db: typeof database.db) {
+          await sql`drop table ${sql.table(name)}`.execute(db);
+        },
+      });
+      const before = { ...migrations(dialect), '9998_later_number': table('later_thing') };
+      expect(await migrateToLatest(database, { migrations: before })).toContain('9998_later_number');
+      const after = { ...before, '9997_earlier_number': table('earlier_thing') };
+      expect(await migrateToLatest(database, { migrations: after })).toEqual(['9997_earlier_number']);
+      expect(await tablesOf(database)).toEqual(expect.arrayContaining(['earlier_thing', 'later_thing']));
+      expect(await migrateDown(database, { migrations: after })).toEqual(['9997_earlier_number']);
+      expect(await migrateDown(database, { migrations: after })).toEqual(['9998_later_number']);
+    } finally {
+      await fixture.destroy();
+    }
   });
 });
 

@@ -87,6 +87,9 @@ async function createMigrator(database: Database, options: MigrateOptions): Prom
     provider: { getMigrations: async () => provider },
     // Without an explicit schema Kysely would accept a migration table found in *any* schema.
     migrationTableSchema: await migrationSchema(database),
+    // Numbers are handed out to work done in parallel, so a migration may arrive after one with a higher
+    // number was applied. Pending ones run in name order; `down` undoes them in the order they ran.
+    allowUnorderedMigrations: true,
   });
 }
 

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
 import { schemaRegistryMigration } from './0003-schema-registry.ts';
+import { promptTemplatesMigration } from './0004-prompt-templates.ts';
 import { webhooksMigration } from './0006-webhooks.ts';
 
 /**
@@ -13,6 +14,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
     '0003_schema_registry': schemaRegistryMigration(dialect),
+    '0004_prompt_templates': promptTemplatesMigration(dialect),
     '0006_webhooks': webhooksMigration(dialect),
   };
 }
