@@ -40,7 +40,7 @@ describe('BatchRequest', () => {
 
   it.each([
     ['no items', { items: [] }],
-    ['an item without a prompt', { items: [{ schema: true }] }],
+    ['an item whose parameters are not an object', { items: [{ template_id: 'greeting', parameters: 'x' }] }],
     ['an item with an unknown member', { items: [{ prompt: 'x', prompts: [] }] }],
     ['an item option out of range', { items: [{ prompt: 'x', options: { max_repair_attempts: 11 } }] }],
     ['a prompt in the defaults', { defaults: { prompt: 'x' }, items: [{ prompt: 'y' }] }],
