@@ -8,6 +8,7 @@ import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
+import { requestsRoutes } from './features/history/requests.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
@@ -139,5 +140,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   });
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
+  requestsRoutes(app, services.history);
   metricsRoutes(app, deps.metrics);
 }

@@ -16,6 +16,8 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { HistoryRepository } from './features/history/history.repository.ts';
+import { HistoryService } from './features/history/history.service.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -59,6 +61,7 @@ export interface Services {
   cache: ResponseCacheService;
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
+  history: HistoryService;
 }
 
 export interface ServiceHooks {
@@ -133,6 +136,7 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    history: new HistoryService(new HistoryRepository(infra.database)),
   };
 }
 

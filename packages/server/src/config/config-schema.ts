@@ -76,6 +76,7 @@ export const ConfigSchema = Type.Object(
       bufferLimit: Type.Integer({ default: 50_000, minimum: 100 }),
       writerThread: Type.Boolean({ default: true }),
       purgeIntervalMs: Type.Integer({ default: 3_600_000, minimum: 1000 }),
+      storePrompts: Type.Boolean({ default: true }),
     }),
     cache: Section({
       enabled: Type.Boolean({ default: true }),

@@ -157,6 +157,11 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'requestLogs.retentionDays',
     description: 'Request logs older than this are purged',
   },
+  {
+    env: 'LOG_STORE_PROMPTS',
+    path: 'requestLogs.storePrompts',
+    description: 'Keep prompts and answers in the request log (a key can turn it off for itself)',
+  },
   { env: 'LOG_BATCH_SIZE', path: 'requestLogs.batchSize', description: 'Request-log rows written per batch' },
   {
     env: 'LOG_FLUSH_INTERVAL_MS',

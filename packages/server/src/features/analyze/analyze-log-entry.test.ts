@@ -37,7 +37,16 @@ describe('the request log entry of an analyze request', () => {
       ...example,
       failed_attempts: [{ provider: 'anthropic', model: 'claude', reason: 'timeout' }],
     };
-    const entry = answeredLogEntry(body, context, 'Translate Hello World to French', response);
+    const outcome = {
+      value: { calls: [] },
+      usage: { totalTokens: 0, costUsd: 0 },
+      cached: false,
+      level: null,
+      coalesced: false,
+      storedAt: null,
+    } as unknown as Parameters<typeof answeredLogEntry>[4]['outcome'];
+    const extras = { schemaHash: 'h', cacheKey: 'sps:resp:inline:h', outcome, storePrompt: true };
+    const entry = answeredLogEntry(body, context, 'Translate Hello World to French', response, extras);
     expect(entry).toMatchObject({
       requestId: 'req-1',
       apiKeyId: context.key.id,
@@ -57,7 +66,16 @@ describe('the request log entry of an analyze request', () => {
       tokensUsed: response.usage.total_tokens,
       costUsd: response.usage.cost_usd,
       cached: response.cached,
+      requestOptions: { provider: 'openai', model: 'gpt-4o-mini', schema: body.schema },
+      schemaHash: 'h',
+      cacheKey: 'sps:resp:inline:h',
     });
+    const withheld = answeredLogEntry(body, context, 'Translate', response, {
+      ...extras,
+      storePrompt: false,
+    });
+    expect(withheld.promptText).toBeNull();
+    expect(withheld.responseData).toBeNull();
   });
 
   it('records a failure by its code, with the usage a 422 reports and no prompt text', () => {

@@ -12,7 +12,7 @@ import type { LimitsService } from '../../platform/limits/limits.service.ts';
 import type { Tracer } from '../../platform/observability/tracing.ts';
 import type { RequestLogWriter } from '../../platform/request-log/request-log-writer.ts';
 import type { AuditService } from '../audit-logs/audit.service.ts';
-import { buildCacheKey } from '../cache/cache-key.ts';
+import { buildCacheKey, type CacheKey } from '../cache/cache-key.ts';
 import type { CacheOutcome, ResponseCacheService } from '../cache/response-cache.service.ts';
 import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
 import { answeredLogEntry, failedLogEntry } from './analyze-log-entry.ts';
@@ -69,7 +69,8 @@ export class AnalyzeService {
     try {
       const { prepared, warnings } = this.#screen.screen(body, context);
       const request = this.#resolve(body, prepared);
-      const outcome = await this.#lookup(request, context);
+      const cacheKey = this.#cacheKey(request);
+      const outcome = await this.#lookup(request, cacheKey, context);
       const response = shapeResponse({
         requestId: context.requestId,
         outcome,
@@ -80,7 +81,7 @@ export class AnalyzeService {
         },
         totalMs: roundMs(performance.now() - started),
       });
-      this.#record(request, context, outcome, response);
+      this.#record(request, context, { outcome, cacheKey: cacheKey.text }, response);
       return response;
     } catch (error) {
       this.#options.logWriter.write(
@@ -109,11 +110,15 @@ export class AnalyzeService {
   }
 
   /** The cached answer, or one generated now and cached when it validated; traced when tracing is on. */
-  #lookup(request: ResolvedRequest, context: AnalyzeContext): Promise<CacheOutcome<CachedAnswer>> {
+  #lookup(
+    request: ResolvedRequest,
+    cacheKey: CacheKey,
+    context: AnalyzeContext,
+  ): Promise<CacheOutcome<CachedAnswer>> {
     const options = request.body.options ?? {};
     const lookup = () =>
       this.#options.cache.getOrCompute<CachedAnswer>(
-        this.#cacheKey(request),
+        cacheKey,
         async () => {
           const value = await this.#generator.generate(request, context);
           return { value, usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd } };
@@ -155,11 +160,13 @@ export class AnalyzeService {
   #record(
     request: ResolvedRequest,
     context: AnalyzeContext,
-    outcome: CacheOutcome<CachedAnswer>,
+    { outcome, cacheKey }: { outcome: CacheOutcome<CachedAnswer>; cacheKey: string },
     response: AnalyzeResponse,
   ): void {
-    const { logWriter, observer } = this.#options;
-    logWriter.write(answeredLogEntry(request.body, context, request.prepared.text, response));
+    const { logWriter, observer, config } = this.#options;
+    const storePrompt = config.requestLogs.storePrompts && context.key.storePrompts !== false;
+    const extras = { schemaHash: request.schemaHash, cacheKey, outcome, storePrompt };
+    logWriter.write(answeredLogEntry(request.body, context, request.prepared.text, response, extras));
     const { cached, coalesced } = outcome;
     if (!cached && !coalesced) {
       observer?.onKeyUsage(context.key.id, {

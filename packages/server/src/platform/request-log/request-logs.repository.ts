@@ -1,7 +1,15 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../storage/database.ts';
 import type { RequestLogsTable } from '../storage/database-schema.ts';
-import { fromJsonText, isUuid, toBoolean, toDate, toNumber, toNumberOrNull } from '../storage/dialect.ts';
+import {
+  fromJsonText,
+  isUuid,
+  toBoolean,
+  toDate,
+  toDateOrNull,
+  toNumber,
+  toNumberOrNull,
+} from '../storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../storage/pagination.ts';
 import { toRow } from './request-log-row.ts';
 
@@ -26,9 +34,23 @@ export interface RequestLogRecord {
   cached: boolean;
   errorMessage: string | null;
   createdAt: Date;
+  /** The request as asked, minus the prompt (options, pinned provider/model, an inline schema). */
+  requestOptions: unknown;
+  schemaHash: string | null;
+  /** `id@version` of a registered schema or template the request named. */
+  schemaRef: string | null;
+  templateRef: string | null;
+  /** Each model call and what it cost, failed provider calls, validation errors. */
+  attempts: unknown;
+  attemptCount: number;
+  cacheKey: string | null;
+  /** What a cache hit saved: the tokens and dollars the cached answer had cost. */
+  savedTokens: number;
+  savedCostUsd: number;
+  erasedAt: Date | null;
 }
 
-export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus'>> &
+export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus' | 'erasedAt'>> &
   Pick<RequestLogRecord, 'requestId' | 'validationStatus'>;
 
 export interface RequestLogFilter {
@@ -81,7 +103,7 @@ export class RequestLogsRepository {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRequestLogRecord(row) : null;
   }
 
   async getByRequestId(requestId: string): Promise<RequestLogRecord | null> {
@@ -90,7 +112,7 @@ export class RequestLogsRepository {
       .selectAll()
       .where('request_id', '=', requestId)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRequestLogRecord(row) : null;
   }
 
   async list(filter: RequestLogFilter = {}, page: PageRequest = {}): Promise<Page<RequestLogRecord>> {
@@ -106,7 +128,7 @@ export class RequestLogsRepository {
     if (filter.cached !== undefined) query = query.where('cached', '=', filter.cached);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
-    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRequestLogRecord);
   }
 
   async count(filter: Pick<RequestLogFilter, 'apiKeyId'> = {}): Promise<number> {
@@ -117,7 +139,7 @@ export class RequestLogsRepository {
   }
 }
 
-function toRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
+export function toRequestLogRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
   return {
     id: row.id,
     requestId: row.request_id,
@@ -138,5 +160,15 @@ function toRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
     cached: toBoolean(row.cached),
     errorMessage: row.error_message,
     createdAt: toDate(row.created_at),
+    requestOptions: fromJsonText(row.request_options),
+    schemaHash: row.schema_hash,
+    schemaRef: row.schema_ref,
+    templateRef: row.template_ref,
+    attempts: fromJsonText(row.attempts),
+    attemptCount: toNumber(row.attempt_count),
+    cacheKey: row.cache_key,
+    savedTokens: toNumber(row.saved_tokens),
+    savedCostUsd: toNumber(row.saved_cost_usd),
+    erasedAt: toDateOrNull(row.erased_at),
   };
 }

@@ -1,0 +1,103 @@
+import { type Static, Type } from 'typebox';
+
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const RequestStatus = Type.Union(
+  [Type.Literal('success'), Type.Literal('validation_failed'), Type.Literal('error')],
+  {
+    description:
+      '`success`: an answer was returned (validated, relaxed or unvalidated). `validation_failed`: the ' +
+      'answer did not validate after every attempt (422). `error`: refused or failed before an answer.',
+  },
+);
+export type RequestStatus = Static<typeof RequestStatus>;
+
+/** Filters shared by the history list, its export, and data deletions by time range. */
+const historyFilters = {
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive' })),
+  api_key_id: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Admin keys only; a user key always sees its own' }),
+  ),
+  provider: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  status: Type.Optional(RequestStatus),
+  cached: Type.Optional(Type.Boolean()),
+  schema: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Schema `id@version`, or a schema hash' }),
+  ),
+  template: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Template `id@version`' }),
+  ),
+  min_latency_ms: Type.Optional(Type.Number({ minimum: 0 })),
+  min_cost_usd: Type.Optional(Type.Number({ minimum: 0 })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Words the prompt contains (each matched as a word prefix; case-insensitive)',
+    }),
+  ),
+};
+
+export const RequestListQuery = Type.Object(
+  {
+    ...historyFilters,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type RequestListQuery = Static<typeof RequestListQuery>;
+
+export const RequestExportQuery = Type.Object(historyFilters, { additionalProperties: false });
+export type RequestExportQuery = Static<typeof RequestExportQuery>;
+
+const summaryProperties = {
+  request_id: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  api_key_id: Nullable(Type.String()),
+  status: RequestStatus,
+  validation_status: Type.String(),
+  provider: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  cached: Type.Boolean(),
+  latency_ms: Type.Number(),
+  prompt_tokens: Type.Integer(),
+  completion_tokens: Type.Integer(),
+  cost_usd: Type.Number(),
+  schema_ref: Nullable(Type.String()),
+  template_ref: Nullable(Type.String()),
+  schema_hash: Nullable(Type.String()),
+  prompt_preview: Nullable(Type.String({ description: 'The first 120 characters of the stored prompt' })),
+  erased: Type.Boolean({ description: 'The prompt and answer were erased (deletion or retention)' }),
+};
+export const RequestSummary = Type.Object(summaryProperties);
+export type RequestSummary = Static<typeof RequestSummary>;
+
+export const RequestList = Type.Object({
+  items: Type.Array(RequestSummary),
+  next_cursor: Nullable(Type.String()),
+});
+
+export const RequestDetail = Type.Object({
+  ...summaryProperties,
+  prompt: Nullable(
+    Type.String({
+      description: 'As sent to the provider: normalized, and redacted when PII redaction was on',
+    }),
+  ),
+  prompt_length: Type.Integer(),
+  options: Type.Unknown({ description: 'The request as asked, without the prompt' }),
+  answer: Type.Unknown(),
+  attempts: Type.Unknown({ description: 'Each model call (provider, model, reason, tokens, cost)' }),
+  validation_errors: Type.Array(Type.Unknown()),
+  confidence: Nullable(Type.Number()),
+  error: Nullable(Type.String()),
+  erased_at: Nullable(Type.String({ format: 'date-time' })),
+});
+export type RequestDetail = Static<typeof RequestDetail>;
+
+export const RequestIdParams = Type.Object({
+  request_id: Type.String({ minLength: 1, maxLength: 128 }),
+});

@@ -1,0 +1,55 @@
+import { RequestDetail, RequestIdParams, RequestList, RequestListQuery } from '@structured-prompt/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { requireAuth } from '../../http/plugins/auth.ts';
+import { apiKeySecurity, problemResponses } from '../../http/route-schema.ts';
+import type { Caller, HistoryService } from './history.service.ts';
+import { toDetail, toSummary } from './history-view.ts';
+
+const tags = ['history'];
+
+function callerOf(request: FastifyRequest): Caller {
+  const { key, isAdmin } = requireAuth(request);
+  return { keyId: key.id, isAdmin };
+}
+
+export function requestsRoutes(app: AppInstance, history: HistoryService): void {
+  app.get(
+    '/v1/requests',
+    {
+      schema: {
+        summary: 'List stored requests',
+        description:
+          'The request history, newest first, with cursor pagination. A user key sees only its own ' +
+          'requests; an admin key sees every key and may filter by `api_key_id`. `q` searches the ' +
+          'stored prompts by words.',
+        tags,
+        security: apiKeySecurity,
+        querystring: RequestListQuery,
+        response: { 200: RequestList, ...problemResponses(400, 401, 403, 429, 500) },
+      },
+    },
+    async (request) => {
+      const page = await history.list(callerOf(request), request.query);
+      return { items: page.items.map(toSummary), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/requests/:request_id',
+    {
+      schema: {
+        summary: 'Get a stored request',
+        description:
+          'The stored request: prompt (as sent on, redacted when PII redaction was on), options, schema ' +
+          'reference or hash, answer, validation status and errors, each attempt with its cost, timing ' +
+          'and cache status. Another key’s request is a 404, like an unknown id.',
+        tags,
+        security: apiKeySecurity,
+        params: RequestIdParams,
+        response: { 200: RequestDetail, ...problemResponses(401, 404, 429, 500) },
+      },
+    },
+    async (request) => toDetail(await history.get(callerOf(request), request.params.request_id)),
+  );
+}

@@ -1,0 +1,53 @@
+import { onTestFinished } from 'vitest';
+import type { DialectName } from '../../src/platform/storage/dialect.ts';
+import { buildTestApp, type TestApp, type TestAppOptions } from './build-app.ts';
+import { createTestDatabase } from './test-databases.ts';
+
+/** What the tests read of an injected answer. */
+interface InjectedResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers field by field.
+  json(): any;
+}
+
+export interface HistoryTestApp extends TestApp {
+  /** Sends an analyze request with `key` and returns its request id. */
+  analyze(key: string, body: Record<string, unknown>): Promise<{ status: number; requestId: string }>;
+  /** Writes every buffered request log (and its rollups) now. */
+  flush(): Promise<void>;
+  get(url: string, key: string): Promise<InjectedResponse>;
+}
+
+/** The app on a fresh database of `dialect` (a SQLite file, or a PostgreSQL schema of its own). */
+export async function buildHistoryApp(
+  dialect: DialectName,
+  options: TestAppOptions = {},
+): Promise<HistoryTestApp> {
+  let infra = options.infra;
+  if (dialect === 'postgres') {
+    const fixture = await createTestDatabase('postgres');
+    onTestFinished(() => fixture.destroy());
+    infra = { ...infra, database: fixture.database };
+  }
+  const testApp = await buildTestApp({ ...options, infra });
+  return {
+    ...testApp,
+    async analyze(key, body) {
+      const response = await testApp.app.inject({
+        method: 'POST',
+        url: '/v1/analyze',
+        headers: { 'x-api-key': key },
+        payload: body,
+      });
+      return { status: response.statusCode, requestId: String(response.headers['x-request-id']) };
+    },
+    async flush() {
+      await testApp.deps.services.logWriter.flush();
+    },
+    async get(url, key) {
+      return testApp.app.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
+    },
+  };
+}
