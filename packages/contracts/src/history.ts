@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { AnalyzeResponse } from './analyze.ts';
 
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -100,4 +101,46 @@ export type RequestDetail = Static<typeof RequestDetail>;
 
 export const RequestIdParams = Type.Object({
   request_id: Type.String({ minLength: 1, maxLength: 128 }),
+});
+
+export const ReplayRequest = Type.Object(
+  {
+    provider: Type.Optional(Type.String({ minLength: 1, description: 'Another provider to ask' })),
+    model: Type.Optional(Type.String({ minLength: 1, description: 'Another model to ask' })),
+    schema: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Another JSON Schema (e.g. a newer version of the stored one)',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type ReplayRequest = Static<typeof ReplayRequest>;
+
+const Change = <T extends Type.TSchema>(value: T) => Type.Object({ before: value, after: value });
+const NumberChange = Type.Object({ before: Type.Number(), after: Type.Number(), delta: Type.Number() });
+
+export const ReplayDiff = Type.Object({
+  identical_answer: Type.Boolean(),
+  changed_fields: Type.Array(
+    Type.Object({
+      path: Type.String({ description: 'JSON Pointer into the answer' }),
+      change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+      before: Type.Optional(Type.Unknown()),
+      after: Type.Optional(Type.Unknown()),
+    }),
+  ),
+  validation_status: Change(Type.String()),
+  provider: Change(Nullable(Type.String())),
+  model: Change(Nullable(Type.String())),
+  cost_usd: NumberChange,
+  latency_ms: NumberChange,
+  total_tokens: NumberChange,
+});
+export type ReplayDiff = Static<typeof ReplayDiff>;
+
+export const ReplayResponse = Type.Object({
+  original: RequestSummary,
+  replay: AnalyzeResponse,
+  diff: ReplayDiff,
 });

@@ -140,6 +140,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   });
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
-  requestsRoutes(app, services.history);
+  requestsRoutes(app, services);
   metricsRoutes(app, deps.metrics);
 }

@@ -18,6 +18,7 @@ import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
 import { HistoryRepository } from './features/history/history.repository.ts';
 import { HistoryService } from './features/history/history.service.ts';
+import { ReplayService } from './features/history/replay.service.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -62,6 +63,7 @@ export interface Services {
   gateway: GatewayPort;
   logWriter: RequestLogWriter;
   history: HistoryService;
+  replay: ReplayService;
 }
 
 export interface ServiceHooks {
@@ -126,6 +128,7 @@ export function buildServices(
     observer: hooks.analyzeObserver,
     tracer,
   });
+  const history = new HistoryService(new HistoryRepository(infra.database));
   return {
     apiKeysRepository,
     apiKeys,
@@ -136,7 +139,8 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
-    history: new HistoryService(new HistoryRepository(infra.database)),
+    history,
+    replay: new ReplayService(history, analyze),
   };
 }
 

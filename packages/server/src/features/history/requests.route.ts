@@ -1,10 +1,18 @@
-import { RequestDetail, RequestIdParams, RequestList, RequestListQuery } from '@structured-prompt/contracts';
+import {
+  ReplayRequest,
+  ReplayResponse,
+  RequestDetail,
+  RequestIdParams,
+  RequestList,
+  RequestListQuery,
+} from '@structured-prompt/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { AppInstance } from '../../http/app-instance.ts';
 import { requireAuth } from '../../http/plugins/auth.ts';
 import { apiKeySecurity, problemResponses } from '../../http/route-schema.ts';
 import type { Caller, HistoryService } from './history.service.ts';
 import { toDetail, toSummary } from './history-view.ts';
+import type { ReplayService } from './replay.service.ts';
 
 const tags = ['history'];
 
@@ -13,7 +21,18 @@ function callerOf(request: FastifyRequest): Caller {
   return { keyId: key.id, isAdmin };
 }
 
-export function requestsRoutes(app: AppInstance, history: HistoryService): void {
+export interface RequestsRouteDeps {
+  history: HistoryService;
+  replay: ReplayService;
+}
+
+export function requestsRoutes(app: AppInstance, { history, replay }: RequestsRouteDeps): void {
+  listRoute(app, history);
+  getRoute(app, history);
+  replayRoute(app, replay);
+}
+
+function listRoute(app: AppInstance, history: HistoryService): void {
   app.get(
     '/v1/requests',
     {
@@ -34,7 +53,9 @@ export function requestsRoutes(app: AppInstance, history: HistoryService): void 
       return { items: page.items.map(toSummary), next_cursor: page.nextCursor };
     },
   );
+}
 
+function getRoute(app: AppInstance, history: HistoryService): void {
   app.get(
     '/v1/requests/:request_id',
     {
@@ -51,5 +72,35 @@ export function requestsRoutes(app: AppInstance, history: HistoryService): void 
       },
     },
     async (request) => toDetail(await history.get(callerOf(request), request.params.request_id)),
+  );
+}
+
+function replayRoute(app: AppInstance, replay: ReplayService): void {
+  app.post(
+    '/v1/requests/:request_id/replay',
+    {
+      schema: {
+        summary: 'Replay a stored request',
+        description:
+          'Runs the stored request again — past the cache, optionally with another `provider`, `model` or ' +
+          '`schema` — as a new request of the calling key (its limits and budget apply), and answers the new ' +
+          'result with a diff against the stored one: changed fields, validation status, provider, cost, ' +
+          'tokens and latency. 409 when the prompt was not stored.',
+        tags,
+        security: apiKeySecurity,
+        params: RequestIdParams,
+        body: ReplayRequest,
+        response: {
+          200: ReplayResponse,
+          ...problemResponses(400, 401, 402, 404, 409, 422, 429, 500, 502, 504),
+        },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const context = { key: requireAuth(request).key, requestId: request.id, ip: request.ip };
+      const result = await replay.replay(caller, request.params.request_id, request.body ?? {}, context);
+      return { original: toSummary(result.original), replay: result.replay, diff: result.diff };
+    },
   );
 }
