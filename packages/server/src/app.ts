@@ -1,3 +1,4 @@
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Problem } from '@structured-prompt/contracts';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
@@ -107,6 +108,8 @@ async function registerPlugins(app: AppInstance, deps: AppContext): Promise<void
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin, { corsOrigins: config.server.corsOrigins });
+  // gzip or br (by Accept-Encoding) for answers over 1 KB: history pages, exports, the OpenAPI spec.
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(apiDocsPlugin, { version: deps.version, publicUrl: config.server.publicUrl });
   await app.register(authPlugin, {
     verifier: services.verifier,
