@@ -8,3 +8,4 @@ export * from './health.ts';
 export * from './history.ts';
 export * from './problem.ts';
 export * from './providers.ts';
+export * from './usage.ts';

@@ -13,6 +13,7 @@ import { requestsRoutes } from './features/history/requests.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
+import { usageRoutes } from './features/usage/usage.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { accessLogPlugin } from './http/plugins/access-log.ts';
 import { apiDocsPlugin } from './http/plugins/api-docs.ts';
@@ -144,5 +145,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   apiKeysRoutes(app, services.apiKeys);
   auditLogsRoutes(app, services.audit);
   requestsRoutes(app, services);
+  usageRoutes(app, services.usage);
   metricsRoutes(app, deps.metrics);
 }

@@ -19,6 +19,8 @@ import type { ResponseCacheService } from './features/cache/response-cache.servi
 import { HistoryRepository } from './features/history/history.repository.ts';
 import { HistoryService } from './features/history/history.service.ts';
 import { ReplayService } from './features/history/replay.service.ts';
+import { UsageRepository } from './features/usage/usage.repository.ts';
+import { UsageService } from './features/usage/usage.service.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -64,6 +66,7 @@ export interface Services {
   logWriter: RequestLogWriter;
   history: HistoryService;
   replay: ReplayService;
+  usage: UsageService;
 }
 
 export interface ServiceHooks {
@@ -141,6 +144,7 @@ export function buildServices(
     logWriter,
     history,
     replay: new ReplayService(history, analyze),
+    usage: new UsageService(new UsageRepository(infra.database)),
   };
 }
 

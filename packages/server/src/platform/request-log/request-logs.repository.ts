@@ -12,6 +12,7 @@ import {
 } from '../storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../storage/pagination.ts';
 import { toRow } from './request-log-row.ts';
+import { rollupDeltas, upsertRollups } from './usage-rollup.ts';
 
 export interface RequestLogRecord {
   id: string;
@@ -83,16 +84,19 @@ export class RequestLogsRepository {
     if (entries.length === 0) return 0;
     const rows = entries.map(toRow);
     return this.#database.db.transaction().execute(async (trx) => {
-      let inserted = 0;
+      const inserted = new Set<string>();
       for (let start = 0; start < rows.length; start += insertChunkRows) {
         const result = await trx
           .insertInto('request_logs')
           .values(rows.slice(start, start + insertChunkRows))
           .onConflict((conflict) => conflict.column('request_id').doNothing())
-          .executeTakeFirst();
-        inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+          .returning('request_id')
+          .execute();
+        for (const row of result) inserted.add(row.request_id);
       }
-      return inserted;
+      // Usage rollups count only the rows this batch really added (ADR 0060).
+      await upsertRollups(trx, rollupDeltas(rows.filter((row) => inserted.has(row.request_id))));
+      return inserted.size;
     });
   }
 
