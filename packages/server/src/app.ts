@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { AppContext } from './context.ts';
 import { analyzeRoutes } from './features/analyze/analyze.route.ts';
 import { apiKeysRoutes } from './features/api-keys/api-keys.route.ts';
+import { usageResetRoute } from './features/api-keys/usage-reset.ts';
 import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
@@ -143,6 +144,12 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
     maxBatchItems: config.limits.maxBatchItems,
   });
   apiKeysRoutes(app, services.apiKeys);
+  usageResetRoute(app, {
+    repository: services.apiKeysRepository,
+    usage: services.apiKeyUsage,
+    limits: services.limits,
+    audit: services.audit,
+  });
   auditLogsRoutes(app, services.audit);
   requestsRoutes(app, services);
   usageRoutes(app, services.usage);

@@ -57,6 +57,7 @@ export interface Infrastructure {
 export interface Services {
   apiKeysRepository: ApiKeysRepository;
   apiKeys: ApiKeysService;
+  apiKeyUsage: ApiKeyUsageRepository;
   audit: AuditService;
   limits: LimitsService;
   verifier: KeyVerifier;
@@ -135,6 +136,7 @@ export function buildServices(
   return {
     apiKeysRepository,
     apiKeys,
+    apiKeyUsage,
     audit,
     limits,
     verifier,

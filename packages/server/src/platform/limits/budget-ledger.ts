@@ -26,6 +26,8 @@ export interface BudgetLedger {
   /** Adds (or with a negative delta, returns) micros without any limit check. */
   adjust(key: string, deltaMicros: number): Promise<void>;
   spent(key: string): Promise<number>;
+  /** Forgets the period's counter; the next reservation seeds it again (a usage reset). */
+  clear(key: string): Promise<void>;
 }
 
 export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLedger {
@@ -42,6 +44,9 @@ export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLe
     kind: 'memory',
     async isSeeded(key) {
       return live(key) !== undefined;
+    },
+    async clear(key) {
+      entries.delete(key);
     },
     async seed(key, micros, ttlSeconds) {
       if (!live(key)) entries.set(key, { micros, expiresAt: now() + ttlSeconds * 1000 });
@@ -83,6 +88,9 @@ export function createRedisBudgetLedger(client: Redis, prefix = 'sps:budget'): B
     kind: 'redis',
     async isSeeded(key) {
       return (await client.exists(full(key))) === 1;
+    },
+    async clear(key) {
+      await client.del(full(key));
     },
     async seed(key, micros, ttlSeconds) {
       await client.set(full(key), String(micros), 'EX', ttlSeconds, 'NX');

@@ -38,6 +38,7 @@ export interface ApiKeysTable {
   previous_key_valid_until: NullableTimestamp;
   /** Null: the service-wide setting decides whether this key's prompts are stored. */
   store_prompts: ColumnType<boolean | number | null, boolean | null | undefined, boolean | null>;
+  usage_reset_at: NullableTimestamp;
 }
 
 export interface RequestLogsTable {

@@ -44,6 +44,8 @@ export function historyUsageMigration(dialect: DialectName): Migration {
         await db.schema.alterTable('request_logs').addColumn(name, type).execute();
       }
       await db.schema.alterTable('api_keys').addColumn('store_prompts', t.boolean).execute();
+      // Usage counted for limits and budgets starts here when later than the hour or month start.
+      await db.schema.alterTable('api_keys').addColumn('usage_reset_at', t.timestamp).execute();
       const index = (name: string, columns: string[]) =>
         db.schema.createIndex(name).on('request_logs').columns(columns).execute();
       await index('request_logs_model_created_at_idx', ['model', 'created_at']);
@@ -71,6 +73,7 @@ export function historyUsageMigration(dialect: DialectName): Migration {
         await db.schema.dropIndex(name).ifExists().execute();
       }
       await db.schema.alterTable('api_keys').dropColumn('store_prompts').execute();
+      await db.schema.alterTable('api_keys').dropColumn('usage_reset_at').execute();
       for (const [name] of requestLogColumns(t)) {
         await db.schema.alterTable('request_logs').dropColumn(name).execute();
       }
