@@ -144,3 +144,29 @@ export const ReplayResponse = Type.Object({
   replay: AnalyzeResponse,
   diff: ReplayDiff,
 });
+
+export const DataDeletionRequest = Type.Object(
+  {
+    api_key_id: Type.Optional(Type.String({ format: 'uuid', description: 'Every request of this key' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Inclusive' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type DataDeletionRequest = Static<typeof DataDeletionRequest>;
+
+export const DeletionReceipt = Type.Object({
+  receipt_id: Type.String({ format: 'uuid' }),
+  scope: Type.Object({
+    request_id: Type.Optional(Type.String()),
+    api_key_id: Type.Optional(Type.String()),
+    from: Type.Optional(Type.String()),
+    to: Type.Optional(Type.String()),
+  }),
+  erased: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Records erased per data class (request_logs, cache_entries, and each registered class)',
+  }),
+  kept: Type.Array(Type.String(), { description: 'What stays: counters without content, for billing' }),
+  completed_at: Type.String({ format: 'date-time' }),
+});
+export type DeletionReceipt = Static<typeof DeletionReceipt>;

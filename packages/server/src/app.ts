@@ -10,6 +10,7 @@ import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
+import { erasureRoutes } from './features/history/erasure.route.ts';
 import { requestsRoutes } from './features/history/requests.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
@@ -153,5 +154,6 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   auditLogsRoutes(app, services.audit);
   requestsRoutes(app, services);
   usageRoutes(app, services.usage);
+  erasureRoutes(app, services.erasure);
   metricsRoutes(app, deps.metrics);
 }

@@ -14,6 +14,7 @@ import {
 import { createMemoryBudgetLedger, createRedisBudgetLedger } from './platform/limits/budget-ledger.ts';
 import { createMemoryRateLimitStore, createRedisRateLimitStore } from './platform/limits/rate-limit-store.ts';
 import { Metrics } from './platform/observability/metrics.ts';
+import { retentionMetrics } from './platform/observability/retention-metrics.ts';
 import { routerMetricsEvents } from './platform/observability/router-metrics.ts';
 import { createTracer, type Tracer } from './platform/observability/tracing.ts';
 import { createRedisClient, waitForRedis } from './platform/redis/redis-client.ts';
@@ -93,10 +94,16 @@ export async function createContext(
     });
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     closers.push(() => services.audit.drain());
+    // One loop for every data class; features add theirs to services.dataLifecycle before start.
     const retention = startRetentionTask(infra.database, {
       retentionDays: config.requestLogs.retentionDays,
+      promptDays: config.retention.promptDays,
+      auditLogDays: config.retention.auditLogDays,
+      webhookDeliveryDays: config.retention.webhookDeliveryDays,
+      rules: services.dataLifecycle.retentionRules,
       intervalMs: config.requestLogs.purgeIntervalMs,
       logger,
+      observer: retentionMetrics(metrics.registry),
     });
     closers.push(() => retention.stop());
     return {

@@ -16,6 +16,8 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { ErasureRepository } from './features/history/erasure.repository.ts';
+import { ErasureService } from './features/history/erasure.service.ts';
 import { HistoryRepository } from './features/history/history.repository.ts';
 import { HistoryService } from './features/history/history.service.ts';
 import { ReplayService } from './features/history/replay.service.ts';
@@ -29,6 +31,7 @@ import type { Tracer } from './platform/observability/tracing.ts';
 import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
 import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
 import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
+import { DataLifecycle } from './platform/storage/data-lifecycle.ts';
 import type { Database } from './platform/storage/database.ts';
 
 /** The router as the app sees it: the pipeline's gateway plus status for the providers route. */
@@ -68,6 +71,9 @@ export interface Services {
   history: HistoryService;
   replay: ReplayService;
   usage: UsageService;
+  erasure: ErasureService;
+  /** Data classes of features (job results, …) register their retention rules and erasure hooks here. */
+  dataLifecycle: DataLifecycle;
 }
 
 export interface ServiceHooks {
@@ -132,7 +138,6 @@ export function buildServices(
     observer: hooks.analyzeObserver,
     tracer,
   });
-  const history = new HistoryService(new HistoryRepository(infra.database));
   return {
     apiKeysRepository,
     apiKeys,
@@ -144,9 +149,26 @@ export function buildServices(
     cache: infra.responseCache.service,
     gateway: infra.gateway,
     logWriter,
+    ...historyServices(infra, analyze, audit),
+  };
+}
+
+/** Request history, replay, usage analytics and erasure, over the request logs and their rollups. */
+function historyServices(infra: Infrastructure, analyze: AnalyzeService, audit: AuditService) {
+  const history = new HistoryService(new HistoryRepository(infra.database));
+  const dataLifecycle = new DataLifecycle();
+  return {
     history,
     replay: new ReplayService(history, analyze),
     usage: new UsageService(new UsageRepository(infra.database)),
+    erasure: new ErasureService({
+      repository: new ErasureRepository(infra.database),
+      history,
+      cache: infra.responseCache.service,
+      lifecycle: dataLifecycle,
+      audit,
+    }),
+    dataLifecycle,
   };
 }
 

@@ -157,11 +157,7 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'requestLogs.retentionDays',
     description: 'Request logs older than this are purged',
   },
-  {
-    env: 'LOG_STORE_PROMPTS',
-    path: 'requestLogs.storePrompts',
-    description: 'Keep prompts and answers in the request log (a key can turn it off for itself)',
-  },
+  { env: 'LOG_STORE_PROMPTS', path: 'requestLogs.storePrompts', description: 'Store prompts and answers' },
   { env: 'LOG_BATCH_SIZE', path: 'requestLogs.batchSize', description: 'Request-log rows written per batch' },
   {
     env: 'LOG_FLUSH_INTERVAL_MS',
@@ -177,6 +173,26 @@ export const envSettings: readonly EnvSetting[] = [
     env: 'LOG_WRITER_THREAD',
     path: 'requestLogs.writerThread',
     description: 'With a SQLite file, write request logs from a worker thread, off the event loop',
+  },
+  {
+    env: 'RETENTION_PROMPT_DAYS',
+    path: 'retention.promptDays',
+    description: 'Days until prompts are erased',
+  },
+  {
+    env: 'RETENTION_AUDIT_LOG_DAYS',
+    path: 'retention.auditLogDays',
+    description: 'Days audit entries are kept',
+  },
+  {
+    env: 'RETENTION_JOB_RESULT_DAYS',
+    path: 'retention.jobResultDays',
+    description: 'Days job results are kept',
+  },
+  {
+    env: 'RETENTION_WEBHOOK_DELIVERY_DAYS',
+    path: 'retention.webhookDeliveryDays',
+    description: 'Days webhook delivery records are kept',
   },
   { env: 'CACHE_ENABLED', path: 'cache.enabled', description: 'Response cache on or off' },
   {

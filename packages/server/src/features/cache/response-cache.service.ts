@@ -149,6 +149,14 @@ export class ResponseCacheService {
     return result;
   }
 
+  /** Removes these entries from both levels (and, through Redis, from other replicas' L1). */
+  async deleteKeys(keys: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const key of new Set(keys)) if (await this.#cache.delete(key)) removed += 1;
+    this.#levelStats = undefined;
+    return removed;
+  }
+
   /** Runs `items` through `runner` in the background; the handle reports progress. */
   warm<I>(items: readonly I[], runner: WarmRunner<I>, options: WarmOptions): WarmHandle {
     return this.#warmer.start(items, runner, options);

@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream';
 import {
   ReplayRequest,
   ReplayResponse,
   RequestDetail,
+  RequestExportQuery,
   RequestIdParams,
   RequestList,
   RequestListQuery,
@@ -28,6 +30,7 @@ export interface RequestsRouteDeps {
 
 export function requestsRoutes(app: AppInstance, { history, replay }: RequestsRouteDeps): void {
   listRoute(app, history);
+  exportRoute(app, history);
   getRoute(app, history);
   replayRoute(app, replay);
 }
@@ -101,6 +104,44 @@ function replayRoute(app: AppInstance, replay: ReplayService): void {
       const context = { key: requireAuth(request).key, requestId: request.id, ip: request.ip };
       const result = await replay.replay(caller, request.params.request_id, request.body ?? {}, context);
       return { original: toSummary(result.original), replay: result.replay, diff: result.diff };
+    },
+  );
+}
+
+function exportRoute(app: AppInstance, history: HistoryService): void {
+  app.get(
+    '/v1/requests/export',
+    {
+      schema: {
+        summary: 'Export stored requests as JSON lines',
+        description:
+          'Streams every stored request the filters match (the same filters as the list), newest first, one ' +
+          'JSON object per line as `GET /v1/requests/{id}` returns it. A user key exports its own requests.',
+        tags,
+        security: apiKeySecurity,
+        querystring: RequestExportQuery,
+        response: {
+          200: {
+            description: 'One stored request per line',
+            content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+          },
+          ...problemResponses(400, 401, 403, 429, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      // Scope and filters are checked before the first byte, so a refusal is still a problem document.
+      const records = history.each(callerOf(request), request.query);
+      const lines = async function* () {
+        for await (const record of records) yield `${JSON.stringify(toDetail(record))}\n`;
+      };
+      return (
+        reply
+          .type('application/x-ndjson')
+          .header('content-disposition', 'attachment; filename="requests.jsonl"')
+          // A stream, which the typed reply (a string body, as documented) does not model.
+          .send(Readable.from(lines()) as never)
+      );
     },
   );
 }
