@@ -95,6 +95,13 @@ export const AnalyzeRequest = Type.Object(
     llm_provider: Type.Optional(
       Type.String({ minLength: 1, description: 'Alias of `provider`; `provider` wins when both are given' }),
     ),
+    cache_ttl: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_592_000,
+        description: 'Alias of `options.cache_ttl`; `options.cache_ttl` wins when both are given',
+      }),
+    ),
     model: Type.Optional(
       Type.String({ minLength: 1, description: "Model to use; the provider's default otherwise" }),
     ),
@@ -125,6 +132,13 @@ export const AnalyzeRequest = Type.Object(
   },
 );
 export type AnalyzeRequest = Static<typeof AnalyzeRequest>;
+
+/** The request with its top-level `cache_ttl` alias moved into `options` (where `options.cache_ttl` wins). */
+export function withOptionAliases(request: AnalyzeRequest): AnalyzeRequest {
+  const { cache_ttl: cacheTtl, ...rest } = request;
+  if (cacheTtl === undefined) return request;
+  return { ...rest, options: { cache_ttl: cacheTtl, ...request.options } };
+}
 
 /** The provider a request asked for: `provider`, else its alias `llm_provider`, else `auto`. */
 export function requestedProvider(request: Pick<AnalyzeRequest, 'provider' | 'llm_provider'>): string {

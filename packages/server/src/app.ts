@@ -68,6 +68,8 @@ function createFastify({ config, logger }: AppContext): AppInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
+    // `/v1/analyze/` and `/v1/api-keys/` answer like the canonical paths, as the documented API did.
+    routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
@@ -92,6 +94,11 @@ async function registerRequestHandling(app: AppInstance, deps: AppContext): Prom
   app.removeContentTypeParser('text/plain');
   await app.register(strictJsonPlugin);
 
+  // How long the service took, on every answer (also on errors and streamed exports, at their start).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-response-time', `${reply.elapsedTime.toFixed(2)}ms`);
+    return payload;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
     if (deps.lifecycle.state === 'stopping' && request.url !== '/v1/health/live') {
