@@ -45,6 +45,8 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
           { name: 'api-keys', description: 'Issue, revoke and rotate API keys (admin)' },
           { name: 'audit-logs', description: 'Security events (admin)' },
           { name: 'cache', description: 'Response cache statistics, invalidation and warming' },
+          { name: 'history', description: 'Stored requests: list, search, replay, export and erase' },
+          { name: 'usage', description: 'Usage and cost analytics from hourly rollups' },
           { name: 'operations', description: 'Metrics for Prometheus' },
         ],
         components: {
