@@ -14,7 +14,6 @@ import {
 import { createMemoryBudgetLedger, createRedisBudgetLedger } from './platform/limits/budget-ledger.ts';
 import { createMemoryRateLimitStore, createRedisRateLimitStore } from './platform/limits/rate-limit-store.ts';
 import { Metrics } from './platform/observability/metrics.ts';
-import { retentionMetrics } from './platform/observability/retention-metrics.ts';
 import { routerMetricsEvents } from './platform/observability/router-metrics.ts';
 import { createTracer, type Tracer } from './platform/observability/tracing.ts';
 import { createRedisClient, waitForRedis } from './platform/redis/redis-client.ts';
@@ -103,7 +102,7 @@ export async function createContext(
       rules: services.dataLifecycle.retentionRules,
       intervalMs: config.requestLogs.purgeIntervalMs,
       logger,
-      observer: retentionMetrics(metrics.registry),
+      observer: metrics.retention,
     });
     closers.push(() => retention.stop());
     return {
