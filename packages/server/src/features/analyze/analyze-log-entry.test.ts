@@ -70,6 +70,33 @@ describe('the request log entry of an analyze request', () => {
       schemaHash: 'h',
       cacheKey: 'sps:resp:inline:h',
     });
+    const call = {
+      attempt: 1,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      promptTokens: 5,
+      completionTokens: 7,
+      costUsd: 0.01,
+    };
+    const generated = { ...outcome, value: { calls: [call] } } as typeof outcome;
+    const paid = answeredLogEntry(body, context, 'Translate', response, { ...extras, outcome: generated });
+    expect((paid.attempts as { calls: unknown[] }).calls).toEqual([
+      {
+        attempt: 1,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        reason: 'initial',
+        prompt_tokens: 5,
+        completion_tokens: 7,
+        cost_usd: 0.01,
+      },
+    ]);
+    // A request that waited on an identical one in flight paid for no call.
+    const waited = answeredLogEntry(body, context, 'Translate', response, {
+      ...extras,
+      outcome: { ...generated, coalesced: true },
+    });
+    expect((waited.attempts as { calls: unknown[] }).calls).toEqual([]);
     const withheld = answeredLogEntry(body, context, 'Translate', response, {
       ...extras,
       storePrompt: false,

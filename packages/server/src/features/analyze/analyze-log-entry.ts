@@ -39,9 +39,12 @@ function requestOptions(body: AnalyzeRequest): Record<string, unknown> {
   return asked;
 }
 
-/** Each model call of an answer generated now (a cache hit made none), the failures and the errors. */
+/**
+ * Each model call this request paid for (a cache hit, or a wait on an identical request in flight,
+ * made none), the failures and the errors.
+ */
 function attemptsOf(response: AnalyzeResponse, outcome: CacheOutcome<CachedAnswer>) {
-  const calls = outcome.cached ? [] : (outcome.value.calls ?? []);
+  const calls = outcome.cached || outcome.coalesced ? [] : (outcome.value.calls ?? []);
   return {
     calls: calls.map((call) => ({
       attempt: call.attempt,
