@@ -1,6 +1,10 @@
 import { type Static, Type } from 'typebox';
 import { FieldError } from './problem.ts';
-import { analyzeRequestExamples, answerWithSchemaExample } from './schema-examples.ts';
+import {
+  analyzeRequestExamples,
+  answerWithSchemaExample,
+  heuristicAnswerExample,
+} from './schema-examples.ts';
 import { SchemaUsed, schemaRefPattern } from './schemas.ts';
 import { TemplateUse } from './templates.ts';
 
@@ -125,6 +129,13 @@ export const AnalyzeRequest = Type.Object(
     llm_provider: Type.Optional(
       Type.String({ minLength: 1, description: 'Alias of `provider`; `provider` wins when both are given' }),
     ),
+    cache_ttl: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_592_000,
+        description: 'Alias of `options.cache_ttl`; `options.cache_ttl` wins when both are given',
+      }),
+    ),
     model: Type.Optional(
       Type.String({ minLength: 1, description: "Model to use; the provider's default otherwise" }),
     ),
@@ -140,6 +151,13 @@ export const AnalyzeRequest = Type.Object(
   },
 );
 export type AnalyzeRequest = Static<typeof AnalyzeRequest>;
+
+/** The request with its top-level `cache_ttl` alias moved into `options` (where `options.cache_ttl` wins). */
+export function withOptionAliases(request: AnalyzeRequest): AnalyzeRequest {
+  const { cache_ttl: cacheTtl, ...rest } = request;
+  if (cacheTtl === undefined) return request;
+  return { ...rest, options: { cache_ttl: cacheTtl, ...request.options } };
+}
 
 /** The provider a request asked for: `provider`, else its alias `llm_provider`, else `auto`. */
 export function requestedProvider(request: Pick<AnalyzeRequest, 'provider' | 'llm_provider'>): string {
@@ -224,30 +242,7 @@ export const AnalyzeResponse = Type.Object(
   {
     $id: 'AnalyzeResponse',
     description: 'A structured answer and an honest account of how it was obtained',
-    examples: [
-      {
-        request_id: '01a2389f-5c11-7e3a-9b4d-2f6c1a8e0d47',
-        data: {
-          intent: 'translate',
-          subject: 'Hello World',
-          entities: [{ type: 'language', value: 'French' }],
-          output_format: 'text',
-          original_language: 'en',
-        },
-        validation: { status: 'passed', errors: [], attempts: 1 },
-        confidence: 0.5,
-        language: 'en',
-        provider: 'heuristic',
-        model: 'heuristic-v1',
-        cached: false,
-        coalesced: false,
-        failed_attempts: [],
-        usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
-        timing: { total_ms: 4.2, llm_ms: 1.3 },
-        warnings: [],
-      },
-      answerWithSchemaExample,
-    ],
+    examples: [heuristicAnswerExample, answerWithSchemaExample],
   },
 );
 export type AnalyzeResponse = Static<typeof AnalyzeResponse>;

@@ -20,6 +20,12 @@ export const CreateApiKeyRequest = Type.Object(
     ),
     expires_in_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, examples: [90] })),
     suspicious_input_policy: Type.Optional(SuspiciousInputPolicy),
+    store_prompts: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], {
+        description:
+          'false: keep no prompts or answers of this key in the request log; null: the service setting',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -57,6 +63,7 @@ export const ApiKey = Type.Object({
   tokens_per_minute: Type.Union([Type.Integer(), Type.Null()]),
   monthly_budget_usd: Type.Union([Type.Number(), Type.Null()]),
   suspicious_input_policy: Type.Union([SuspiciousInputPolicy, Type.Null()]),
+  store_prompts: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   is_active: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

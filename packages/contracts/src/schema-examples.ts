@@ -110,3 +110,26 @@ export const analyzeRequestExamples = [
     parameters: { text: 'Invoice 2026-042 from ACME GmbH, total 1,190.00 EUR incl. 19% VAT, due 31 Jan' },
   },
 ];
+
+/** An answer of the offline analyzer to the simplest request. */
+export const heuristicAnswerExample = {
+  request_id: '01a2389f-5c11-7e3a-9b4d-2f6c1a8e0d47',
+  data: {
+    intent: 'translate',
+    subject: 'Hello World',
+    entities: [{ type: 'language', value: 'French' }],
+    output_format: 'text',
+    original_language: 'en',
+  },
+  validation: { status: 'passed', errors: [], attempts: 1 },
+  confidence: 0.5,
+  language: 'en',
+  provider: 'heuristic',
+  model: 'heuristic-v1',
+  cached: false,
+  coalesced: false,
+  failed_attempts: [],
+  usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 },
+  timing: { total_ms: 4.2, llm_ms: 1.3 },
+  warnings: [],
+};

@@ -1,19 +1,24 @@
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Problem } from '@structured-prompt/contracts';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { AppContext } from './context.ts';
 import { analyzeRoutes } from './features/analyze/analyze.route.ts';
 import { apiKeysRoutes } from './features/api-keys/api-keys.route.ts';
+import { usageResetRoute } from './features/api-keys/usage-reset.ts';
 import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
 import { batchRoutes } from './features/batch/batch.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
+import { erasureRoutes } from './features/history/erasure.route.ts';
+import { requestsRoutes } from './features/history/requests.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import { schemasRoutes } from './features/schemas/schemas.route.ts';
 import { templatesRoutes } from './features/templates/templates.route.ts';
+import { usageRoutes } from './features/usage/usage.route.ts';
 import { webhooksRoutes } from './features/webhooks/webhooks.route.ts';
 import type { AppInstance } from './http/app-instance.ts';
 import { answerClientError } from './http/client-error.ts';
@@ -69,6 +74,8 @@ function createFastify({ config, logger }: AppContext): AppInstance {
     onConstructorPoisoning: 'error',
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
+    // `/v1/analyze/` and `/v1/api-keys/` answer like the canonical paths, as the documented API did.
+    routerOptions: { ignoreTrailingSlash: true },
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
     },
@@ -93,6 +100,11 @@ async function registerRequestHandling(app: AppInstance, deps: AppContext): Prom
   app.removeContentTypeParser('text/plain');
   await app.register(strictJsonPlugin);
 
+  // How long the service took, on every answer (also on errors and streamed exports, at their start).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-response-time', `${reply.elapsedTime.toFixed(2)}ms`);
+    return payload;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
     if (deps.lifecycle.state === 'stopping' && request.url !== '/v1/health/live') {
@@ -112,6 +124,8 @@ async function registerPlugins(app: AppInstance, deps: AppContext): Promise<void
   await app.register(httpMetricsPlugin, { metrics: deps.metrics });
   await app.register(errorHandlerPlugin);
   await app.register(securityPlugin, { corsOrigins: config.server.corsOrigins });
+  // gzip or br (by Accept-Encoding) for answers over 1 KB: history pages, exports, the OpenAPI spec.
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(apiDocsPlugin, { version: deps.version, publicUrl: config.server.publicUrl });
   await app.register(authPlugin, {
     verifier: services.verifier,
@@ -147,7 +161,16 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   });
   apiKeysRoutes(app, services.apiKeys);
   templatesRoutes(app, services.templates);
-  auditLogsRoutes(app, services.audit);
   webhooksRoutes(app, services.webhooks.service);
+  usageResetRoute(app, {
+    repository: services.apiKeysRepository,
+    usage: services.apiKeyUsage,
+    limits: services.limits,
+    audit: services.audit,
+  });
+  auditLogsRoutes(app, services.audit);
+  requestsRoutes(app, services);
+  usageRoutes(app, services.usage);
+  erasureRoutes(app, services.erasure);
   metricsRoutes(app, deps.metrics);
 }

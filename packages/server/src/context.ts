@@ -112,10 +112,16 @@ export async function createContext(
     closers.push(() => services.logWriter.close(config.server.shutdownTimeoutMs / 2));
     await replayJournal(services, logger);
     closers.push(() => services.audit.drain());
+    // One loop for every data class; features add theirs to services.dataLifecycle before start.
     const retention = startRetentionTask(infra.database, {
       retentionDays: config.requestLogs.retentionDays,
+      promptDays: config.retention.promptDays,
+      auditLogDays: config.retention.auditLogDays,
+      webhookDeliveryDays: config.retention.webhookDeliveryDays,
+      rules: services.dataLifecycle.retentionRules,
       intervalMs: config.requestLogs.purgeIntervalMs,
       logger,
+      observer: metrics.retention,
     });
     closers.push(() => retention.stop());
     // Started last and stopped first: deliveries in flight finish before the audit log drains.

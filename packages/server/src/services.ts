@@ -1,4 +1,3 @@
-import { dirname, join, resolve } from 'node:path';
 import type { LanguageDetector, ProviderGateway, ProviderStatus } from '@structured-prompt/gateway';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -18,6 +17,11 @@ import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository
 import { BatchService } from './features/batch/batch.service.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import { ErasureRepository } from './features/history/erasure.repository.ts';
+import { ErasureService } from './features/history/erasure.service.ts';
+import { HistoryRepository } from './features/history/history.repository.ts';
+import { HistoryService } from './features/history/history.service.ts';
+import { ReplayService } from './features/history/replay.service.ts';
 import { SchemaRegistry } from './features/schemas/schema-registry.ts';
 import { SchemasRepository } from './features/schemas/schemas.repository.ts';
 import { SchemasService } from './features/schemas/schemas.service.ts';
@@ -26,6 +30,8 @@ import { type LinkedSchemaResolver, TemplateExpander } from './features/template
 import { TemplateRenderer } from './features/templates/template-renderer.ts';
 import { TemplatesRepository } from './features/templates/templates.repository.ts';
 import { TemplatesService } from './features/templates/templates.service.ts';
+import { UsageRepository } from './features/usage/usage.repository.ts';
+import { UsageService } from './features/usage/usage.service.ts';
 import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
@@ -33,10 +39,9 @@ import { LimitsService } from './platform/limits/limits.service.ts';
 import type { RateLimitStore } from './platform/limits/rate-limit-store.ts';
 import type { Tracer } from './platform/observability/tracing.ts';
 import type { WebhookMetrics } from './platform/observability/webhook-metrics.ts';
-import { RequestLogJournal } from './platform/request-log/request-log-journal.ts';
-import { type RequestLogSink, RequestLogWriter } from './platform/request-log/request-log-writer.ts';
-import { RequestLogsRepository } from './platform/request-log/request-logs.repository.ts';
-import { SqliteLogThread } from './platform/request-log/sqlite-log-thread.ts';
+import { buildLogWriter } from './platform/request-log/create-log-writer.ts';
+import type { RequestLogWriter } from './platform/request-log/request-log-writer.ts';
+import { DataLifecycle } from './platform/storage/data-lifecycle.ts';
 import type { Database } from './platform/storage/database.ts';
 
 /** The router as the app sees it: the pipeline's gateway plus status for the providers route. */
@@ -69,6 +74,7 @@ export interface Infrastructure {
 export interface Services {
   apiKeysRepository: ApiKeysRepository;
   apiKeys: ApiKeysService;
+  apiKeyUsage: ApiKeyUsageRepository;
   audit: AuditService;
   limits: LimitsService;
   verifier: KeyVerifier;
@@ -83,6 +89,12 @@ export interface Services {
   templates: TemplatesService;
   templatesRepository: TemplatesRepository;
   webhooks: Webhooks;
+  history: HistoryService;
+  replay: ReplayService;
+  usage: UsageService;
+  erasure: ErasureService;
+  /** Data classes of features (job results, …) register their retention rules and erasure hooks here. */
+  dataLifecycle: DataLifecycle;
 }
 
 export interface ServiceHooks {
@@ -151,6 +163,7 @@ export function buildServices(
     templates,
     templatesRepository,
     webhooks,
+    ...historyServices(infra, analyze, audit),
   };
 }
 
@@ -176,7 +189,7 @@ function keyServices(infra: Infrastructure, config: Readonly<Config>, audit: Aud
     bus: infra.keyBus,
     defaultRateLimitPerHour: config.auth.defaultRateLimitPerHour,
   });
-  return { apiKeysRepository, apiKeys, limits, verifier };
+  return { apiKeysRepository, apiKeys, apiKeyUsage, limits, verifier };
 }
 
 function batchService(
@@ -192,50 +205,6 @@ function batchService(
     limits,
     cache: infra.responseCache.service,
     concurrency: batchConcurrency,
-    logger,
-  });
-}
-
-function buildLogWriter(
-  database: Database,
-  config: Readonly<Config>,
-  logger: Logger,
-  tracer: Tracer | undefined,
-): RequestLogWriter {
-  const sink = requestLogSink(database, config);
-  const journal = openJournal(database, config, logger);
-  const writer = new RequestLogWriter({
-    sink: tracer
-      ? {
-          insertMany: (entries) => tracer.dbWrite('request_logs', () => sink.insertMany(entries)),
-          close: () => sink.close?.() ?? Promise.resolve(),
-        }
-      : sink,
-    logger,
-    batchSize: config.requestLogs.batchSize,
-    flushIntervalMs: config.requestLogs.flushIntervalMs,
-    bufferLimit: config.requestLogs.bufferLimit,
-    journal: journal?.journal,
-  });
-  if (journal) writer.restore(journal.recovered);
-  return writer;
-}
-
-/**
- * The request-log journal and what an earlier process left in it. Off for in-memory SQLite, whose
- * rows would not outlive the process anyway.
- */
-function openJournal(database: Database, config: Readonly<Config>, logger: Logger) {
-  const { journal, journalDir, journalFsync } = config.requestLogs;
-  if (!journal) return undefined;
-  let dir = journalDir === undefined ? undefined : resolve(journalDir);
-  if (dir === undefined && database.dialect === 'sqlite') {
-    if (database.file === undefined) return undefined;
-    dir = join(dirname(database.file), 'request-log-journal');
-  }
-  return RequestLogJournal.open({
-    dir: dir ?? resolve('data', 'request-log-journal'),
-    fsync: journalFsync,
     logger,
   });
 }
@@ -278,10 +247,21 @@ function buildTemplates(infra: Infrastructure, config: Readonly<Config>, validat
   return { templates, templatesRepository };
 }
 
-/** A SQLite file gets its log inserts off the event loop; PostgreSQL already does its work elsewhere. */
-function requestLogSink(database: Database, config: Readonly<Config>): RequestLogSink {
-  if (database.dialect === 'sqlite' && database.file !== undefined && config.requestLogs.writerThread) {
-    return new SqliteLogThread({ file: database.file, busyTimeoutMs: config.database.connectionTimeoutMs });
-  }
-  return new RequestLogsRepository(database);
+/** Request history, replay, usage analytics and erasure, over the request logs and their rollups. */
+function historyServices(infra: Infrastructure, analyze: AnalyzeService, audit: AuditService) {
+  const history = new HistoryService(new HistoryRepository(infra.database));
+  const dataLifecycle = new DataLifecycle();
+  return {
+    history,
+    replay: new ReplayService(history, analyze),
+    usage: new UsageService(new UsageRepository(infra.database)),
+    erasure: new ErasureService({
+      repository: new ErasureRepository(infra.database),
+      history,
+      cache: infra.responseCache.service,
+      lifecycle: dataLifecycle,
+      audit,
+    }),
+    dataLifecycle,
+  };
 }

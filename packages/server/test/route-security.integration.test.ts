@@ -251,4 +251,57 @@ describe('every non-public route requires a valid key', () => {
     // Failures stay locked out after the valid key's visit.
     await expectRejected(testApp, 'GET', '/v1/api-keys/me', wrong, 429);
   });
+
+  it('never lets a user key see, replay, export or erase another key’s requests or usage', async () => {
+    const testApp = await buildTestApp();
+    const alice = await testApp.createKey({ name: 'alice' });
+    const bob = await testApp.createKey({ name: 'bob' });
+    const asked = await testApp.app.inject({
+      method: 'POST',
+      url: '/v1/analyze',
+      headers: { 'x-api-key': alice.key },
+      payload: { prompt: 'Alice private invoice question' },
+    });
+    const requestId = String(asked.headers['x-request-id']);
+    await testApp.deps.services.logWriter.flush();
+    const as = (method: string, url: string, payload?: object) =>
+      testApp.app.inject({ method: method as 'GET', url, headers: { 'x-api-key': bob.key }, payload });
+
+    const unknown = await as('GET', `/v1/requests/${sampleId}`);
+    for (const [method, url, payload] of [
+      ['GET', `/v1/requests/${requestId}`],
+      ['POST', `/v1/requests/${requestId}/replay`, {}],
+      ['DELETE', `/v1/requests/${requestId}`],
+    ] as const) {
+      const response = await as(method, url, payload);
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+      expect(response.json().detail.replace(requestId, sampleId)).toBe(unknown.json().detail);
+      expect(response.body).not.toContain('Alice private');
+    }
+    for (const url of [
+      `/v1/requests?api_key_id=${alice.id}`,
+      `/v1/requests/export?api_key_id=${alice.id}`,
+      `/v1/usage?api_key_id=${alice.id}`,
+      `/v1/usage/providers?api_key_id=${alice.id}`,
+    ]) {
+      expect((await as('GET', url)).statusCode, url).toBe(403);
+    }
+    for (const url of [
+      '/v1/requests',
+      '/v1/requests/export',
+      '/v1/requests?q=alice',
+      '/v1/usage?group_by=key',
+    ]) {
+      const response = await as('GET', url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.body, url).not.toContain(requestId);
+      expect(response.body, url).not.toContain(alice.id);
+    }
+    const own = await testApp.app.inject({
+      method: 'GET',
+      url: `/v1/requests/${requestId}`,
+      headers: { 'x-api-key': alice.key },
+    });
+    expect(own.json()).toMatchObject({ prompt: 'Alice private invoice question', erased: false });
+  });
 });

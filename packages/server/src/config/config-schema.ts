@@ -98,6 +98,13 @@ export const ConfigSchema = Type.Object(
         default: 'batch',
       }),
       purgeIntervalMs: Type.Integer({ default: 3_600_000, minimum: 1000 }),
+      storePrompts: Type.Boolean({ default: true }),
+    }),
+    retention: Section({
+      promptDays: Type.Optional(Type.Integer({ minimum: 1 })),
+      auditLogDays: Type.Integer({ default: 365, minimum: 1 }),
+      jobResultDays: Type.Integer({ default: 30, minimum: 1 }),
+      webhookDeliveryDays: Type.Integer({ default: 30, minimum: 1 }),
     }),
     cache: Section({
       enabled: Type.Boolean({ default: true }),

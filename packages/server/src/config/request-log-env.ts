@@ -40,4 +40,25 @@ export const requestLogEnvSettings: readonly EnvSetting[] = [
     description:
       '`always` (before each answer), `batch` (with each database batch) or `off` (left to the OS)',
   },
+  { env: 'LOG_STORE_PROMPTS', path: 'requestLogs.storePrompts', description: 'Store prompts and answers' },
+  {
+    env: 'RETENTION_PROMPT_DAYS',
+    path: 'retention.promptDays',
+    description: 'Days until prompts are erased',
+  },
+  {
+    env: 'RETENTION_AUDIT_LOG_DAYS',
+    path: 'retention.auditLogDays',
+    description: 'Days audit entries are kept',
+  },
+  {
+    env: 'RETENTION_JOB_RESULT_DAYS',
+    path: 'retention.jobResultDays',
+    description: 'Days job results are kept',
+  },
+  {
+    env: 'RETENTION_WEBHOOK_DELIVERY_DAYS',
+    path: 'retention.webhookDeliveryDays',
+    description: 'Days webhook delivery records are kept',
+  },
 ];

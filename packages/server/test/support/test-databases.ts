@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { purgeAuditLogsBefore } from '../../src/platform/storage/audit-purge.ts';
 import {
   type CreateDatabaseOptions,
   createDatabase,
@@ -65,6 +66,7 @@ const tablesChildFirst = [
   'schema_versions',
   'schemas',
   'request_logs',
+  'usage_rollups',
   'audit_logs',
   'api_keys',
 ] as const;
@@ -101,7 +103,12 @@ export async function createTestDatabase(
       return other;
     },
     async truncate() {
-      for (const table of tablesChildFirst) await database.db.deleteFrom(table).execute();
+      for (const table of tablesChildFirst) {
+        // Audit rows are append-only in the database; only the purge path may delete them.
+        if (table === 'audit_logs')
+          await purgeAuditLogsBefore(database, new Date('9999-12-31T00:00:00Z'), 1e9);
+        else await database.db.deleteFrom(table).execute();
+      }
     },
     async destroy() {
       for (const other of others) await other.close().catch(() => {});

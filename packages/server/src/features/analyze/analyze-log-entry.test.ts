@@ -37,7 +37,16 @@ describe('the request log entry of an analyze request', () => {
       ...example,
       failed_attempts: [{ provider: 'anthropic', model: 'claude', reason: 'timeout' }],
     };
-    const entry = answeredLogEntry(body, context, 'Translate Hello World to French', response);
+    const outcome = {
+      value: { calls: [] },
+      usage: { totalTokens: 0, costUsd: 0 },
+      cached: false,
+      level: null,
+      coalesced: false,
+      storedAt: null,
+    } as unknown as Parameters<typeof answeredLogEntry>[4]['outcome'];
+    const extras = { schemaHash: 'h', cacheKey: 'sps:resp:inline:h', outcome, storePrompt: true };
+    const entry = answeredLogEntry(body, context, 'Translate Hello World to French', response, extras);
     expect(entry).toMatchObject({
       requestId: 'req-1',
       apiKeyId: context.key.id,
@@ -57,7 +66,43 @@ describe('the request log entry of an analyze request', () => {
       tokensUsed: response.usage.total_tokens,
       costUsd: response.usage.cost_usd,
       cached: response.cached,
+      requestOptions: { provider: 'openai', model: 'gpt-4o-mini', schema: body.schema },
+      schemaHash: 'h',
+      cacheKey: 'sps:resp:inline:h',
     });
+    const call = {
+      attempt: 1,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      promptTokens: 5,
+      completionTokens: 7,
+      costUsd: 0.01,
+    };
+    const generated = { ...outcome, value: { calls: [call] } } as typeof outcome;
+    const paid = answeredLogEntry(body, context, 'Translate', response, { ...extras, outcome: generated });
+    expect((paid.attempts as { calls: unknown[] }).calls).toEqual([
+      {
+        attempt: 1,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        reason: 'initial',
+        prompt_tokens: 5,
+        completion_tokens: 7,
+        cost_usd: 0.01,
+      },
+    ]);
+    // A request that waited on an identical one in flight paid for no call.
+    const waited = answeredLogEntry(body, context, 'Translate', response, {
+      ...extras,
+      outcome: { ...generated, coalesced: true },
+    });
+    expect((waited.attempts as { calls: unknown[] }).calls).toEqual([]);
+    const withheld = answeredLogEntry(body, context, 'Translate', response, {
+      ...extras,
+      storePrompt: false,
+    });
+    expect(withheld.promptText).toBeNull();
+    expect(withheld.responseData).toBeNull();
   });
 
   it('records a failure by its code, with the usage a 422 reports and no prompt text', () => {

@@ -5,10 +5,78 @@ import {
   type SchemaUsed,
   type TemplateUse,
 } from '@structured-prompt/contracts';
+import { v7 as uuidv7 } from 'uuid';
 import { toAppError } from '../../lib/app-error.ts';
 import type { NewRequestLog } from '../../platform/request-log/request-logs.repository.ts';
+import type { CacheOutcome } from '../cache/response-cache.service.ts';
 import type { PromptRequest } from '../templates/template-expansion.ts';
 import type { AnalyzeContext } from './analyze-context.ts';
+import type { CachedAnswer } from './answer-generator.ts';
+
+/**
+ * When the request finished, and a row id from the process's monotonic UUID v7 sequence: the history
+ * lists newest first by (created_at, id), so requests finished in the same millisecond keep their order
+ * however the writer batches them.
+ */
+function stamp(): { id: string; createdAt: Date } {
+  return { id: uuidv7(), createdAt: new Date() };
+}
+
+/** What the history, replay and erasure read besides the answer itself. */
+export interface LogExtras {
+  schemaHash: string;
+  cacheKey: string;
+  outcome: CacheOutcome<CachedAnswer>;
+  /** false: the key or the service keeps no prompts; the prompt and answer are left out. */
+  storePrompt: boolean;
+  /** The registered schema version the answer had to satisfy, when the request named one. */
+  registered?: SchemaUsed;
+}
+
+/** The history's `id@version` columns for the registered schema and the template a request used. */
+function refColumns({ registered, template }: LogRefs): Pick<NewRequestLog, 'schemaRef' | 'templateRef'> {
+  return {
+    schemaRef: registered ? `${registered.id}@${registered.version}` : null,
+    templateRef: template ? `${template.id}@${template.version}` : null,
+  };
+}
+
+/**
+ * The request as asked, without the prompt, so it can be replayed: pinned provider and model, sampling,
+ * options and an inline schema. Keys are never part of a body, so none end up here.
+ */
+function requestOptions(body: AnalyzeRequest): Record<string, unknown> {
+  const asked: Record<string, unknown> = { options: body.options ?? {} };
+  const provider = requestedProvider(body);
+  if (provider !== 'auto') asked.provider = provider;
+  if (body.model !== undefined) asked.model = body.model;
+  if (body.temperature !== undefined) asked.temperature = body.temperature;
+  if (body.max_tokens !== undefined) asked.max_tokens = body.max_tokens;
+  if (body.schema !== undefined) asked.schema = body.schema;
+  if (body.schema_id !== undefined) asked.schema_id = body.schema_id;
+  return asked;
+}
+
+/**
+ * Each model call this request paid for (a cache hit, or a wait on an identical request in flight,
+ * made none), the failures and the errors.
+ */
+function attemptsOf(response: AnalyzeResponse, outcome: CacheOutcome<CachedAnswer>) {
+  const calls = outcome.cached || outcome.coalesced ? [] : (outcome.value.calls ?? []);
+  return {
+    calls: calls.map((call) => ({
+      attempt: call.attempt,
+      provider: call.provider,
+      model: call.model,
+      reason: call.attempt === 1 ? 'initial' : 'repair',
+      prompt_tokens: call.promptTokens,
+      completion_tokens: call.completionTokens,
+      cost_usd: call.costUsd,
+    })),
+    failed: response.failed_attempts,
+    validation_errors: response.validation.errors,
+  };
+}
 
 /** The registered schema and the template a request used, when it named them. */
 export interface LogRefs {
@@ -58,16 +126,29 @@ export function answeredLogEntry(
   context: AnalyzeContext,
   promptText: string,
   response: AnalyzeResponse,
-  registered?: SchemaUsed,
+  extras: LogExtras,
 ): NewRequestLog {
   const { usage } = response;
+  const { outcome, storePrompt } = extras;
   return {
+    ...stamp(),
     requestId: context.requestId,
     apiKeyId: context.key.id,
-    promptText,
+    promptText: storePrompt ? promptText : null,
     promptLength: body.prompt.length,
-    requestParams: requestParams(body, response.failed_attempts, { registered, template: response.template }),
-    responseData: response.data,
+    requestParams: requestParams(body, response.failed_attempts, {
+      registered: extras.registered,
+      template: response.template,
+    }),
+    ...refColumns({ registered: extras.registered, template: response.template }),
+    responseData: storePrompt ? response.data : null,
+    requestOptions: requestOptions(body),
+    schemaHash: extras.schemaHash,
+    cacheKey: extras.cacheKey,
+    attempts: attemptsOf(response, outcome),
+    attemptCount: response.validation.attempts,
+    savedTokens: outcome.cached ? outcome.usage.totalTokens : 0,
+    savedCostUsd: outcome.cached ? outcome.usage.costUsd : 0,
     validationStatus: response.validation.status,
     providerUsed: response.provider,
     model: response.model,
@@ -97,11 +178,15 @@ export function failedLogEntry(
     cost_usd?: number;
   };
   return {
+    ...stamp(),
     requestId: context.requestId,
     apiKeyId: context.key.id,
     promptText: null,
     promptLength: typeof body.prompt === 'string' ? body.prompt.length : 0,
     requestParams: requestParams(body, undefined, refs),
+    ...refColumns(refs),
+    requestOptions: requestOptions(body),
+    attempts: { validation_errors: known?.extensions.errors ?? [] },
     validationStatus: known?.code === 'output_validation_failed' ? 'failed' : 'error',
     processingTimeMs: totalMs,
     tokensUsed: usage.total_tokens ?? 0,

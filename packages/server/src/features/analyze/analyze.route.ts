@@ -3,6 +3,7 @@ import {
   AnalyzeResponse,
   OutputValidationProblem,
   ProviderFailureProblem,
+  withOptionAliases,
 } from '@structured-prompt/contracts';
 import type { AppInstance } from '../../http/app-instance.ts';
 import { requireAuth } from '../../http/plugins/auth.ts';
@@ -45,7 +46,7 @@ export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
     },
     async (request) => {
       const { key } = requireAuth(request);
-      return service.analyze(request.body, { key, requestId: request.id, ip: request.ip });
+      return service.analyze(withOptionAliases(request.body), { key, requestId: request.id, ip: request.ip });
     },
   );
 }

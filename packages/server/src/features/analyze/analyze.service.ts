@@ -143,7 +143,7 @@ export class AnalyzeService {
     });
     if (prepared.request.registered) response.schema_used = prepared.request.registered;
     if (prepared.request.template) response.template = prepared.request.template;
-    this.#record(prepared.request, context, outcome, response);
+    this.#record(prepared.request, context, { outcome, cacheKey: prepared.cacheKey.text }, response);
     return response;
   }
 
@@ -275,13 +275,19 @@ export class AnalyzeService {
   #record(
     request: ResolvedRequest,
     context: AnalyzeContext,
-    outcome: CacheOutcome<CachedAnswer>,
+    { outcome, cacheKey }: { outcome: CacheOutcome<CachedAnswer>; cacheKey: string },
     response: AnalyzeResponse,
   ): void {
-    const { logWriter, observer } = this.#options;
-    logWriter.write(
-      answeredLogEntry(request.body, context, request.prepared.text, response, request.registered),
-    );
+    const { logWriter, observer, config } = this.#options;
+    const storePrompt = config.requestLogs.storePrompts && context.key.storePrompts !== false;
+    const extras = {
+      schemaHash: request.schemaHash,
+      cacheKey,
+      outcome,
+      storePrompt,
+      registered: request.registered,
+    };
+    logWriter.write(answeredLogEntry(request.body, context, request.prepared.text, response, extras));
     const { cached, coalesced } = outcome;
     if (!cached && !coalesced) {
       observer?.onKeyUsage(context.key.id, {

@@ -2,13 +2,16 @@ import type { LanguageDetector, ProviderGateway } from '@structured-prompt/gatew
 import { Deadline } from '@structured-prompt/gateway';
 import type { Config } from '../../config/index.ts';
 import type { AnalyzeContext, ResolvedRequest } from './analyze-context.ts';
-import { type AnalyzePipelineResult, runAnalyzePipeline } from './analyze-pipeline.ts';
+import { type AnalyzePipelineResult, type AttemptUsage, runAnalyzePipeline } from './analyze-pipeline.ts';
 import type { BudgetGuard, SpendEstimate, SpendHooks } from './budget-guard.ts';
 import { detectPromptLanguage } from './preprocess/preprocess.ts';
 import type { ValidatorCache } from './validator-cache.ts';
 
-/** One generated answer, as the response cache keeps it: the pipeline's result and the answer's language. */
-export type CachedAnswer = AnalyzePipelineResult & { language: string };
+/**
+ * One generated answer, as the response cache keeps it: the pipeline's result, the answer's language
+ * and each model call's usage (for the request log).
+ */
+export type CachedAnswer = AnalyzePipelineResult & { language: string; calls?: AttemptUsage[] };
 
 export interface AnswerGeneratorDeps {
   analyze: Config['analyze'];
@@ -44,14 +47,21 @@ export class AnswerGenerator {
     const forced =
       requestedLanguage === 'auto' ? undefined : detectPromptLanguage(detector, prepared, requestedLanguage);
     const modelLanguage = forced?.detection.language;
+    const calls: AttemptUsage[] = [];
     const result = await this.#deps.budget.run(context, this.#estimate(request), (hooks) =>
-      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, hooks),
+      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, {
+        ...hooks,
+        track: (attempt) => {
+          calls.push(attempt);
+          hooks.track(attempt);
+        },
+      }),
     );
     const language =
       modelLanguage ??
       answeredLanguage(result.data, request.schemaName) ??
       detectPromptLanguage(detector, prepared).detection.language;
-    return { ...result, language, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
+    return { ...result, language, calls, warnings: [...(forced?.warnings ?? []), ...result.warnings] };
   }
 
   /** Tokens for the per-minute limit; money is reserved per attempt, on the request really sent. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/storage/database.ts';
-import { isUuid, toNumber } from '../../platform/storage/dialect.ts';
+import { isUuid, toDateOrNull, toNumber } from '../../platform/storage/dialect.ts';
 
 /** Requests and spend of one key in the current UTC hour and UTC calendar month. */
 export interface ApiKeyUsage {
@@ -30,10 +30,13 @@ export class ApiKeyUsageRepository {
   /** Sums over request_logs (index api_key_id + created_at): one range scan from the month start. */
   async forKey(id: string, now: Date = new Date()): Promise<ApiKeyUsage> {
     if (!isUuid(id)) return { ...noUsage };
-    const hourStart = new Date(
-      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours()),
+    // A usage reset restarts both periods (POST /v1/api-keys/{id}/usage/reset).
+    const resetAt = await this.#resetAt(id);
+    const later = (start: Date) => (resetAt && resetAt > start ? resetAt : start);
+    const hourStart = later(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours())),
     );
-    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const monthStart = later(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)));
     const row = await this.#database.db
       .selectFrom('request_logs')
       .select([
@@ -57,5 +60,23 @@ export class ApiKeyUsageRepository {
       costThisMonthUsd: toNumber(row.cost_month),
       tokensThisMonth: toNumber(row.tokens_month),
     };
+  }
+
+  /** Restarts the key's counted usage at `at`. */
+  async markReset(id: string, at: Date): Promise<void> {
+    await this.#database.db
+      .updateTable('api_keys')
+      .set({ usage_reset_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async #resetAt(id: string): Promise<Date | null> {
+    const row = await this.#database.db
+      .selectFrom('api_keys')
+      .select('usage_reset_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return toDateOrNull(row?.usage_reset_at);
   }
 }

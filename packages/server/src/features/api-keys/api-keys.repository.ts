@@ -39,6 +39,8 @@ export interface ApiKeyRecord {
   /** The secret replaced by the last rotation, accepted until `previousKeyValidUntil`. */
   previousKeyHash: string | null;
   previousKeyValidUntil: Date | null;
+  /** false: this key's prompts and answers are not kept in the request log; null: the service setting. */
+  storePrompts: boolean | null;
 }
 
 export interface NewApiKey {
@@ -52,6 +54,7 @@ export interface NewApiKey {
   tokensPerMinute?: number | null;
   monthlyBudgetUsd?: number | null;
   suspiciousInputPolicy?: string | null;
+  storePrompts?: boolean | null;
   expiresAt?: Date | null;
   createdAt?: Date;
 }
@@ -102,6 +105,7 @@ export class ApiKeysRepository {
           tokens_per_minute: input.tokensPerMinute ?? null,
           monthly_budget_usd: input.monthlyBudgetUsd ?? null,
           suspicious_input_policy: input.suspiciousInputPolicy ?? null,
+          store_prompts: input.storePrompts ?? null,
           is_active: true,
           created_at: now,
           updated_at: now,
@@ -277,5 +281,6 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     revokedAt: toDateOrNull(row.revoked_at),
     previousKeyHash: row.previous_key_hash,
     previousKeyValidUntil: toDateOrNull(row.previous_key_valid_until),
+    storePrompts: row.store_prompts === null ? null : toBoolean(row.store_prompts),
   };
 }

@@ -45,6 +45,7 @@ export class ApiKeysService {
       tokensPerMinute: input.tokens_per_minute ?? null,
       monthlyBudgetUsd: input.monthly_budget_usd ?? null,
       suspiciousInputPolicy: input.suspicious_input_policy ?? null,
+      storePrompts: input.store_prompts ?? null,
       expiresAt,
     });
     this.#audit('key.created', record, actor, { scopes: record.scopes, name: record.name });
@@ -165,6 +166,7 @@ export function toApiKeyResponse(record: ApiKeyRecord, usage?: ApiKeyUsage): Api
     tokens_per_minute: record.tokensPerMinute,
     monthly_budget_usd: record.monthlyBudgetUsd,
     suspicious_input_policy: record.suspiciousInputPolicy as ApiKey['suspicious_input_policy'],
+    store_prompts: record.storePrompts,
     is_active: record.isActive && record.revokedAt === null,
     created_at: record.createdAt.toISOString(),
     expires_at: iso(record.expiresAt),

@@ -7,47 +7,20 @@ import type {
 } from '../../platform/cache-store/tiered-cache.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
+import type {
+  CacheOutcome,
+  ComputedResponse,
+  GetOrComputeOptions,
+  InvalidationResult,
+  StoredEntry,
+} from './cache-outcome.ts';
 import type { CacheStats, CounterSet } from './cache-stats.ts';
 import { emptyCounters, summarize } from './cache-stats.ts';
 import type { WarmHandle, WarmOptions, WarmRun, WarmRunner } from './cache-warmer.ts';
 import { CacheWarmer } from './cache-warmer.ts';
 import { RequestCoalescer } from './request-coalescer.ts';
 
-/** What an answer cost; served again from cache, this is what was saved. */
-interface CacheUsage {
-  totalTokens: number;
-  costUsd: number;
-}
-
-export interface ComputedResponse<T> {
-  value: T;
-  usage: CacheUsage;
-}
-
-export interface GetOrComputeOptions<T> {
-  /** Lifetime of a new entry; the configured default when absent; 0 = do not store it. */
-  ttlSeconds?: number;
-  /** Skip the read and compute afresh; the new result replaces the entry (`bypass_cache`). */
-  bypass?: boolean;
-  /** Only validated results may be cached: return false for anything else. Default: cache every result. */
-  cacheable?: (result: ComputedResponse<T>) => boolean;
-}
-
-export interface CacheOutcome<T> extends ComputedResponse<T> {
-  /** Served from a cache level without computing. */
-  cached: boolean;
-  level: CacheLevel | null;
-  /** Joined an identical computation already in flight on this instance. */
-  coalesced: boolean;
-  /** When the served entry was computed (ISO), null when computed for this call. */
-  storedAt: string | null;
-}
-
-export interface InvalidationResult {
-  removed: number;
-  /** False when L2 was unreachable: its entries expire by TTL instead. */
-  complete: boolean;
-}
+export type { CacheOutcome, ComputedResponse, GetOrComputeOptions, InvalidationResult };
 
 export interface ResponseCacheServiceOptions {
   cache: TieredCache;
@@ -60,13 +33,6 @@ export interface ResponseCacheServiceOptions {
   /** Shared counters are sent to Redis in batches at this interval, not once per request. */
   sharedFlushIntervalMs?: number;
   logger?: CacheLogger;
-}
-
-interface StoredEntry<T> {
-  v: 1;
-  value: T;
-  usage: CacheUsage;
-  storedAt: string;
 }
 
 /**
@@ -169,6 +135,14 @@ export class ResponseCacheService {
     const result = await this.#cache.deletePattern(namespacePatternToKeyPattern(pattern));
     this.#levelStats = undefined;
     return result;
+  }
+
+  /** Removes these entries from both levels (and, through Redis, from other replicas' L1). */
+  async deleteKeys(keys: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const key of new Set(keys)) if (await this.#cache.delete(key)) removed += 1;
+    this.#levelStats = undefined;
+    return removed;
   }
 
   /** Runs `items` through `runner` in the background; the handle reports progress. */

@@ -47,6 +47,8 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
           { name: 'audit-logs', description: 'Security events (admin)' },
           { name: 'cache', description: 'Response cache statistics, invalidation and warming' },
           { name: 'templates', description: 'Versioned prompt templates, rendered with strict Liquid' },
+          { name: 'history', description: 'Stored requests: list, search, replay, export and erase' },
+          { name: 'usage', description: 'Usage and cost analytics from hourly rollups' },
           { name: 'operations', description: 'Metrics for Prometheus' },
         ],
         components: {

@@ -39,6 +39,17 @@ for (const { name, create } of implementations) {
       expect(await ledger.spent(key)).toBe(500);
     });
 
+    it('clears a counter, so the next period start seeds it again', async () => {
+      const ledger = makeLedger();
+      const key = uniqueKey('clear');
+      await ledger.seed(key, 700, 60);
+      await ledger.clear(key);
+      expect(await ledger.isSeeded(key)).toBe(false);
+      expect(await ledger.spent(key)).toBe(0);
+      await ledger.seed(key, 5, 60);
+      expect(await ledger.spent(key)).toBe(5);
+    });
+
     it('reserves while under the limit and refuses what would pass it', async () => {
       const ledger = makeLedger();
       const key = uniqueKey('reserve');

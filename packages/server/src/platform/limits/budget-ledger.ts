@@ -38,6 +38,8 @@ export interface BudgetLedger {
   adjust(key: string, deltaMicros: number, local?: boolean): Promise<void>;
   /** Spend so far; `local` reads this replica's own counter (where a local reservation went). */
   spent(key: string, local?: boolean): Promise<number>;
+  /** Forgets the period's counter; the next reservation seeds it again (a usage reset). */
+  clear(key: string): Promise<void>;
 }
 
 export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLedger {
@@ -54,6 +56,9 @@ export function createMemoryBudgetLedger(now: () => number = Date.now): BudgetLe
     kind: 'memory',
     async isSeeded(key) {
       return live(key) !== undefined;
+    },
+    async clear(key) {
+      entries.delete(key);
     },
     async seed(key, micros, ttlSeconds) {
       if (!live(key)) entries.set(key, { micros, expiresAt: now() + ttlSeconds * 1000 });
@@ -99,6 +104,9 @@ export function redisOnlyBudgetLedger(client: Redis, prefix: string): BudgetLedg
     kind: 'redis',
     async isSeeded(key) {
       return (await client.exists(full(key))) === 1;
+    },
+    async clear(key) {
+      await client.del(full(key));
     },
     async seed(key, micros, ttlSeconds) {
       await client.set(full(key), String(micros), 'EX', ttlSeconds, 'NX');

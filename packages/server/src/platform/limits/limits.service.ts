@@ -182,6 +182,16 @@ export class LimitsService {
     };
   }
 
+  /**
+   * Starts the key's period counters over: this month's budget counter (seeded again from the request
+   * logs, which a reset also restarts), the hourly request count and the per-minute token count.
+   */
+  async resetKeyUsage(key: LimitedKey): Promise<void> {
+    await this.#options.ledger.clear(this.#ledgerKey(key.id));
+    await this.#options.store.reset(hourlyPolicy(key), key.id);
+    if (key.tokensPerMinute) await this.#options.store.reset(tokensPolicy(key), key.id);
+  }
+
   async budgetSpentUsd(keyId: string): Promise<number> {
     return toUsd(await this.#options.ledger.spent(this.#ledgerKey(keyId)));
   }

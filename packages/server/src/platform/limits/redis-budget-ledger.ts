@@ -28,6 +28,10 @@ export function createRedisBudgetLedger(
       const answer = await circuit.run(() => shared.isSeeded(key));
       return answer === SKIPPED ? local.isSeeded(key) : answer;
     },
+    async clear(key) {
+      await local.clear(key);
+      await circuit.run(() => shared.clear(key));
+    },
     async seed(key, micros, ttlSeconds) {
       const answer = await circuit.run(() => shared.seed(key, micros, ttlSeconds));
       if (answer === SKIPPED) await local.seed(key, micros, Math.min(ttlSeconds, localSeedTtlSeconds));

@@ -9,6 +9,7 @@ import {
 } from './bounded-label.ts';
 import { createMetricFamilies, type MetricFamilies, metricPrefix } from './metric-families.ts';
 import { type MetricSources, SourceCollector } from './metric-sources.ts';
+import { retentionMetrics } from './retention-metrics.ts';
 import { WebhookMetrics } from './webhook-metrics.ts';
 
 export type CircuitState = 'closed' | 'half-open' | 'open';
@@ -61,6 +62,8 @@ export class Metrics {
   readonly #sources: SourceCollector;
 
   readonly #families: MetricFamilies;
+  /** What the retention task removed per data class, and its runs. */
+  readonly retention: ReturnType<typeof retentionMetrics>;
   /** Requests started and not yet answered or aborted; read into the gauge at each scrape. */
   #inFlight = 0;
 
@@ -75,6 +78,7 @@ export class Metrics {
       version: options.version ?? 'unknown',
     });
     this.#sources = new SourceCollector(this.registry, metricPrefix);
+    this.retention = retentionMetrics(this.registry);
   }
 
   /** A request arrived; pair with `requestFinished` or `requestAborted`, exactly once. */

@@ -30,6 +30,15 @@ export function toRow(entry: NewRequestLog): Insertable<RequestLogsTable> {
     cached: entry.cached ?? false,
     error_message: entry.errorMessage ?? null,
     created_at: createdAt,
+    request_options: toJsonTextOrNull(entry.requestOptions),
+    schema_hash: entry.schemaHash ?? null,
+    schema_ref: entry.schemaRef ?? null,
+    template_ref: entry.templateRef ?? null,
+    attempts: toJsonTextOrNull(entry.attempts),
+    attempt_count: entry.attemptCount ?? 0,
+    cache_key: entry.cacheKey ?? null,
+    saved_tokens: entry.savedTokens ?? 0,
+    saved_cost_usd: entry.savedCostUsd ?? 0,
   };
 }
 
@@ -54,6 +63,15 @@ export const requestLogColumns = [
   'cached',
   'error_message',
   'created_at',
+  'request_options',
+  'schema_hash',
+  'schema_ref',
+  'template_ref',
+  'attempts',
+  'attempt_count',
+  'cache_key',
+  'saved_tokens',
+  'saved_cost_usd',
 ] as const satisfies readonly (keyof RequestLogsTable)[];
 
 export type SqliteValue = null | number | bigint | string;

@@ -1,9 +1,18 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../storage/database.ts';
 import type { RequestLogsTable } from '../storage/database-schema.ts';
-import { fromJsonText, isUuid, toBoolean, toDate, toNumber, toNumberOrNull } from '../storage/dialect.ts';
+import {
+  fromJsonText,
+  isUuid,
+  toBoolean,
+  toDate,
+  toDateOrNull,
+  toNumber,
+  toNumberOrNull,
+} from '../storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../storage/pagination.ts';
 import { toRow } from './request-log-row.ts';
+import { rollupDeltas, upsertRollups } from './usage-rollup.ts';
 
 export interface RequestLogRecord {
   id: string;
@@ -26,9 +35,23 @@ export interface RequestLogRecord {
   cached: boolean;
   errorMessage: string | null;
   createdAt: Date;
+  /** The request as asked, minus the prompt (options, pinned provider/model, an inline schema). */
+  requestOptions: unknown;
+  schemaHash: string | null;
+  /** `id@version` of a registered schema or template the request named. */
+  schemaRef: string | null;
+  templateRef: string | null;
+  /** Each model call and what it cost, failed provider calls, validation errors. */
+  attempts: unknown;
+  attemptCount: number;
+  cacheKey: string | null;
+  /** What a cache hit saved: the tokens and dollars the cached answer had cost. */
+  savedTokens: number;
+  savedCostUsd: number;
+  erasedAt: Date | null;
 }
 
-export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus'>> &
+export type NewRequestLog = Partial<Omit<RequestLogRecord, 'requestId' | 'validationStatus' | 'erasedAt'>> &
   Pick<RequestLogRecord, 'requestId' | 'validationStatus'>;
 
 export interface RequestLogFilter {
@@ -61,16 +84,19 @@ export class RequestLogsRepository {
     if (entries.length === 0) return 0;
     const rows = entries.map(toRow);
     return this.#database.db.transaction().execute(async (trx) => {
-      let inserted = 0;
+      const inserted = new Set<string>();
       for (let start = 0; start < rows.length; start += insertChunkRows) {
         const result = await trx
           .insertInto('request_logs')
           .values(rows.slice(start, start + insertChunkRows))
           .onConflict((conflict) => conflict.column('request_id').doNothing())
-          .executeTakeFirst();
-        inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+          .returning('request_id')
+          .execute();
+        for (const row of result) inserted.add(row.request_id);
       }
-      return inserted;
+      // Usage rollups count only the rows this batch really added (ADR 0060).
+      await upsertRollups(trx, rollupDeltas(rows.filter((row) => inserted.has(row.request_id))));
+      return inserted.size;
     });
   }
 
@@ -81,7 +107,7 @@ export class RequestLogsRepository {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRequestLogRecord(row) : null;
   }
 
   async getByRequestId(requestId: string): Promise<RequestLogRecord | null> {
@@ -90,7 +116,7 @@ export class RequestLogsRepository {
       .selectAll()
       .where('request_id', '=', requestId)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toRequestLogRecord(row) : null;
   }
 
   async list(filter: RequestLogFilter = {}, page: PageRequest = {}): Promise<Page<RequestLogRecord>> {
@@ -106,7 +132,7 @@ export class RequestLogsRepository {
     if (filter.cached !== undefined) query = query.where('cached', '=', filter.cached);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
-    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRecord);
+    return fetchPage(query, { at: 'created_at', id: 'id' }, page, toRequestLogRecord);
   }
 
   async count(filter: Pick<RequestLogFilter, 'apiKeyId'> = {}): Promise<number> {
@@ -117,7 +143,7 @@ export class RequestLogsRepository {
   }
 }
 
-function toRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
+export function toRequestLogRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
   return {
     id: row.id,
     requestId: row.request_id,
@@ -138,5 +164,15 @@ function toRecord(row: Selectable<RequestLogsTable>): RequestLogRecord {
     cached: toBoolean(row.cached),
     errorMessage: row.error_message,
     createdAt: toDate(row.created_at),
+    requestOptions: fromJsonText(row.request_options),
+    schemaHash: row.schema_hash,
+    schemaRef: row.schema_ref,
+    templateRef: row.template_ref,
+    attempts: fromJsonText(row.attempts),
+    attemptCount: toNumber(row.attempt_count),
+    cacheKey: row.cache_key,
+    savedTokens: toNumber(row.saved_tokens),
+    savedCostUsd: toNumber(row.saved_cost_usd),
+    erasedAt: toDateOrNull(row.erased_at),
   };
 }

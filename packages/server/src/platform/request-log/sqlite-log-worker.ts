@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase } from '../storage/sqlite-adapter.ts';
 import { requestLogColumns, sqliteRowValues, toRow } from './request-log-row.ts';
 import type { LogThreadReply, LogThreadRequest, LogThreadSetup } from './sqlite-log-thread.ts';
+import { rollupDeltas, sqliteRollupUpsert, sqliteRollupValues } from './usage-rollup.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-log-worker.ts runs only as a worker thread');
@@ -15,6 +16,7 @@ const database = openSqliteDatabase(setup.file, { busyTimeoutMs: setup.busyTimeo
 const insert = database.prepare(
   `INSERT INTO request_logs (${requestLogColumns.join(', ')}) VALUES (${requestLogColumns.map(() => '?').join(', ')}) ON CONFLICT (request_id) DO NOTHING`,
 );
+const upsertRollup = database.prepare(sqliteRollupUpsert);
 // BEGIN IMMEDIATE: take the write lock up front so contention waits on the busy timeout.
 const begin = database.prepare('BEGIN IMMEDIATE');
 const commit = database.prepare('COMMIT');
@@ -25,9 +27,15 @@ port.on('message', (request: LogThreadRequest) => {
   try {
     begin.run();
     let inserted = 0;
+    const added = [];
     for (const entry of request.entries) {
-      inserted += Number(insert.run(...sqliteRowValues(toRow(entry))).changes);
+      const row = toRow(entry);
+      const changes = Number(insert.run(...sqliteRowValues(row)).changes);
+      inserted += changes;
+      if (changes > 0) added.push(row);
     }
+    // Usage rollups count only the rows this batch really added (ADR 0060).
+    for (const delta of rollupDeltas(added)) upsertRollup.run(...sqliteRollupValues(delta));
     commit.run();
     reply = { id: request.id, inserted };
   } catch (error) {

@@ -36,6 +36,9 @@ export interface ApiKeysTable {
   revoked_at: NullableTimestamp;
   previous_key_hash: string | null;
   previous_key_valid_until: NullableTimestamp;
+  /** Null: the service-wide setting decides whether this key's prompts are stored. */
+  store_prompts: ColumnType<boolean | number | null, boolean | null | undefined, boolean | null>;
+  usage_reset_at: NullableTimestamp;
 }
 
 export interface RequestLogsTable {
@@ -58,6 +61,55 @@ export interface RequestLogsTable {
   cached: Bool;
   error_message: string | null;
   created_at: CreatedAt;
+  request_options: NullableJson;
+  schema_hash: string | null;
+  schema_ref: string | null;
+  template_ref: string | null;
+  attempts: NullableJson;
+  attempt_count: NullableNum;
+  cache_key: string | null;
+  saved_tokens: NullableNum;
+  saved_cost_usd: NullableNum;
+  erased_at: NullableTimestamp;
+}
+
+/** Hourly sums per key, provider, model, schema and template; `latency_le_*` is a histogram in ms. */
+interface UsageRollupsTable {
+  bucket_start: ColumnType<Date | string, Date, Date>;
+  api_key_id: string;
+  provider: string;
+  model: string;
+  schema_key: string;
+  template_key: string;
+  requests: Num;
+  prompt_tokens: Num;
+  completion_tokens: Num;
+  cache_hits: Num;
+  saved_tokens: Num;
+  errors: Num;
+  validation_failures: Num;
+  first_attempt_passes: Num;
+  latency_ms_sum: Num;
+  latency_le_25: Num;
+  latency_le_50: Num;
+  latency_le_100: Num;
+  latency_le_250: Num;
+  latency_le_500: Num;
+  latency_le_1000: Num;
+  latency_le_2500: Num;
+  latency_le_5000: Num;
+  latency_le_10000: Num;
+  latency_le_30000: Num;
+  latency_le_60000: Num;
+  latency_le_inf: Num;
+  cost_usd: Num;
+  saved_cost_usd: Num;
+}
+
+/** Open while the retention task deletes audit rows older than `purge_before` (see the triggers). */
+interface AuditPurgePermitsTable {
+  id: string;
+  purge_before: ColumnType<Date | string, Date, Date>;
 }
 
 export interface SchemasTable {
@@ -214,4 +266,6 @@ export interface DatabaseSchema {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_notifications: WebhookNotificationsTable;
   audit_logs: AuditLogsTable;
+  usage_rollups: UsageRollupsTable;
+  audit_purge_permits: AuditPurgePermitsTable;
 }

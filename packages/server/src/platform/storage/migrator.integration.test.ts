@@ -18,12 +18,14 @@ import {
 const appTables = [
   'api_keys',
   'audit_logs',
+  'audit_purge_permits',
   'jobs',
   'request_logs',
   'schema_versions',
   'schemas',
   'template_versions',
   'templates',
+  'usage_rollups',
   'webhook_deliveries',
   'webhook_endpoints',
   'webhook_messages',
@@ -32,11 +34,14 @@ const appTables = [
 
 async function tablesOf(database: Database): Promise<string[]> {
   const tables = await database.db.introspection.getTables();
-  return tables
-    .filter((table) => database.dialect === 'sqlite' || table.schema === database.schema)
-    .map((table) => table.name)
-    .filter((name) => !name.startsWith('kysely_'))
-    .sort();
+  return (
+    tables
+      .filter((table) => database.dialect === 'sqlite' || table.schema === database.schema)
+      .map((table) => table.name)
+      // The SQLite full-text index's own tables (FTS5 virtual table and its shadow tables).
+      .filter((name) => !name.startsWith('kysely_') && !name.startsWith('request_logs_fts'))
+      .sort()
+  );
 }
 
 describeEachDialect('migrations', (dialect) => {

@@ -3,6 +3,7 @@ import type { DialectName } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
 import { schemaRegistryMigration } from './0003-schema-registry.ts';
 import { promptTemplatesMigration } from './0004-prompt-templates.ts';
+import { historyUsageMigration } from './0005-history-usage.ts';
 import { webhooksMigration } from './0006-webhooks.ts';
 
 /**
@@ -15,6 +16,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0001_initial': initialMigration(dialect),
     '0003_schema_registry': schemaRegistryMigration(dialect),
     '0004_prompt_templates': promptTemplatesMigration(dialect),
+    '0005_history_usage': historyUsageMigration(dialect),
     '0006_webhooks': webhooksMigration(dialect),
   };
 }
