@@ -119,6 +119,64 @@ interface JobsTable {
   started_at: NullableTimestamp;
   completed_at: NullableTimestamp;
   expires_at: NullableTimestamp;
+  priority: ColumnType<string, string | undefined, string>;
+  total_items: Num;
+  cancelled_at: NullableTimestamp;
+}
+
+interface JobItemsTable {
+  job_id: string;
+  item_index: Num;
+  request: Json;
+  status: string;
+  attempts: Num;
+  run_after: CreatedAt;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  result: NullableJson;
+  error: NullableJson;
+  tokens: Num;
+  cost_usd: Num;
+  latency_ms: NullableNum;
+  cached: Bool;
+  updated_at: CreatedAt;
+  completed_at: NullableTimestamp;
+}
+
+interface JobDeadLettersTable {
+  id: string;
+  job_id: string;
+  item_index: Num;
+  api_key_id: string | null;
+  attempts: Num;
+  error: Json;
+  created_at: CreatedAt;
+  retried_at: NullableTimestamp;
+}
+
+interface QueueMessagesTable {
+  id: string;
+  queue: string;
+  priority: Num;
+  payload: Json;
+  run_after: ColumnType<Date | string, Date, Date>;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  deliveries: Num;
+  created_at: CreatedAt;
+}
+
+interface IdempotencyKeysTable {
+  api_key_id: string;
+  idempotency_key: string;
+  fingerprint: string;
+  status: string;
+  response_status: NullableNum;
+  response_headers: NullableJson;
+  response_body: string | null;
+  locked_until: NullableTimestamp;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date | string, Date, Date>;
 }
 
 interface WebhookDeliveriesTable {
@@ -155,6 +213,10 @@ export interface DatabaseSchema {
   schema_versions: SchemaVersionsTable;
   prompt_templates: PromptTemplatesTable;
   jobs: JobsTable;
+  job_items: JobItemsTable;
+  job_dead_letters: JobDeadLettersTable;
+  queue_messages: QueueMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
   webhook_deliveries: WebhookDeliveriesTable;
   audit_logs: AuditLogsTable;
 }

@@ -18,8 +18,12 @@ import {
 const appTables = [
   'api_keys',
   'audit_logs',
+  'idempotency_keys',
+  'job_dead_letters',
+  'job_items',
   'jobs',
   'prompt_templates',
+  'queue_messages',
   'request_logs',
   'schema_versions',
   'schemas',
@@ -54,11 +58,12 @@ describeEachDialect('migrations', (dialect) => {
 
     expect(await migrateToLatest(database)).toEqual([]);
 
-    expect(await migrateDown(database)).toEqual(['0001_initial']);
+    const names = Object.keys(migrations(dialect));
+    for (const name of [...names].reverse()) expect(await migrateDown(database)).toEqual([name]);
     expect(await tablesOf(database)).toEqual([]);
     expect(await migrateDown(database)).toEqual([]);
 
-    expect(await migrateToLatest(database)).toEqual(['0001_initial']);
+    expect(await migrateToLatest(database)).toEqual(names);
     expect(await tablesOf(database)).toEqual(appTables);
   });
 
