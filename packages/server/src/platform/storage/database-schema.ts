@@ -157,6 +157,7 @@ interface JobDeadLettersTable {
 interface QueueMessagesTable {
   id: string;
   queue: string;
+  message_key: string;
   priority: Num;
   payload: Json;
   run_after: ColumnType<Date | string, Date, Date>;

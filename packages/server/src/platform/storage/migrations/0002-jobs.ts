@@ -101,6 +101,8 @@ async function createQueueMessages(db: AnyDb, t: ColumnTypes): Promise<void> {
     .createTable('queue_messages')
     .addColumn('id', t.uuid, (c) => c.primaryKey())
     .addColumn('queue', 'text', (c) => c.notNull())
+    // The message's identity in its queue: enqueuing it again while it waits adds nothing.
+    .addColumn('message_key', 'text', (c) => c.notNull())
     .addColumn('priority', 'integer', (c) => c.notNull())
     .addColumn('payload', t.json, (c) => c.notNull())
     .addColumn('run_after', t.timestamp, (c) => c.notNull())
@@ -113,6 +115,12 @@ async function createQueueMessages(db: AnyDb, t: ColumnTypes): Promise<void> {
     .createIndex('queue_messages_due_idx')
     .on('queue_messages')
     .columns(['queue', 'priority', 'run_after'])
+    .execute();
+  await db.schema
+    .createIndex('queue_messages_key_uq')
+    .on('queue_messages')
+    .columns(['queue', 'message_key'])
+    .unique()
     .execute();
 }
 
