@@ -5,5 +5,6 @@ export * from './cache.ts';
 export * from './default-schema.ts';
 export * from './error-codes.ts';
 export * from './health.ts';
+export * from './jobs.ts';
 export * from './problem.ts';
 export * from './providers.ts';

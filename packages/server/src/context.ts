@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
+import { buildJobsModule, type JobsModule } from './features/jobs/jobs-module.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
+import { createJobQueue, createJobQueueHealthCheck } from './platform/job-queue/create-job-queue.ts';
 import {
   createLocalInvalidationBus,
   createRedisInvalidationBus,
@@ -34,6 +36,8 @@ export interface AppContext {
   services: Services;
   metrics: Metrics;
   tracer: Tracer;
+  /** Async jobs: the service behind the routes, and a worker factory. */
+  jobs: JobsModule;
   /** Releases what this context built, in reverse order; parts passed in belong to the caller. */
   close(): Promise<void>;
 }
@@ -48,6 +52,8 @@ export interface ContextOverrides {
   exportSpansImmediately?: boolean;
   /** Process metrics (CPU, memory, GC); default on. */
   defaultMetrics?: boolean;
+  /** Run a job worker in this process (default: `JOB_WORKER_IN_PROCESS`, else only with the embedded queue). */
+  jobWorker?: boolean;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -99,6 +105,7 @@ export async function createContext(
       logger,
     });
     closers.push(() => retention.stop());
+    const jobs = await startJobs(config, logger, { infra, services, metrics }, overrides, closers);
     return {
       config,
       logger,
@@ -109,6 +116,7 @@ export async function createContext(
       services,
       metrics,
       tracer,
+      jobs,
       close,
     };
   } catch (error) {
@@ -141,6 +149,8 @@ async function buildInfrastructure(
       { events: routerMetricsEvents(observability.metrics, observability.tracer), languageDetector },
     );
   if (!given.gateway) closers.push(() => gateway.close());
+  const jobQueue = given.jobQueue ?? (await createJobQueue(config, database));
+  if (!given.jobQueue) closers.push(() => jobQueue.close());
   return {
     database,
     redis,
@@ -148,6 +158,7 @@ async function buildInfrastructure(
     gateway,
     responseCache,
     languageDetector,
+    jobQueue,
     rateLimits: given.rateLimits ?? (redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore()),
     budgets: given.budgets ?? (redis ? createRedisBudgetLedger(redis) : createMemoryBudgetLedger()),
   };
@@ -178,8 +189,34 @@ async function connectRedis(config: Readonly<Config>, logger: Logger, closers: C
   return redis;
 }
 
+/** The jobs feature; its worker runs here when configured, and stops before the database closes. */
+async function startJobs(
+  config: Readonly<Config>,
+  logger: Logger,
+  parts: { infra: Infrastructure; services: Services; metrics: Metrics },
+  overrides: ContextOverrides,
+  closers: Closers,
+): Promise<JobsModule> {
+  const jobs = buildJobsModule({
+    config,
+    database: parts.infra.database,
+    queue: parts.infra.jobQueue,
+    analyze: parts.services.analyze,
+    apiKeys: parts.services.apiKeysRepository,
+    metrics: parts.metrics,
+    logger,
+  });
+  const inProcess = overrides.jobWorker ?? config.jobs.workerInProcess ?? config.jobs.queue === 'embedded';
+  if (inProcess) {
+    const runner = jobs.createRunner();
+    await runner.start();
+    closers.push(() => runner.stop(config.server.shutdownTimeoutMs / 2));
+  }
+  return jobs;
+}
+
 function defaultHealthChecks(infra: Infrastructure): HealthCheck[] {
-  const checks = [createDatabaseHealthCheck(infra.database)];
+  const checks = [createDatabaseHealthCheck(infra.database), createJobQueueHealthCheck(infra.jobQueue)];
   if (infra.responseCache.healthCheck) checks.push(infra.responseCache.healthCheck);
   return checks;
 }

@@ -16,6 +16,7 @@ import { AuditService } from './features/audit-logs/audit.service.ts';
 import { AuditLogsRepository } from './features/audit-logs/audit-logs.repository.ts';
 import type { ResponseCache } from './features/cache/create-response-cache.ts';
 import type { ResponseCacheService } from './features/cache/response-cache.service.ts';
+import type { JobQueue } from './platform/job-queue/job-queue.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -46,6 +47,8 @@ export interface Infrastructure {
   redis?: Redis;
   /** The language model, loaded once at start; detection is synchronous afterwards. */
   languageDetector: LanguageDetector;
+  /** Where job items wait for a worker: the database, BullMQ or RabbitMQ (`JOB_QUEUE`). */
+  jobQueue: JobQueue;
 }
 
 /** Services with the rules; routes call these and nothing below them. */

@@ -1,3 +1,5 @@
+import { jobsEnvSettings } from './jobs-env.ts';
+
 /**
  * Environment variable → config path. The README's configuration table documents exactly these
  * (a unit test keeps the two in step). `list` settings are comma-separated.
@@ -196,6 +198,7 @@ export const envSettings: readonly EnvSetting[] = [
     path: 'analyze.requestDeadlineMs',
     description: 'Overall deadline of one analyze request across retries and fallbacks',
   },
+  ...jobsEnvSettings,
   {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     path: 'telemetry.otlpEndpoint',
