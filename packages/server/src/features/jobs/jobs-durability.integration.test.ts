@@ -143,6 +143,12 @@ async function stopMidRun(server: ServerProcess, id: string, provider: HoldingPr
   });
 }
 
+/** The killed process's held requests are all seen closed before the provider answers anything held. */
+async function everyHeldRequestDropped(provider: HoldingProvider): Promise<void> {
+  await provider.fake.whenClientAborts();
+  await eventually(async () => provider.inFlight() === 0, 'held requests closed by the killed process', 2000);
+}
+
 /** Every item answered by the provider exactly once, and the job completed with all of them. */
 async function expectEveryItemOnce(
   server: ServerProcess,
@@ -169,7 +175,7 @@ describe('durable jobs: a process killed mid-run loses no item and repeats none'
       const id = await submit(server, 200);
       await stopMidRun(server, id, provider);
       await killHard(server.child);
-      await provider.fake.whenClientAborts();
+      await everyHeldRequestDropped(provider);
       provider.release();
       const restarted = await startServer(env);
       await expectEveryItemOnce(restarted, id, provider, 200);
@@ -189,7 +195,7 @@ describe('durable jobs: a process killed mid-run loses no item and repeats none'
         const id = await submit(server, 200);
         await stopMidRun(server, id, provider);
         await killHard(worker.child);
-        await provider.fake.whenClientAborts();
+        await everyHeldRequestDropped(provider);
         provider.release();
         await startWorker(env);
         await expectEveryItemOnce(server, id, provider, 200);
