@@ -123,8 +123,8 @@ async function progressOf(server: ServerProcess, id: string) {
 }
 
 /** Lets some items finish, then holds the provider until the finished ones are stored and others wait. */
-async function stopMidRun(server: ServerProcess, id: string, provider: HoldingProvider): Promise<void> {
-  await eventually(async () => provider.answered() >= 40, '40 items answered', 4000);
+async function stopMidRun(server: ServerProcess, id: string, provider: HoldingProvider, first = 40) {
+  await eventually(async () => provider.answered() >= first, `${first} items answered`, 4000);
   provider.hold();
   let last = '';
   await eventually(
@@ -202,6 +202,27 @@ describe('durable jobs: a process killed mid-run loses no item and repeats none'
       },
     );
   }
+
+  it('a worker stopped with SIGTERM gives its running items back and exits 0', {
+    timeout: 300_000,
+  }, async () => {
+    const provider = await HoldingProvider.start();
+    running.cleanups.push(() => provider.fake.close());
+    const env = { ...(await sharedEnv('embedded', provider)), SHUTDOWN_TIMEOUT_MS: '4000' };
+    const server = await startServer({ ...env, JOB_WORKER_IN_PROCESS: 'false' });
+    const worker = await startWorker({ ...env, LOG_LEVEL: 'info' });
+    const id = await submit(server, 60);
+    await stopMidRun(server, id, provider, 20);
+    const exited = new Promise((resolve) => worker.child.once('exit', (code) => resolve(code)));
+    worker.child.kill('SIGTERM');
+    const code = await exited;
+    expect(code, worker.output()).toBe(0);
+    expect(worker.output()).toContain('released job items still running at shutdown');
+    await everyHeldRequestDropped(provider);
+    provider.release();
+    await startWorker(env);
+    await expectEveryItemOnce(server, id, provider, 60);
+  });
 
   it.skipIf(!available.bullmq)(
     'two API processes and two workers on PostgreSQL and Redis run a 500-item job with 500 provider calls',

@@ -8,7 +8,7 @@ import { createLogger } from '../../lib/logger.ts';
  * `npm run worker`: a process that only runs job items (no HTTP). Reads the same settings as the
  * server; `--concurrency N` overrides `JOB_WORKER_CONCURRENCY`. On SIGINT/SIGTERM it takes no new
  * item, lets the ones in hand finish within half of `SHUTDOWN_TIMEOUT_MS`, gives back the rest, and
- * exits 0.
+ * exits 0 (without waiting for the provider calls of given-back items).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { concurrency: { type: 'string' } }, strict: true });
@@ -36,7 +36,14 @@ async function main(): Promise<void> {
     async ({ signal, err }) => {
       if (err) logger.error({ err }, 'fatal error, stopping the worker');
       logger.info({ signal }, 'stopping the worker');
-      await context.close();
+      // Items still running were given back first (released in the database, their late results
+      // refused); provider calls still open need not hold the exit past the shutdown budget.
+      const budget = new Promise<'late'>((resolve) =>
+        setTimeout(() => resolve('late'), config.server.shutdownTimeoutMs * 0.75).unref(),
+      );
+      if ((await Promise.race([context.close(), budget])) === 'late') {
+        logger.warn('provider calls of given-back items were still open; the worker stops without them');
+      }
       logger.info('worker stopped');
       logger.flush();
     },
