@@ -24,6 +24,7 @@ export const errorCodes = {
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   output_validation_failed: { status: 422, title: 'Output did not validate against the schema' },
+  idempotency_key_reused: { status: 422, title: 'Idempotency key used with another request' },
   rate_limited: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal_error: { status: 500, title: 'Internal server error' },

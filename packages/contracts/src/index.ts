@@ -7,6 +7,7 @@ export * from './default-schema.ts';
 export * from './error-codes.ts';
 export * from './health.ts';
 export * from './history.ts';
+export * from './jobs.ts';
 export * from './problem.ts';
 export * from './providers.ts';
 export * from './schemas.ts';

@@ -13,6 +13,8 @@ import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
 import { erasureRoutes } from './features/history/erasure.route.ts';
 import { requestsRoutes } from './features/history/requests.route.ts';
+import { deadLettersRoutes } from './features/jobs/dead-letters.route.ts';
+import { jobsRoutes } from './features/jobs/jobs.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
@@ -28,6 +30,7 @@ import { authPlugin } from './http/plugins/auth.ts';
 import { errorHandlerPlugin } from './http/plugins/error-handler.ts';
 import { httpMetricsPlugin } from './http/plugins/http-metrics.ts';
 import { httpTracingPlugin } from './http/plugins/http-tracing.ts';
+import { idempotencyPlugin } from './http/plugins/idempotency.ts';
 import { generateRequestId, requestIdHeader } from './http/plugins/request-id.ts';
 import { securityPlugin } from './http/plugins/security.ts';
 import { strictJsonPlugin } from './http/plugins/strict-json.ts';
@@ -136,6 +139,11 @@ async function registerPlugins(app: AppInstance, deps: AppContext): Promise<void
     metrics: deps.metrics,
     tracer: deps.tracer,
   });
+  await app.register(idempotencyPlugin, {
+    repository: deps.jobs.idempotency,
+    ttlMs: config.jobs.idempotencyTtlHours * 3_600_000,
+    lockMs: config.server.requestTimeoutMs,
+  });
 }
 
 function registerFeatures(app: AppInstance, deps: AppContext): void {
@@ -159,6 +167,8 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
     audit: services.audit,
     maxBatchItems: config.limits.maxBatchItems,
   });
+  jobsRoutes(app, deps.jobs.service, config.jobs.bodyLimitBytes);
+  deadLettersRoutes(app, deps.jobs.service, services.audit);
   apiKeysRoutes(app, services.apiKeys);
   templatesRoutes(app, services.templates);
   webhooksRoutes(app, services.webhooks.service);

@@ -4,11 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
-import { seedLibrary } from './features/schemas/library/seed-library.ts';
+import { buildJobsModule, type JobsModule } from './features/jobs/jobs-module.ts';
 import { seedTemplateLibrary } from './features/templates/template-library.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
+import { createJobQueue, createJobQueueHealthCheck } from './platform/job-queue/create-job-queue.ts';
 import {
   createKeyBusHealthCheck,
   createLocalInvalidationBus,
@@ -27,6 +28,7 @@ import { createDatabaseHealthCheck } from './platform/storage/database-health-ch
 import { migrateToLatest, refuseNewerDatabase } from './platform/storage/migrator.ts';
 import { startRetentionTask } from './platform/storage/retention.ts';
 import { buildServices, type Infrastructure, type Services } from './services.ts';
+import { replayJournal, seedSchemaLibrary } from './startup-tasks.ts';
 
 /** The Redis channel of schema registry changes (the key bus has its own). */
 const registryChannel = 'sps:registry:invalidate';
@@ -42,6 +44,8 @@ export interface AppContext {
   services: Services;
   metrics: Metrics;
   tracer: Tracer;
+  /** Async jobs: the service behind the routes, and a worker factory. */
+  jobs: JobsModule;
   /** Releases what this context built, in reverse order; parts passed in belong to the caller. */
   close(): Promise<void>;
 }
@@ -56,6 +60,8 @@ export interface ContextOverrides {
   exportSpansImmediately?: boolean;
   /** Process metrics (CPU, memory, GC); default on. */
   defaultMetrics?: boolean;
+  /** Run a job worker in this process (default: `JOB_WORKER_IN_PROCESS`, else only with the embedded queue). */
+  jobWorker?: boolean;
 }
 
 type Closers = Array<() => Promise<unknown>>;
@@ -124,6 +130,7 @@ export async function createContext(
       observer: metrics.retention,
     });
     closers.push(() => retention.stop());
+    const jobs = await startJobs(config, logger, { infra, services, metrics }, overrides, closers);
     // Started last and stopped first: deliveries in flight finish before the audit log drains.
     services.webhooks.start();
     closers.push(() => services.webhooks.close());
@@ -137,6 +144,7 @@ export async function createContext(
       services,
       metrics,
       tracer,
+      jobs,
       close,
     };
   } catch (error) {
@@ -188,6 +196,8 @@ async function buildInfrastructure(
       { events: routerMetricsEvents(parts.metrics, parts.tracer), languageDetector },
     );
   if (!given.gateway) closers.push(() => gateway.close());
+  const jobQueue = given.jobQueue ?? (await createJobQueue(config, database));
+  if (!given.jobQueue) closers.push(() => jobQueue.close());
   return {
     database,
     redis,
@@ -197,6 +207,7 @@ async function buildInfrastructure(
     gateway,
     responseCache,
     languageDetector,
+    jobQueue,
     rateLimits:
       given.rateLimits ??
       (redis ? createRedisRateLimitStore(redis, undefined, circuit) : createMemoryRateLimitStore()),
@@ -231,29 +242,34 @@ async function connectRedis(config: Readonly<Config>, logger: Logger, closers: C
   return redis;
 }
 
-/** Entries an earlier process journaled but never stored go to the database before any request is served. */
-async function replayJournal(services: Services, logger: Logger): Promise<void> {
-  const entries = services.logWriter.stats().queued;
-  if (entries === 0) return;
-  const stored = await services.logWriter.flush();
-  logger.info(
-    { entries, stored },
-    stored ? 'request logs replayed from the journal' : 'journal replay waits for the database',
-  );
-}
-
-/** The common schema library, brought up to date; a failure is logged, not a reason to refuse to start. */
-async function seedSchemaLibrary(services: Services, logger: Logger): Promise<void> {
-  try {
-    const seeded = await seedLibrary(services.schemasRepository, services.schemaRegistry, logger);
-    if (seeded.created.length + seeded.updated.length > 0) logger.info(seeded, 'schema library seeded');
-  } catch (error) {
-    logger.error({ err: error }, 'could not seed the schema library; it is retried at the next start');
+/** The jobs feature; its worker runs here when configured, and stops before the database closes. */
+async function startJobs(
+  config: Readonly<Config>,
+  logger: Logger,
+  parts: { infra: Infrastructure; services: Services; metrics: Metrics },
+  overrides: ContextOverrides,
+  closers: Closers,
+): Promise<JobsModule> {
+  const jobs = buildJobsModule({
+    config,
+    database: parts.infra.database,
+    queue: parts.infra.jobQueue,
+    analyze: parts.services.analyze,
+    apiKeys: parts.services.apiKeysRepository,
+    metrics: parts.metrics,
+    logger,
+  });
+  const inProcess = overrides.jobWorker ?? config.jobs.workerInProcess ?? config.jobs.queue === 'embedded';
+  if (inProcess) {
+    const runner = jobs.createRunner();
+    await runner.start();
+    closers.push(() => runner.stop(config.server.shutdownTimeoutMs / 2));
   }
+  return jobs;
 }
 
 function defaultHealthChecks(infra: Infrastructure, circuit: RedisCircuit): HealthCheck[] {
-  const checks = [createDatabaseHealthCheck(infra.database)];
+  const checks = [createDatabaseHealthCheck(infra.database), createJobQueueHealthCheck(infra.jobQueue)];
   if (infra.responseCache.healthCheck) checks.push(infra.responseCache.healthCheck);
   const { redis } = infra;
   if (redis) checks.push(createRedisHealthCheck(() => redis.ping(), circuit));

@@ -33,6 +33,7 @@ import { TemplatesService } from './features/templates/templates.service.ts';
 import { UsageRepository } from './features/usage/usage.repository.ts';
 import { UsageService } from './features/usage/usage.service.ts';
 import { createWebhooks, type Webhooks, withAccountEvents } from './features/webhooks/create-webhooks.ts';
+import type { JobQueue } from './platform/job-queue/job-queue.ts';
 import type { KeyInvalidationBus } from './platform/key-bus/key-invalidation-bus.ts';
 import type { BudgetLedger } from './platform/limits/budget-ledger.ts';
 import { LimitsService } from './platform/limits/limits.service.ts';
@@ -68,6 +69,8 @@ export interface Infrastructure {
   redis?: Redis;
   /** The language model, loaded once at start; detection is synchronous afterwards. */
   languageDetector: LanguageDetector;
+  /** Where job items wait for a worker: the database, BullMQ or RabbitMQ (`JOB_QUEUE`). */
+  jobQueue: JobQueue;
 }
 
 /** Services with the rules; routes call these and nothing below them. */

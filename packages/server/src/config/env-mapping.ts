@@ -1,3 +1,4 @@
+import { jobsEnvSettings } from './jobs-env.ts';
 import { requestLogEnvSettings } from './request-log-env.ts';
 import { templateEnvSettings } from './templates-env.ts';
 import { webhookEnvSettings } from './webhooks-env.ts';
@@ -208,6 +209,7 @@ export const envSettings: readonly EnvSetting[] = [
     description: 'Overall deadline of one analyze request across retries and fallbacks',
   },
   ...templateEnvSettings,
+  ...jobsEnvSettings,
   {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
     path: 'telemetry.otlpEndpoint',

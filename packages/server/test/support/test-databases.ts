@@ -56,6 +56,10 @@ export interface TestDatabase {
 }
 
 const tablesChildFirst = [
+  'idempotency_keys',
+  'queue_messages',
+  'job_dead_letters',
+  'job_items',
   'webhook_deliveries',
   'webhook_messages',
   'webhook_endpoints',

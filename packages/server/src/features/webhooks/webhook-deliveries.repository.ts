@@ -1,8 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../platform/storage/database.ts';
-import type { DatabaseSchema, WebhookDeliveriesTable } from '../../platform/storage/database-schema.ts';
+import type { DatabaseSchema } from '../../platform/storage/database-schema.ts';
 import { toDate, toDateOrNull, toNumber, toNumberOrNull } from '../../platform/storage/dialect.ts';
+import type { WebhookDeliveriesTable } from '../../platform/storage/job-webhook-tables.ts';
 import { fetchPage, type Page, type PageRequest } from '../../platform/storage/pagination.ts';
 
 type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';

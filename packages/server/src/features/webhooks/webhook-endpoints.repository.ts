@@ -1,8 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../platform/storage/database.ts';
-import type { DatabaseSchema, WebhookEndpointsTable } from '../../platform/storage/database-schema.ts';
+import type { DatabaseSchema } from '../../platform/storage/database-schema.ts';
 import { fromJsonText, toBoolean, toDate, toDateOrNull, toJsonText } from '../../platform/storage/dialect.ts';
+import type { WebhookEndpointsTable } from '../../platform/storage/job-webhook-tables.ts';
 import { fetchPage, type Page, type PageRequest } from '../../platform/storage/pagination.ts';
 
 /** A subscription made through the API, or the callback URL of one job. */

@@ -1,4 +1,15 @@
 import type { ColumnType } from 'kysely';
+import type {
+  IdempotencyKeysTable,
+  JobDeadLettersTable,
+  JobItemsTable,
+  JobsTable,
+  QueueMessagesTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+  WebhookMessagesTable,
+  WebhookNotificationsTable,
+} from './job-webhook-tables.ts';
 
 /**
  * Kysely's view of the tables. Read types are what either driver may hand back (see `dialect.ts`);
@@ -6,16 +17,16 @@ import type { ColumnType } from 'kysely';
  */
 
 /** Read: Date (pg) or ISO text (SQLite). Written as Date. */
-type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
+export type NullableTimestamp = ColumnType<Date | string | null, Date | null | undefined, Date | null>;
 /** Timestamp with a database default. */
-type CreatedAt = ColumnType<Date | string, Date | undefined, Date>;
+export type CreatedAt = ColumnType<Date | string, Date | undefined, Date>;
 /** JSON is always written and read as text (the pg pool leaves json unparsed). */
-type Json = ColumnType<string, string, string>;
-type NullableJson = ColumnType<string | null, string | null | undefined, string | null>;
-type JsonWithDefault = ColumnType<string, string | undefined, string>;
-type Bool = ColumnType<boolean | number, boolean | undefined, boolean>;
-type Num = ColumnType<number | string, number | undefined, number>;
-type NullableNum = ColumnType<number | string | null, number | null | undefined, number | null>;
+export type Json = ColumnType<string, string, string>;
+export type NullableJson = ColumnType<string | null, string | null | undefined, string | null>;
+export type JsonWithDefault = ColumnType<string, string | undefined, string>;
+export type Bool = ColumnType<boolean | number, boolean | undefined, boolean>;
+export type Num = ColumnType<number | string, number | undefined, number>;
+export type NullableNum = ColumnType<number | string | null, number | null | undefined, number | null>;
 
 export interface ApiKeysTable {
   id: string;
@@ -170,77 +181,6 @@ export interface TemplateVersionsTable {
   created_at: CreatedAt;
 }
 
-interface JobsTable {
-  id: string;
-  api_key_id: string | null;
-  job_type: string;
-  status: string;
-  request_params: Json;
-  result: NullableJson;
-  error_message: string | null;
-  webhook_url: string | null;
-  webhook_status: string | null;
-  idempotency_key: string | null;
-  attempts: Num;
-  run_after: CreatedAt;
-  locked_by: string | null;
-  locked_until: NullableTimestamp;
-  created_at: CreatedAt;
-  updated_at: CreatedAt;
-  started_at: NullableTimestamp;
-  completed_at: NullableTimestamp;
-  expires_at: NullableTimestamp;
-}
-
-export interface WebhookEndpointsTable {
-  id: string;
-  api_key_id: string;
-  kind: string;
-  url: string;
-  description: string | null;
-  event_types: JsonWithDefault;
-  enabled: Bool;
-  disabled_reason: string | null;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: NullableTimestamp;
-  failing_since: NullableTimestamp;
-  created_at: CreatedAt;
-  updated_at: CreatedAt;
-  deleted_at: NullableTimestamp;
-}
-
-interface WebhookMessagesTable {
-  id: string;
-  event_type: string;
-  api_key_id: string | null;
-  body: string;
-  created_at: CreatedAt;
-}
-
-export interface WebhookDeliveriesTable {
-  id: string;
-  message_id: string;
-  endpoint_id: string;
-  status: string;
-  attempts: Num;
-  next_attempt_at: CreatedAt;
-  locked_until: NullableTimestamp;
-  last_status_code: NullableNum;
-  last_error: string | null;
-  last_response_body: string | null;
-  last_latency_ms: NullableNum;
-  last_attempt_at: NullableTimestamp;
-  created_at: CreatedAt;
-  delivered_at: NullableTimestamp;
-}
-
-interface WebhookNotificationsTable {
-  api_key_id: string;
-  notification: string;
-  created_at: CreatedAt;
-}
-
 export interface AuditLogsTable {
   id: string;
   timestamp: CreatedAt;
@@ -263,6 +203,10 @@ export interface DatabaseSchema {
   jobs: JobsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_messages: WebhookMessagesTable;
+  job_items: JobItemsTable;
+  job_dead_letters: JobDeadLettersTable;
+  queue_messages: QueueMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_notifications: WebhookNotificationsTable;
   audit_logs: AuditLogsTable;

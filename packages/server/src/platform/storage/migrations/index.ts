@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DialectName } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
+import { jobsMigration } from './0002-jobs.ts';
 import { schemaRegistryMigration } from './0003-schema-registry.ts';
 import { promptTemplatesMigration } from './0004-prompt-templates.ts';
 import { historyUsageMigration } from './0005-history-usage.ts';
@@ -14,6 +15,7 @@ import { webhooksMigration } from './0006-webhooks.ts';
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_jobs': jobsMigration(dialect),
     '0003_schema_registry': schemaRegistryMigration(dialect),
     '0004_prompt_templates': promptTemplatesMigration(dialect),
     '0005_history_usage': historyUsageMigration(dialect),
