@@ -255,3 +255,32 @@ describe('POST /v1/analyze/batch within the key limits', () => {
     expect(app.calls()).toBe(2);
   });
 });
+
+describe('POST /v1/analyze/batch with an Idempotency-Key', () => {
+  it('answers a retry with the first response, and refuses the key with another body', async () => {
+    const app = await appWithFakeOpenAi();
+    const send = (payload: object) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/v1/analyze/batch',
+        headers: { 'x-api-key': app.key, 'idempotency-key': 'batch-retry-1' },
+        payload,
+      });
+    const payload = {
+      items: items('Retry me A', 'Retry me B'),
+      defaults: { options: { bypass_cache: true } },
+    };
+    const first = await send(payload);
+    expect(first.statusCode).toBe(200);
+    expect(app.calls()).toBe(2);
+    const retry = await send(payload);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().request_id).toBe(first.json().request_id);
+    expect(app.calls()).toBe(2);
+    const reused = await send({ items: items('Something else') });
+    expect(reused.statusCode).toBe(422);
+    expect(Value.Check(Problem, reused.json())).toBe(true);
+    expect(app.calls()).toBe(2);
+  });
+});

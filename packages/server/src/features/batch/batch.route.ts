@@ -18,6 +18,8 @@ export function batchRoutes(app: AppInstance, deps: BatchRouteDeps): void {
   app.post(
     url,
     {
+      // A retry with the same Idempotency-Key answers the first response again instead of re-running it.
+      config: { idempotent: true },
       // Counted before the items are validated one by one: a set too large is refused for its size.
       preValidation: async (request) => refuseOversized(request.body, deps.maxItems),
       schema: {
@@ -29,11 +31,14 @@ export function batchRoutes(app: AppInstance, deps: BatchRouteDeps): void {
           `in parallel. Each item counts as one request against the key's hourly limit, checked up front: a ` +
           `batch that does not fit is refused whole (429). Tokens per minute and the monthly budget are ` +
           `reserved item by item: an item that does not fit gets its own 429 or 402 in its place. More than ` +
-          `\`MAX_BATCH_ITEMS\` (100) items: 400, send them as an asynchronous job (\`${jobsUrl}\`).`,
+          `\`MAX_BATCH_ITEMS\` (100) items: 400, send them as an asynchronous job (\`${jobsUrl}\`). ` +
+          `Send an \`Idempotency-Key\` header to make a retry safe: the same key and body within 24 h answer ` +
+          `the first response again with \`Idempotent-Replayed: true\`; another body with the same key is a 422, ` +
+          `and a repeat while the first still runs is a 409.`,
         tags: ['analyze'],
         security: apiKeySecurity,
         body: BatchRequest,
-        response: { 200: BatchResponse, ...problemResponses(400, 401, 413, 415, 429, 500, 503) },
+        response: { 200: BatchResponse, ...problemResponses(400, 401, 409, 413, 415, 422, 429, 500, 503) },
       },
     },
     async (request, reply) => {
