@@ -21,11 +21,24 @@ export const JobStatus = Type.Union([
   Type.Literal('expired'),
 ]);
 
+const JobWebhookUrl = Type.String({
+  minLength: 8,
+  maxLength: 2048,
+  description:
+    "Where this job's `job.*` events are POSTed, signed per Standard Webhooks with the `webhook_secret` " +
+    'of the answer (shown once); the rules of /v1/webhooks apply to the address.',
+  examples: ['https://hooks.example.com/jobs'],
+});
+
+/** `POST /v1/analyze/async?webhook_url=…`: the job's own webhook (the body is an analyze request). */
+export const AsyncAnalyzeQuery = Type.Object({ webhook_url: Type.Optional(JobWebhookUrl) });
+
 export const CreateJobRequest = Type.Object(
   {
     request: Type.Optional(Item),
     items: Type.Optional(Type.Array(Item, { minItems: 1, maxItems: 10_000 })),
     priority: Type.Optional(JobPriority),
+    webhook_url: Type.Optional(JobWebhookUrl),
   },
   {
     additionalProperties: false,
@@ -60,6 +73,9 @@ export const Job = Type.Object({
   completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   results_url: Type.String({ description: 'Where the per-item results are read, page by page' }),
+  webhook_secret: Type.Optional(
+    Type.String({ description: "Signs this job's webhook deliveries; in the submission's answer only." }),
+  ),
 });
 export type Job = Static<typeof Job>;
 

@@ -6,6 +6,7 @@ import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
 import { buildJobsModule, type JobsModule } from './features/jobs/jobs-module.ts';
 import { seedTemplateLibrary } from './features/templates/template-library.ts';
+import { jobWebhookEvents } from './features/webhooks/job-webhook-events.ts';
 import { serviceVersion } from './lib/version.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { HealthCheck } from './platform/health-check.ts';
@@ -258,6 +259,7 @@ async function startJobs(
     apiKeys: parts.services.apiKeysRepository,
     metrics: parts.metrics,
     logger,
+    events: jobWebhookEvents(parts.services.webhooks),
   });
   const inProcess = overrides.jobWorker ?? config.jobs.workerInProcess ?? config.jobs.queue === 'embedded';
   if (inProcess) {

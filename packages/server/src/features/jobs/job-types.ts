@@ -18,6 +18,8 @@ export interface JobRecord {
   completedAt: Date | null;
   cancelledAt: Date | null;
   expiresAt: Date | null;
+  /** The secret that signs this job's own webhook; only on the record `create` returns. */
+  webhookSecret?: string;
 }
 
 /** Items per state, and what the finished ones used. */
@@ -56,6 +58,8 @@ export interface JobItemRecord {
 export interface NewJob {
   id: string;
   apiKeyId: string;
+  /** Where the job's events go besides the key's subscriptions (checked by the webhook guard). */
+  webhookUrl?: string;
   jobType: 'single' | 'batch';
   priority: JobPriority;
   items: AnalyzeRequest[];

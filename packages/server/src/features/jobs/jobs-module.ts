@@ -9,6 +9,7 @@ import type { Database } from '../../platform/storage/database.ts';
 import type { AnalyzeService } from '../analyze/analyze.service.ts';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.ts';
 import { DeadLettersRepository } from './dead-letters.repository.ts';
+import type { JobEvents } from './job-events.ts';
 import { JobItemsRepository } from './job-items.repository.ts';
 import { JobMetrics } from './job-metrics.ts';
 import { JobProcessor } from './job-processor.ts';
@@ -24,6 +25,8 @@ export interface JobsModuleDeps {
   apiKeys: Pick<ApiKeysRepository, 'getById'>;
   metrics: Metrics;
   logger: Logger;
+  /** Hears of job webhooks and of jobs that end (the webhook outbox). */
+  events?: JobEvents;
 }
 
 /** The jobs feature's parts: the service the routes call, and a worker (started by whoever runs one). */
@@ -35,7 +38,7 @@ export interface JobsModule {
 
 export function buildJobsModule(deps: JobsModuleDeps): JobsModule {
   const { config, database, queue, logger } = deps;
-  const jobs = new JobsRepository(database);
+  const jobs = new JobsRepository(database, deps.events);
   const items = new JobItemsRepository(database);
   const idempotency = new IdempotencyRepository(database);
   const metrics = new JobMetrics(deps.metrics.registry, queue);

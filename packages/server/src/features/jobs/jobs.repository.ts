@@ -1,8 +1,9 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../platform/storage/database.ts';
 import type { DatabaseSchema } from '../../platform/storage/database-schema.ts';
 import { isUuid, toDate, toDateOrNull, toJsonText, toNumber } from '../../platform/storage/dialect.ts';
 import { fetchPage, type Page, type PageRequest } from '../../platform/storage/pagination.ts';
+import type { EndedJob, JobEvents } from './job-events.ts';
 import type { JobPriority, JobProgress, JobRecord, JobStatus, NewJob } from './job-types.ts';
 
 type JobRow = Selectable<DatabaseSchema['jobs']>;
@@ -14,14 +15,25 @@ const openStatuses: JobStatus[] = ['pending', 'processing'];
 /** Jobs and their items as rows: creation, reading, progress and the job-level state changes. */
 export class JobsRepository {
   readonly #database: Database;
+  readonly #events: JobEvents | undefined;
 
-  constructor(database: Database) {
+  /** `events` hears of callback URLs and of jobs that end, inside the transactions that record them. */
+  constructor(database: Database, events?: JobEvents) {
     this.#database = database;
+    this.#events = events;
   }
 
   /** The job and every item, in one transaction: a job is accepted whole or not at all. */
   async create(job: NewJob, now: Date = new Date()): Promise<JobRecord> {
+    let webhookSecret: string | undefined;
     await this.#database.db.transaction().execute(async (trx) => {
+      let webhookEndpointId: string | null = null;
+      if (job.webhookUrl !== undefined) {
+        if (!this.#events) throw new Error('job webhooks are not configured');
+        const callback = await this.#events.callback(trx, job.webhookUrl, job.apiKeyId);
+        webhookEndpointId = callback.endpointId;
+        webhookSecret = callback.secret;
+      }
       await trx
         .insertInto('jobs')
         .values({
@@ -35,6 +47,8 @@ export class JobsRepository {
           created_at: now,
           updated_at: now,
           expires_at: job.expiresAt,
+          webhook_url: job.webhookUrl ?? null,
+          webhook_endpoint_id: webhookEndpointId,
         })
         .execute();
       for (let start = 0; start < job.items.length; start += insertChunk) {
@@ -49,7 +63,8 @@ export class JobsRepository {
         await trx.insertInto('job_items').values(rows).execute();
       }
     });
-    return (await this.get(job.id))!;
+    const created = (await this.get(job.id))!;
+    return webhookSecret === undefined ? created : { ...created, webhookSecret };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -115,14 +130,19 @@ export class JobsRepository {
   async finishIfDone(jobId: string, now: Date = new Date()): Promise<JobStatus | undefined> {
     const progress = await this.progress(jobId);
     if (progress.pending + progress.running > 0) return undefined;
-    const status: JobStatus = progress.succeeded > 0 || progress.failed === 0 ? 'completed' : 'failed';
-    const result = await this.#database.db
-      .updateTable('jobs')
-      .set({ status, completed_at: now, updated_at: now })
-      .where('id', '=', jobId)
-      .where('status', 'in', openStatuses)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n ? status : undefined;
+    const status = progress.succeeded > 0 || progress.failed === 0 ? 'completed' : 'failed';
+    const ended = await this.#database.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('jobs')
+        .set({ status, completed_at: now, updated_at: now })
+        .where('id', '=', jobId)
+        .where('status', 'in', openStatuses)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+      await this.#announce(trx, jobId, status, now, progress);
+      return true;
+    });
+    return ended ? status : undefined;
   }
 
   /** Cancels an open job and its pending items at once; running items stop at their next safe point. */
@@ -141,6 +161,7 @@ export class JobsRepository {
         .where('job_id', '=', jobId)
         .where('status', '=', 'pending')
         .execute();
+      await this.#announce(trx, jobId, 'cancelled', now);
       return true;
     });
   }
@@ -165,9 +186,36 @@ export class JobsRepository {
           .where('id', '=', id)
           .execute();
         await trx.deleteFrom('job_items').where('job_id', '=', id).execute();
+        await this.#announce(trx, id, 'expired', now);
       });
     }
     return due.length;
+  }
+
+  /** Tells the events of a job that ended, in the transaction `db` that recorded the end. */
+  async #announce(
+    db: Kysely<DatabaseSchema>,
+    jobId: string,
+    status: EndedJob['status'],
+    at: Date,
+    progress?: JobProgress,
+  ): Promise<void> {
+    if (!this.#events) return;
+    const row = await db
+      .selectFrom('jobs')
+      .select(['api_key_id', 'webhook_endpoint_id', 'total_items'])
+      .where('id', '=', jobId)
+      .executeTakeFirst();
+    if (!row) return;
+    await this.#events.ended(db, {
+      id: jobId,
+      apiKeyId: row.api_key_id,
+      status,
+      webhookEndpointId: row.webhook_endpoint_id,
+      totalItems: toNumber(row.total_items),
+      progress,
+      at,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   AnalyzeRequest,
+  AsyncAnalyzeQuery,
   CreateJobRequest,
   Job,
   JobList,
@@ -113,6 +114,7 @@ function submitRoutes(app: AppInstance, service: JobsService, bodyLimit: number)
         tags: ['analyze', ...tags],
         security: apiKeySecurity,
         body: AnalyzeRequest,
+        querystring: AsyncAnalyzeQuery,
         response: {
           202: Job,
           422: reusedKey,
@@ -121,7 +123,8 @@ function submitRoutes(app: AppInstance, service: JobsService, bodyLimit: number)
       },
     },
     async (request, reply) => {
-      const job = await service.submit({ request: request.body }, requireAuth(request));
+      const { webhook_url } = request.query;
+      const job = await service.submit({ request: request.body, webhook_url }, requireAuth(request));
       return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(job);
     },
   );

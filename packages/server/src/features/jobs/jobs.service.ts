@@ -42,6 +42,7 @@ export class JobsService {
         priority,
         items,
         expiresAt: new Date(now.getTime() + this.#options.config.resultTtlHours * 3_600_000),
+        webhookUrl: body.webhook_url,
       },
       now,
     );
@@ -52,7 +53,8 @@ export class JobsService {
         'could not queue the job now; its items are queued again once the queue answers',
       );
     });
-    return this.describe(job);
+    const described = await this.describe(job);
+    return job.webhookSecret === undefined ? described : { ...described, webhook_secret: job.webhookSecret };
   }
 
   async get(id: string, auth: AuthContext): Promise<Job> {

@@ -35,6 +35,7 @@ export interface JobsTable {
   priority: ColumnType<string, string | undefined, string>;
   total_items: Num;
   cancelled_at: NullableTimestamp;
+  webhook_endpoint_id: string | null;
 }
 
 export interface JobItemsTable {

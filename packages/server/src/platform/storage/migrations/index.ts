@@ -6,6 +6,7 @@ import { schemaRegistryMigration } from './0003-schema-registry.ts';
 import { promptTemplatesMigration } from './0004-prompt-templates.ts';
 import { historyUsageMigration } from './0005-history-usage.ts';
 import { webhooksMigration } from './0006-webhooks.ts';
+import { jobWebhooksMigration } from './0007-job-webhooks.ts';
 
 /**
  * Every migration, by name; names sort in the order they run. Listed statically (not read from a
@@ -20,5 +21,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0004_prompt_templates': promptTemplatesMigration(dialect),
     '0005_history_usage': historyUsageMigration(dialect),
     '0006_webhooks': webhooksMigration(dialect),
+    '0007_job_webhooks': jobWebhooksMigration(dialect),
   };
 }
