@@ -1,10 +1,5 @@
 import type { CacheLogger } from '../../platform/cache-store/redis-cache-store.ts';
-import type {
-  CacheLevel,
-  LevelStats,
-  TieredCache,
-  TieredHit,
-} from '../../platform/cache-store/tiered-cache.ts';
+import type { LevelStats, TieredCache, TieredHit } from '../../platform/cache-store/tiered-cache.ts';
 import type { CacheKey } from './cache-key.ts';
 import { namespacePatternToKeyPattern } from './cache-key.ts';
 import type {

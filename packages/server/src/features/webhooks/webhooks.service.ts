@@ -80,11 +80,7 @@ export class WebhooksService {
   /** 404 for an endpoint that does not exist or belongs to another key (its existence is not told). */
   async get(id: string, actor: WebhookActor): Promise<WebhookEndpoint> {
     const endpoint = await this.#deps.endpoints.get(id);
-    if (
-      !endpoint ||
-      endpoint.kind !== 'subscription' ||
-      !(actor.isAdmin || endpoint.ownerKeyId === actor.keyId)
-    ) {
+    if (endpoint?.kind !== 'subscription' || !(actor.isAdmin || endpoint.ownerKeyId === actor.keyId)) {
       throw new AppError('not_found', `No webhook endpoint ${id}.`);
     }
     return endpoint;

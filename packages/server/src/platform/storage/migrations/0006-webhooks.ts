@@ -29,6 +29,7 @@ export function webhooksMigration(dialect: DialectName): Migration {
       ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
+      await restoreJobDeliveries(db, t);
     },
   };
 }
