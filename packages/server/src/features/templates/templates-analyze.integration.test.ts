@@ -102,7 +102,7 @@ describe('POST /v1/analyze with template_id', () => {
     });
   });
 
-  it('uses the linked schema through the resolver, and says so when no schema registry is configured', async () => {
+  it('uses the linked schema through the resolver, and answers 404 when the registry does not know it', async () => {
     const { call, analyze, testApp, keyId } = await setup();
     const linked = await call('POST', '/v1/templates', {
       ...greeting,
@@ -111,8 +111,8 @@ describe('POST /v1/analyze with template_id', () => {
     });
     expect(linked.statusCode, linked.body).toBe(201);
     const unresolved = await analyze({ template_id: 'linked', parameters: { phrase: 'Hi' } });
-    expect(unresolved.statusCode).toBe(400);
-    expect(unresolved.json().detail).toMatch(/links schema "greeting-schema".*no schema registry/);
+    expect(unresolved.statusCode).toBe(404);
+    expect(unresolved.json().code).toBe('not_found');
     // A schema given with the request wins over the linked one.
     const inline = await analyze({
       template_id: 'linked',
@@ -120,6 +120,15 @@ describe('POST /v1/analyze with template_id', () => {
       schema: { type: 'object' },
     });
     expect(inline.statusCode, inline.body).toBe(200);
+    // Once the schema is registered, the template's link resolves through the registry.
+    const registered = await call('POST', '/v1/schemas', {
+      name: 'greeting-schema',
+      schema: { type: 'object', required: ['intent'], properties: { intent: { type: 'string' } } },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const resolved = await analyze({ template_id: 'linked', parameters: { phrase: 'Hi' } });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(resolved.json().data).toHaveProperty('intent');
 
     const asked: unknown[] = [];
     const expander = new TemplateExpander({
