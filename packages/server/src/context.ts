@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { analyzeMetricsObserver } from './features/analyze/analyze-metrics.ts';
 import { createResponseCache } from './features/cache/create-response-cache.ts';
+import { registerJobData } from './features/jobs/job-data-lifecycle.ts';
 import { buildJobsModule, type JobsModule } from './features/jobs/jobs-module.ts';
 import { seedTemplateLibrary } from './features/templates/template-library.ts';
 import { jobWebhookEvents } from './features/webhooks/job-webhook-events.ts';
@@ -261,6 +262,7 @@ async function startJobs(
     logger,
     events: jobWebhookEvents(parts.services.webhooks),
   });
+  registerJobData(parts.services.dataLifecycle, parts.infra.database, config.retention.jobResultDays);
   const inProcess = overrides.jobWorker ?? config.jobs.workerInProcess ?? config.jobs.queue === 'embedded';
   if (inProcess) {
     const runner = jobs.createRunner();
