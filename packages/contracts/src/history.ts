@@ -112,6 +112,14 @@ export const ReplayRequest = Type.Object(
         description: 'Another JSON Schema (e.g. a newer version of the stored one)',
       }),
     ),
+    schema_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'A registered schema version instead (`name@1.2.0`, or the id or name for the latest)',
+        examples: ['invoice-extraction@2.0.0'],
+      }),
+    ),
   },
   { additionalProperties: false, default: {} },
 );

@@ -128,4 +128,45 @@ describeEachDialect('POST /v1/requests/{id}/replay', (dialect) => {
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ code: 'conflict', request_id: expect.any(String) });
   });
+
+  it('replays against another version of a registered schema', async () => {
+    const { testApp } = await twoProviders(dialect);
+    const alice = await testApp.createKey({ name: 'alice' });
+    const register = (path: string, payload: object) =>
+      testApp.app.inject({ method: 'POST', url: path, headers: { 'x-api-key': alice.key }, payload });
+    const v1 = { type: 'object', required: ['intent'], properties: { intent: { type: 'string' } } };
+    const created = await register('/v1/schemas', { name: 'replay-intent', schema: v1 });
+    expect(created.statusCode, created.body).toBe(201);
+    const original = await testApp.analyze(alice.key, {
+      prompt: 'Translate Hello World to French',
+      provider: 'openai',
+      schema_id: 'replay-intent',
+    });
+    expect(original.status).toBe(200);
+    const v2 = {
+      ...v1,
+      required: ['intent', 'subject'],
+      properties: { ...v1.properties, subject: { type: 'string' } },
+    };
+    const published = await register(`/v1/schemas/${created.json().id}/versions`, { schema: v2 });
+    expect(published.statusCode, published.body).toBe(201);
+    await testApp.flush();
+
+    const replay = async (payload: object) =>
+      testApp.app.inject({
+        method: 'POST',
+        url: `/v1/requests/${original.requestId}/replay`,
+        headers: { 'x-api-key': alice.key },
+        payload,
+      });
+    const again = await replay({});
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().replay.schema_used).toMatchObject({ name: 'replay-intent', version: '1.0.0' });
+    const newer = await replay({ schema_id: 'replay-intent@2.0.0' });
+    expect(newer.statusCode, newer.body).toBe(200);
+    expect(newer.json().replay.schema_used).toMatchObject({ name: 'replay-intent', version: '2.0.0' });
+    expect(newer.json().replay.data).toHaveProperty('subject');
+    const both = await replay({ schema_id: 'replay-intent', schema: v1 });
+    expect(both.statusCode).toBe(400);
+  });
 });

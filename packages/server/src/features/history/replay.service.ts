@@ -24,6 +24,7 @@ interface StoredOptions {
   max_tokens?: number;
   options?: AnalyzeRequest['options'];
   schema?: AnalyzeRequest['schema'];
+  schema_id?: string;
 }
 
 /** The stored request as a new analyze body, with the overrides; always past the cache. */
@@ -40,8 +41,22 @@ function replayBody(record: RequestLogRecord, prompt: string, overrides: ReplayR
   if (model !== undefined) body.model = model;
   if (stored.temperature !== undefined) body.temperature = stored.temperature;
   if (stored.max_tokens !== undefined) body.max_tokens = stored.max_tokens;
-  const schema = overrides.schema ?? stored.schema;
+  if (overrides.schema !== undefined && overrides.schema_id !== undefined) {
+    throw new AppError(
+      'validation_error',
+      'Replay with either another `schema` or a `schema_id`, not both.',
+      {
+        errors: [{ path: '/body/schema_id', message: 'must not be given together with schema' }],
+      },
+    );
+  }
+  // A schema given for the replay replaces the stored one, whichever kind either is.
+  const given = overrides.schema !== undefined || overrides.schema_id !== undefined;
+  const schema = given ? overrides.schema : stored.schema;
+  // The stored request is replayed against the version it was answered with, not today's latest.
+  const schemaId = given ? overrides.schema_id : (record.schemaRef ?? stored.schema_id);
   if (schema !== undefined) body.schema = schema as AnalyzeRequest['schema'];
+  if (schemaId !== undefined) body.schema_id = schemaId;
   return body;
 }
 
