@@ -6,7 +6,7 @@ import type {
   StoredValue,
   StoreLevelStats,
 } from './cache-store.ts';
-import { globToRegExp } from './cache-store.ts';
+import { globMatcher } from './cache-store.ts';
 
 export interface MemoryCacheStoreOptions {
   maxEntries: number;
@@ -57,9 +57,9 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async deletePattern(pattern: string): Promise<number> {
-    const matcher = globToRegExp(pattern);
+    const matches = globMatcher(pattern);
     // Collect first: deleting while iterating an LRU reorders it.
-    const matching = [...this.#lru.keys()].filter((key) => matcher.test(key));
+    const matching = [...this.#lru.keys()].filter((key) => matches(key));
     let removed = 0;
     for (const key of matching) if (this.#lru.delete(key)) removed += 1;
     return removed;
