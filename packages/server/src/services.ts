@@ -134,7 +134,7 @@ export function buildServices(
   });
   const schemaGuard = new SchemaGuard(config.limits, dialects);
   const registry = schemaServices(infra, schemaGuard, validators, audit);
-  const { templates, templatesRepository } = buildTemplates(infra, config, validators);
+  const { templates, templatesRepository } = buildTemplates(infra, config, validators, audit);
   const analyze = new AnalyzeService({
     config,
     schemaRegistry: registry.schemaRegistry,
@@ -239,13 +239,19 @@ function linkedSchemaOf(registry: SchemaRegistry): LinkedSchemaResolver {
 }
 
 /** Prompt templates: the repository, the strict renderer, and the cache every replica invalidates. */
-function buildTemplates(infra: Infrastructure, config: Readonly<Config>, validators: ValidatorCache) {
+function buildTemplates(
+  infra: Infrastructure,
+  config: Readonly<Config>,
+  validators: ValidatorCache,
+  audit: AuditService,
+) {
   const templatesRepository = new TemplatesRepository(infra.database);
   const templates = new TemplatesService({
     repository: templatesRepository,
     renderer: new TemplateRenderer(config.templates),
     validators,
     cache: new TemplateCache({ bus: infra.templateBus, ttlMs: config.templates.cacheTtlMs }),
+    audit,
   });
   return { templates, templatesRepository };
 }

@@ -256,3 +256,27 @@ describe('the template library', () => {
     expect(await list(again)).toEqual(seeded);
   });
 });
+
+describe('template changes in the audit log', () => {
+  it('records who created, changed and deleted a template, and which version a change published', async () => {
+    const { testApp, alice, call } = await setup();
+    const created = await call(alice.key, 'POST', '/v1/templates', invoice);
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    const changed = await call(alice.key, 'PUT', `/v1/templates/${id}`, {
+      template: 'Extract every field of this {{ kind }}:\n{{ text }}',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await call(alice.key, 'DELETE', `/v1/templates/${id}`)).statusCode).toBe(200);
+    await testApp.deps.services.audit.drain();
+    const entries = (await testApp.deps.services.audit.list({ actorKeyId: alice.id })).items
+      .filter((entry) => entry.resource === `template:${id}`)
+      .reverse();
+    expect(entries.map((entry) => entry.eventType)).toEqual([
+      'template.created',
+      'template.updated',
+      'template.deleted',
+    ]);
+    expect(entries[1]!.details).toMatchObject({ fields: ['template'], version: expect.any(String) });
+  });
+});

@@ -8,6 +8,7 @@ import { AppError } from '../../lib/app-error.ts';
 import { isUuid } from '../../platform/storage/dialect.ts';
 import type { Page } from '../../platform/storage/pagination.ts';
 import type { ValidatorCache } from '../analyze/validator-cache.ts';
+import type { AuditService } from '../audit-logs/audit.service.ts';
 import type { ResolvedTemplate, TemplateCache } from './template-cache.ts';
 import { checkDeclaration, renderValues } from './template-parameters.ts';
 import type { TemplateRenderer } from './template-renderer.ts';
@@ -36,6 +37,8 @@ export interface TemplatesServiceOptions {
   renderer: TemplateRenderer;
   validators: Pick<ValidatorCache, 'get'>;
   cache: TemplateCache;
+  /** Records who created, changed and deleted which template. */
+  audit?: Pick<AuditService, 'record'>;
 }
 
 const firstVersion = '1.0.0';
@@ -83,6 +86,7 @@ export class TemplatesService {
       version: input.version ?? firstVersion,
       content,
     });
+    this.#audit('template.created', template.id, caller, { name: template.name, version: version.version });
     return { template, latest: version };
   }
 
@@ -134,12 +138,14 @@ export class TemplatesService {
     const latest = await this.#latest(current);
     const content = contentOf({ ...latest.content, ...definedOnly(input) });
     const level = changeLevel(latest.content, content);
+    let published: string | undefined;
     if (level !== 'none') {
       this.#checkContent(content);
+      published = nextVersion(current.latestVersion, level, input.version);
       await repository.addVersion({
         templateId: current.id,
         expectedLatest: current.latestVersion,
-        version: nextVersion(current.latestVersion, level, input.version),
+        version: published,
         content,
         createdBy: caller.keyId,
       });
@@ -152,6 +158,10 @@ export class TemplatesService {
     });
     await cache.changed(current.id);
     if (!updated) throw notFound(reference);
+    this.#audit('template.updated', current.id, caller, {
+      fields: Object.keys(input),
+      ...(published && { version: published }),
+    });
     return this.#view(updated);
   }
 
@@ -161,7 +171,18 @@ export class TemplatesService {
     const deleted = await this.#options.repository.softDelete(current.id);
     await this.#options.cache.changed(current.id);
     if (!deleted) throw notFound(reference);
+    this.#audit('template.deleted', current.id, caller, { name: current.name });
     return { ...view, template: deleted };
+  }
+
+  #audit(eventType: string, id: string, caller: TemplateCaller, details: Record<string, unknown>): void {
+    this.#options.audit?.record({
+      eventType,
+      result: 'success',
+      actorKeyId: caller.keyId,
+      resource: `template:${id}`,
+      details,
+    });
   }
 
   /** `reference` may pin a version (`name@1.2.0`); the latest otherwise. Cached, visibility checked. */
