@@ -1,5 +1,5 @@
 import type { AnalyzeRequest } from '@structured-prompt/contracts';
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type UpdateObject } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../../platform/storage/database.ts';
 import type { DatabaseSchema } from '../../platform/storage/database-schema.ts';
@@ -129,42 +129,35 @@ export class JobItemsRepository {
   }
 
   /** Writes the item's outcome if this worker still holds it; false when the lease was lost. */
-  async complete(ref: ItemRef, workerId: string, outcome: ItemOutcome, now: Date = new Date()) {
-    const result = await this.#database.db
-      .updateTable('job_items')
-      .set({
-        status: outcome.status,
-        result: toJsonTextOrNull(outcome.result),
-        error: toJsonTextOrNull(outcome.error),
-        tokens: outcome.tokens,
-        cost_usd: outcome.costUsd,
-        latency_ms: Math.round(outcome.latencyMs),
-        cached: outcome.cached,
-        locked_by: null,
-        locked_until: null,
-        updated_at: now,
-        completed_at: now,
-      })
-      .where('job_id', '=', ref.jobId)
-      .where('item_index', '=', ref.index)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', workerId)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  complete(ref: ItemRef, workerId: string, outcome: ItemOutcome, now: Date = new Date()) {
+    return this.#releaseHeld(ref, workerId, {
+      status: outcome.status,
+      result: toJsonTextOrNull(outcome.result),
+      error: toJsonTextOrNull(outcome.error),
+      tokens: outcome.tokens,
+      cost_usd: outcome.costUsd,
+      latency_ms: Math.round(outcome.latencyMs),
+      cached: outcome.cached,
+      updated_at: now,
+      completed_at: now,
+    });
   }
 
   /** A retryable failure: back to `pending`, due at `runAfter`, the error kept for the reader. */
-  async reschedule(ref: ItemRef, workerId: string, runAfter: Date, error: ItemError, now = new Date()) {
+  reschedule(ref: ItemRef, workerId: string, runAfter: Date, error: ItemError, now = new Date()) {
+    return this.#releaseHeld(ref, workerId, {
+      status: 'pending',
+      run_after: runAfter,
+      error: toJsonText(error),
+      updated_at: now,
+    });
+  }
+
+  /** Applies `changes` and gives up the lease, only while `workerId` still holds the running item. */
+  async #releaseHeld(ref: ItemRef, workerId: string, changes: UpdateObject<DatabaseSchema, 'job_items'>) {
     const result = await this.#database.db
       .updateTable('job_items')
-      .set({
-        status: 'pending',
-        run_after: runAfter,
-        error: toJsonText(error),
-        locked_by: null,
-        locked_until: null,
-        updated_at: now,
-      })
+      .set({ ...changes, locked_by: null, locked_until: null })
       .where('job_id', '=', ref.jobId)
       .where('item_index', '=', ref.index)
       .where('status', '=', 'running')
