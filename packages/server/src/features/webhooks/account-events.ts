@@ -5,6 +5,7 @@ import type { WebhookOutbox } from './webhook-outbox.ts';
 
 const budgetThresholds = [80, 100] as const;
 const expiryNoticeMs = 7 * 86_400_000;
+const maxRemembered = 10_000;
 
 /**
  * Account events: `budget.threshold` when a key's spend this month reaches 80% and 100% of its
@@ -16,6 +17,8 @@ export class AccountEvents {
   readonly #outbox: WebhookOutbox;
   readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
+  /** Notifications this process already knows are recorded: a key over 80% costs no write per request. */
+  readonly #recorded = new Set<string>();
 
   constructor(database: Database, outbox: WebhookOutbox, logger: Logger) {
     this.#database = database;
@@ -29,6 +32,8 @@ export class AccountEvents {
     const period = now.toISOString().slice(0, 7);
     for (const percent of budgetThresholds) {
       if (spentUsd < (budgetUsd * percent) / 100) continue;
+      const notification = `budget.threshold:${percent}:${period}`;
+      if (this.#recorded.has(`${keyId} ${notification}`)) continue;
       await this.#outbox.publishOnce(
         {
           type: 'budget.threshold',
@@ -41,9 +46,15 @@ export class AccountEvents {
             period,
           },
         },
-        `budget.threshold:${percent}:${period}`,
+        notification,
       );
+      this.#remember(`${keyId} ${notification}`);
     }
+  }
+
+  #remember(entry: string): void {
+    if (this.#recorded.size >= maxRemembered) this.#recorded.clear();
+    this.#recorded.add(entry);
   }
 
   /** Publishes `key.expiring` for every live key that expires within seven days. */
