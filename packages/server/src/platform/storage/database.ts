@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Config } from '../../config/index.ts';
 import type { DatabaseSchema } from './database-schema.ts';
 // pg is only loaded for PostgreSQL (`loadPg`): the embedded SQLite mode should not carry its ≈ 20 MB.
 import { type DialectName, loadPg, pgTypeParsers } from './dialect.ts';
 
+import { SchemaScopedPostgresDialect } from './postgres-introspector.ts';
 import { NodeSqliteDatabase, openSqliteDatabase } from './sqlite-adapter.ts';
 
 export type DatabaseConfig = Pick<
@@ -104,6 +105,8 @@ export function createDatabase(config: DatabaseConfig, options: CreateDatabaseOp
       options.logger?.warn({ err: error }, 'PostgreSQL connection lost while in use');
     });
   });
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new SchemaScopedPostgresDialect({ pool }, options.schema),
+  });
   return { db, dialect, schema: options.schema, file: undefined, close: () => db.destroy() };
 }

@@ -150,6 +150,41 @@ describeEachDialect('migrations under concurrency', (dialect) => {
   });
 });
 
+describeEachDialect('migrations beside other installations', (dialect) => {
+  const title =
+    dialect === 'sqlite'
+      ? 'other installations (skipped on SQLite: a SQLite file holds one installation)'
+      : 'migrate while other installations sharing the PostgreSQL database create and drop their schemas';
+  it.skipIf(dialect === 'sqlite')(title, async () => {
+    const fixture = await createTestDatabase(dialect, { migrate: false });
+    const neighbour = fixture.openAnother();
+    let churning = true;
+    const churn = (async () => {
+      for (let round = 0; churning && round < 400; round++) {
+        const name = `${fixture.database.schema}_n${round}`;
+        await sql`create schema ${sql.id(name)}`.execute(neighbour.db);
+        await sql`create table ${sql.table(`${name}.t`)} (id serial primary key)`.execute(neighbour.db);
+        await sql`drop schema ${sql.id(name)} cascade`.execute(neighbour.db);
+      }
+    })();
+    try {
+      const database = fixture.openAnother();
+      for (let attempt = 0; attempt < 15; attempt++) {
+        await migrateToLatest(database);
+        expect(await migrationStatus(database)).toHaveLength(Object.keys(migrations(dialect)).length);
+        if (attempt % 2 === 0) await migrateDown(database);
+      }
+      // The service's introspection lists its own schema only, whatever else the database holds.
+      const schemas = new Set((await database.db.introspection.getTables()).map((table) => table.schema));
+      expect([...schemas]).toEqual([fixture.database.schema]);
+    } finally {
+      churning = false;
+      await churn;
+      await fixture.destroy();
+    }
+  });
+});
+
 describe('migration list', () => {
   it('names sort in the order they must run', () => {
     const names = Object.keys(migrations('sqlite'));
