@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CapturedRequest, FakeVendorServer, openAiCompletion } from '@structured-prompt/gateway/testing';
@@ -13,6 +13,10 @@ const sdkRoot = resolve(import.meta.dirname, '..');
 const python = findPython('python3');
 // Debian's interpreter carries python3-build and python3-venv; pyenv interpreters usually do not.
 const buildPython = ['/usr/bin/python3', 'python3'].find((candidate) => canImport(candidate, 'build, venv'));
+const mypyPython = ['/usr/bin/python3', 'python3'].find((candidate) => canImport(candidate, 'mypy'));
+
+/** A skipped test says why in its name; a test that runs does not. */
+const unless = (available: unknown, reason: string) => (available ? '' : ` (skipped: ${reason})`);
 
 function findPython(command: string): string | undefined {
   return spawnSync(command, ['--version']).status === 0 ? command : undefined;
@@ -60,7 +64,7 @@ function run(command: string, args: string[], env: Record<string, string>, cwd =
   });
 }
 
-describe.skipIf(!python)('Python SDK against the service (skipped: no python3 on PATH)', () => {
+describe.skipIf(!python)(`Python SDK against the service${unless(python, 'no python3 on PATH')}`, () => {
   const adminKey = `sp_${randomBytes(32).toString('hex')}`;
   let fake: FakeVendorServer;
   let server: ServerProcess;
@@ -99,15 +103,19 @@ describe.skipIf(!python)('Python SDK against the service (skipped: no python3 on
   }, 240_000);
 
   it.skipIf(!buildPython)(
-    'builds a wheel and an sdist that install into a fresh venv and run the quick start (skipped: no python3 with build and venv)',
+    `builds a wheel and an sdist that install into a fresh venv and run the quick start${unless(buildPython, 'no python3 with the build and venv modules, e.g. Debian python3-build and python3-venv')}`,
     async () => {
       const work = mkdtempSync(join(tmpdir(), 'sps-python-sdk-'));
       try {
         const dist = join(work, 'dist');
+        // Built from a copy, so setuptools' build folders never land in the work tree.
+        const source = join(work, 'source');
+        const skip = /__pycache__|\.egg-info|\.mypy_cache|\/(build|dist)$/;
+        cpSync(sdkRoot, source, { recursive: true, filter: (path) => !skip.test(path) });
         // No isolation: the build backend (setuptools) comes from the system, as nothing is downloaded.
         const built = await run(
           buildPython!,
-          ['-m', 'build', '--no-isolation', '--outdir', dist, sdkRoot],
+          ['-m', 'build', '--no-isolation', '--outdir', dist, source],
           {},
         );
         expect(built.code, built.output).toBe(0);
@@ -149,6 +157,23 @@ describe.skipIf(!python)('Python SDK against the service (skipped: no python3 on
     240_000,
   );
 });
+
+describe.skipIf(!mypyPython)(
+  `Python SDK type hints${unless(mypyPython, 'no python3 with mypy, e.g. Debian python3-mypy')}`,
+  () => {
+    it('pass mypy --strict, for the package and the quick start', async () => {
+      const checked = await run(
+        mypyPython!,
+        ['-m', 'mypy', '--strict', '--cache-dir=/dev/null', 'src/structured_prompt', 'examples'],
+        {
+          MYPYPATH: join(sdkRoot, 'src'),
+        },
+      );
+      expect(checked.output).toMatch(/Success: no issues found/);
+      expect(checked.code, checked.output).toBe(0);
+    }, 120_000);
+  },
+);
 
 async function createKey(baseUrl: string, adminKey: string): Promise<string> {
   const response = await fetch(`${baseUrl}/v1/api-keys`, {

@@ -91,8 +91,8 @@ def analyze(
     `schema` is a JSON Schema dict, a dataclass or a TypedDict; `schema_id` names a registered one.
     Analyze creates nothing, so it is retried like an idempotent call.
     """
-    fields = dict(schema_id=schema_id, template_id=template_id, parameters=parameters, provider=provider)
-    fields.update(model=model, temperature=temperature, max_tokens=max_tokens, options=options)
+    fields: dict[str, Any] = {"schema_id": schema_id, "template_id": template_id, "parameters": parameters}
+    fields.update(provider=provider, model=model, temperature=temperature, max_tokens=max_tokens, options=options)
     body = _analyze_body(prompt, schema, fields)
     return Call("POST", "/v1/analyze", lambda r: AnalyzeResult.from_dict(r.json()), body=body, idempotent=True)
 

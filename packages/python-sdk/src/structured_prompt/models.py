@@ -94,9 +94,20 @@ class JobProgress:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> JobProgress:
-        data = data or {}
-        counts = [int(data.get(k, 0)) for k in ("total", "pending", "running", "succeeded", "failed", "cancelled")]
-        return cls(*counts, percent=float(data.get("percent", 0.0)))
+        values: Mapping[str, Any] = data or {}
+
+        def count(name: str) -> int:
+            return int(values.get(name, 0))
+
+        return cls(
+            total=count("total"),
+            pending=count("pending"),
+            running=count("running"),
+            succeeded=count("succeeded"),
+            failed=count("failed"),
+            cancelled=count("cancelled"),
+            percent=float(values.get("percent", 0.0)),
+        )
 
 
 TERMINAL_JOB_STATES = frozenset({"completed", "failed", "cancelled", "expired"})
