@@ -43,6 +43,8 @@ const defaultAnswer = {
 /** The fake OpenAI answers by a marker in the prompt, so Python tests choose the answer they need. */
 function reply(request: CapturedRequest) {
   const sent = JSON.stringify(request.body);
+  if (sent.includes('FAILHARD'))
+    return { status: 400, body: { error: { message: 'refused', type: 'invalid_request_error' } } };
   const answer = JSON.stringify(sent.includes('invoice') ? invoiceAnswer : defaultAnswer);
   return {
     ...openAiCompletion(answer, { promptTokens: 30, completionTokens: 20 }),
@@ -78,6 +80,9 @@ describe.skipIf(!python)(`Python SDK against the service${unless(python, 'no pyt
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
       WEBHOOK_POLL_INTERVAL_MS: '100',
+      // A failing job item reaches the dead letters after one quick retry.
+      JOB_MAX_RETRIES: '1',
+      JOB_RETRY_BASE_MS: '50',
     });
   });
 

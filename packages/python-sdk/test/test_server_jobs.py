@@ -3,7 +3,7 @@
 import unittest
 import uuid
 
-from server_support import BASE_URL, Invoice, WebhookReceiver, needs_server, new_key
+from server_support import BASE_URL, Invoice, WebhookReceiver, admin_client, needs_server, new_key
 
 from structured_prompt import AnalyzeResult, ConflictError, Job, StructuredPromptClient, verify_webhook
 
@@ -51,6 +51,16 @@ class JobsTest(unittest.TestCase):
         self.assertTrue(cancelled.done)
         with self.assertRaises(ConflictError):
             self.client.cancel_job(job.id)
+
+    def test_an_item_failing_every_retry_is_dead_lettered_and_can_be_retried(self):
+        job = self.client.submit_job([{"prompt": "FAILHARD please", "provider": "openai"}])
+        self.assertEqual(self.client.wait_for_job(job.id, timeout=60, poll_interval=0.1).status, "failed")
+        admin = admin_client()
+        letters = [letter for letter in admin.list_dead_letters(limit=100).items if letter["job_id"] == job.id]
+        self.assertEqual(len(letters), 1)
+        retried = admin.retry_dead_letter(letters[0]["id"])
+        self.assertEqual(retried["job_id"], job.id)
+        self.assertEqual(self.client.wait_for_job(job.id, timeout=60, poll_interval=0.1).status, "failed")
 
     def test_a_job_webhook_is_signed_with_the_job_secret(self):
         receiver = WebhookReceiver()

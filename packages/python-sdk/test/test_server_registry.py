@@ -80,6 +80,9 @@ class HistoryAndUsageTest(unittest.TestCase):
         self.assertIn(result.request_id, listed)
         self.assertEqual(client.list_requests(provider="openai", limit=5).items[0]["provider"], "openai")
 
+        exported = [entry["request_id"] for entry in client.export_requests(provider="openai")]
+        self.assertIn(result.request_id, exported)
+
         replay = client.replay_request(result.request_id)
         self.assertEqual(replay["original"]["request_id"], result.request_id)
         self.assertIn("replay", replay)
@@ -112,6 +115,12 @@ class ApiKeysTest(unittest.TestCase):
             fresh.get_api_key("me")
         self.assertTrue(admin.activate_api_key(created["id"])["is_active"])
         self.assertEqual(fresh.get_api_key("me")["id"], created["id"])
+        self.assertEqual(admin.reset_api_key_usage(created["id"])["usage"]["requests_this_hour"], 0)
+
+        # Creating, rotating and revoking a key are security events.
+        events = admin.list_audit_logs(limit=200).items
+        self.assertIn(created["id"], str(events))
+        self.assertIsInstance(admin.list_dead_letters(limit=1).items, list)
 
 
 if __name__ == "__main__":

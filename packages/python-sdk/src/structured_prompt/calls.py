@@ -178,3 +178,13 @@ def job_results(job_id: str, *, limit: int | None = None, cursor: str | None = N
     """One page of a job's item results, in submission order."""
     path = f"/v1/jobs/{_segment(job_id)}/results"
     return _get(path, _page(JobItemResult.from_dict), limit=limit, cursor=cursor)
+
+
+def list_dead_letters(*, limit: int | None = None, cursor: str | None = None) -> Call[Page[JsonObject]]:
+    """One page of job items that failed every retry (admin)."""
+    return _list("/v1/jobs/dead-letters", limit=limit, cursor=cursor)
+
+
+def retry_dead_letter(dead_letter_id: str) -> Call[JsonObject]:
+    """Queue a dead-lettered item again with fresh retries (admin)."""
+    return Call("POST", f"/v1/jobs/dead-letters/{_segment(dead_letter_id)}/retry", _json)

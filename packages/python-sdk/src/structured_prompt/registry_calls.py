@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping, Sequence
 
 from .calls import Call, _get, _json, _list, _segment
 from .models import JsonObject, Page
 from .schema import SchemaLike, to_json_schema
+from .transport import HttpResponse
 
 
 def _send(method: str, path: str, body: Any = None, idempotent: bool = False) -> Call[JsonObject]:
@@ -128,6 +130,15 @@ def delete_request(request_id: str) -> Call[JsonObject]:
     return _send("DELETE", f"/v1/requests/{_segment(request_id)}", idempotent=True)
 
 
+def _json_lines(response: HttpResponse) -> list[JsonObject]:
+    return [json.loads(line) for line in response.text().splitlines() if line.strip()]
+
+
+def export_requests(**query: Any) -> Call[list[JsonObject]]:
+    """Every stored request matching the filters of `list_requests`, read from the JSON-lines export."""
+    return _get("/v1/requests/export", _json_lines, **query)
+
+
 def get_usage(**query: Any) -> Call[JsonObject]:
     """Usage and cost; query: from, to, api_key_id, bucket (hour/day/month), group_by."""
     return _get("/v1/usage", **query)
@@ -136,6 +147,11 @@ def get_usage(**query: Any) -> Call[JsonObject]:
 def get_provider_usage(**query: Any) -> Call[JsonObject]:
     """Usage, cost, error rate and latency per provider and model."""
     return _get("/v1/usage/providers", **query)
+
+
+def list_audit_logs(**query: Any) -> Call[Page[JsonObject]]:
+    """One page of the audit log (admin); filters: event_type, key_id, from, to, limit, cursor."""
+    return _list("/v1/audit-logs", **query)
 
 
 # API keys ------------------------------------------------------------------------------------------
@@ -170,6 +186,11 @@ def rotate_api_key(key_id: str, grace_period_seconds: int | None = None) -> Call
     """A new secret for the key; the old one keeps working for the grace period."""
     body = _fields(grace_period_seconds=grace_period_seconds)
     return _send("POST", f"/v1/api-keys/{_segment(key_id)}/rotate", body)
+
+
+def reset_api_key_usage(key_id: str) -> Call[JsonObject]:
+    """Reset a key's usage counters (admin)."""
+    return _send("POST", f"/v1/api-keys/{_segment(key_id)}/usage/reset")
 
 
 # Webhooks ------------------------------------------------------------------------------------------
