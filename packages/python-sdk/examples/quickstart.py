@@ -4,7 +4,6 @@
 """
 
 from dataclasses import dataclass
-from importlib import resources
 
 from structured_prompt import StructuredPromptClient, ValidationFailedError, parse_as
 
@@ -33,8 +32,6 @@ def main() -> None:
             print(f"invoice: {invoice.customer_email} owes {invoice.total} {invoice.currency}")
         except ValidationFailedError as error:
             print(f"no valid invoice after {error.attempts} attempts: {error.errors}")
-
-    print(f"py.typed: {resources.files('structured_prompt').joinpath('py.typed').is_file()}")
 
 
 if __name__ == "__main__":

@@ -154,7 +154,18 @@ describe.skipIf(!python)(`Python SDK against the service${unless(python, 'no pyt
         );
         expect(quickStart.code, quickStart.output).toBe(0);
         expect(quickStart.output).toContain('intent: translate');
-        expect(quickStart.output).toContain('py.typed: True');
+        expect(quickStart.output).toContain('invoice: jane@example.com owes 1250.0 EUR');
+
+        // The installed distribution: typed, without dependencies, and its sdist carries the sources.
+        const inspect = [
+          'import importlib.metadata as m, importlib.resources as r, sys, tarfile',
+          "print(r.files('structured_prompt').joinpath('py.typed').is_file(), m.requires('structured-prompt-sdk'))",
+          'names = tarfile.open(sys.argv[1]).getnames()',
+          "print(all(any(n.endswith(p) for n in names) for p in ('py.typed', 'README.md', 'LICENSE', 'pyproject.toml')))",
+        ].join('\n');
+        const sdist = join(dist, files.find((file) => file.endsWith('.tar.gz'))!);
+        const metadata = await run(venvPython, ['-c', inspect, sdist], {}, work);
+        expect(metadata.output.trim().split('\n'), metadata.output).toEqual(['True None', 'True']);
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
