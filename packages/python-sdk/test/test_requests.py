@@ -74,7 +74,8 @@ class RequestShapeTest(unittest.TestCase):
             y: int
 
         client, transport = client_with(answer(200, {"request_id": "r", "data": {"x": 1, "y": 2}}))
-        client.analyze("a point", schema=Point, options={"validation": "strict"})
+        result = client.analyze("a point", schema=Point, options={"validation": "strict"})
+        self.assertEqual(result.parse(Point), Point(1, 2))
         body = json.loads(transport.sent[0].body or b"")
         self.assertEqual(body["schema"]["properties"], {"x": {"type": "integer"}, "y": {"type": "integer"}})
         self.assertEqual(body["options"], {"validation": "strict"})

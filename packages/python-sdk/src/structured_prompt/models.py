@@ -55,6 +55,12 @@ class AnalyzeResult:
     language: str | None = None
     raw: JsonObject = field(default_factory=dict, repr=False)
 
+    def parse(self, tp: type[T]) -> T:
+        """`data` as your type: a dataclass (nested ones too), TypedDict, list, enum… (see `parse_as`)."""
+        from .schema import parse_as
+
+        return parse_as(tp, self.data)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AnalyzeResult:
         return cls(

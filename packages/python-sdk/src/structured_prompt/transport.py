@@ -8,12 +8,13 @@ another transport (a proxy-aware one, an `httpx` one, a test double) needs only 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import socket
 import ssl
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Protocol
 
 
@@ -32,18 +33,19 @@ class HttpResponse:
     # Header names in lower case.
     headers: Mapping[str, str]
     body: bytes
-    _json: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def is_json(self) -> bool:
         content_type = self.headers.get("content-type", "")
         return "json" in content_type.split(";")[0]
 
+    @functools.cached_property
+    def _decoded(self) -> Any:
+        return json.loads(self.body.decode("utf-8")) if self.body else None
+
     def json(self) -> Any:
         """The body decoded as JSON (decoded once)."""
-        if not self._json:
-            self._json.append(json.loads(self.body.decode("utf-8")) if self.body else None)
-        return self._json[0]
+        return self._decoded
 
     def text(self) -> str:
         return self.body.decode("utf-8")
