@@ -30,7 +30,15 @@ from .models import AnalyzeResult, BatchResult, Job, JobItemResult, JobProgress,
 from .retry import RetryPolicy
 from .schema import parse_as, to_json_schema
 from .templates import template_parameter
-from .transport import AsyncTransport, HttpRequest, HttpResponse, ThreadedTransport, Transport, TransportError, UrllibTransport
+from .transport import (
+    AsyncTransport,
+    HttpRequest,
+    HttpResponse,
+    ThreadedTransport,
+    Transport,
+    TransportError,
+    UrllibTransport,
+)
 from .webhooks import WebhookVerificationError, sign_webhook, verify_webhook
 
 __all__ = [

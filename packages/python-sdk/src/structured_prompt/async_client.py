@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, AsyncIterator, Awaitable, Callable, Concatenate, ParamSpec, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Concatenate, Mapping, ParamSpec, TypeVar
 
 from . import calls
 from . import registry_calls as registry
@@ -16,6 +16,7 @@ from ._core import ClientCore, as_method, next_page_call
 from .calls import Call
 from .errors import ConnectionFailedError, WaitTimeoutError
 from .models import Job, JobItemResult, JsonObject, Page
+from .retry import RetryPolicy
 from .transport import AsyncTransport, ThreadedTransport, TransportError
 
 P = ParamSpec("P")
@@ -43,9 +44,12 @@ class AsyncStructuredPromptClient(ClientCore):
         timeout: float = 60.0,
         max_retries: int = 2,
         transport: AsyncTransport | None = None,
-        **options: Any,
+        retry_policy: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ):
-        super().__init__(base_url, api_key, timeout=timeout, max_retries=max_retries, **options)
+        super().__init__(
+            base_url, api_key, timeout=timeout, max_retries=max_retries, retry_policy=retry_policy, headers=headers
+        )
         self._transport = transport or ThreadedTransport()
 
     async def __aenter__(self) -> AsyncStructuredPromptClient:

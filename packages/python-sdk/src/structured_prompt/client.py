@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Concatenate, Iterator, ParamSpec, TypeVar
+from typing import Any, Callable, Concatenate, Iterator, Mapping, ParamSpec, TypeVar
 
 from . import calls
 from . import registry_calls as registry
@@ -11,6 +11,7 @@ from ._core import ClientCore, as_method, next_page_call
 from .calls import Call
 from .errors import ConnectionFailedError, WaitTimeoutError
 from .models import Job, JobItemResult, JsonObject, Page
+from .retry import RetryPolicy
 from .transport import Transport, TransportError, UrllibTransport
 
 P = ParamSpec("P")
@@ -41,9 +42,12 @@ class StructuredPromptClient(ClientCore):
         timeout: float = 60.0,
         max_retries: int = 2,
         transport: Transport | None = None,
-        **options: Any,
+        retry_policy: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ):
-        super().__init__(base_url, api_key, timeout=timeout, max_retries=max_retries, **options)
+        super().__init__(
+            base_url, api_key, timeout=timeout, max_retries=max_retries, retry_policy=retry_policy, headers=headers
+        )
         self._transport = transport or UrllibTransport()
 
     def __enter__(self) -> StructuredPromptClient:

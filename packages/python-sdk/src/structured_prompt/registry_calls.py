@@ -23,7 +23,10 @@ def _fields(**values: Any) -> JsonObject:
 
 
 def create_schema(name: str, schema: SchemaLike, **fields: Any) -> Call[JsonObject]:
-    """Register a schema (a dict, dataclass or TypedDict); `fields`: description, tags, visibility, version, examples."""
+    """Register a schema (a dict, dataclass or TypedDict).
+
+    `fields`: description, tags, visibility, version, examples.
+    """
     return _send("POST", "/v1/schemas", {"name": name, "schema": to_json_schema(schema), **fields})
 
 

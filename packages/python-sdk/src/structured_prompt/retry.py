@@ -55,11 +55,9 @@ def retry_delay(
     `status` None means the network failed. Idempotent calls (GET/PUT/DELETE, analyze, and POSTs that
     carry an Idempotency-Key) retry on every transient failure; the others only on a refusal.
     """
-    if attempt > policy.max_retries:
-        return None
-    if status in REFUSED_STATUSES:
-        pass
-    elif not idempotent or (status is not None and status not in TRANSIENT_STATUSES):
+    refused = status in REFUSED_STATUSES
+    transient = status is None or status in TRANSIENT_STATUSES
+    if attempt > policy.max_retries or not (refused or (idempotent and transient)):
         return None
     if retry_after is not None:
         return retry_after if retry_after <= policy.max_retry_after else None

@@ -51,8 +51,9 @@ def _is_union(tp: Any) -> bool:
 def _record(tp: type) -> dict[str, Any]:
     hints = get_type_hints(tp)
     if dataclasses.is_dataclass(tp):
-        fields = [f for f in dataclasses.fields(tp)]
-        required = [f.name for f in fields if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        fields = dataclasses.fields(tp)
+        missing = dataclasses.MISSING
+        required = [f.name for f in fields if f.default is missing and f.default_factory is missing]
         names = [f.name for f in fields]
     else:
         names = list(hints)
