@@ -47,6 +47,7 @@ export async function startLiveServer(env: Record<string, string> = {}) {
   const providerCalls = () => fake.requests.filter((request) => request.path.endsWith('/chat/completions'));
   return {
     baseUrl,
+    adminKey,
     fake,
     client,
     adminClient,
