@@ -21,7 +21,10 @@ export type DataOf<S> =
   S extends StandardJsonSchema<infer Output>
     ? Output
     : S extends TSchema
-      ? Static<S>
+      ? // A plain JSON Schema object also matches TSchema, and has no static type of its own.
+        unknown extends Static<S>
+        ? Record<string, unknown>
+        : Static<S>
       : Record<string, unknown>;
 
 function isStandardJsonSchema(schema: unknown): schema is StandardJsonSchema {

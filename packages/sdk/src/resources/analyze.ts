@@ -35,7 +35,7 @@ export class AnalyzeCalls {
    * `POST /v1/analyze`: one prompt in, one validated object out. Not retried after a 5xx or a lost
    * connection (the provider may have been paid for), only after a 429.
    */
-  analyze<T = never, S extends SchemaLike = SchemaLike>(
+  analyze<T = never, S extends SchemaLike = Record<string, unknown>>(
     input: AnalyzeInput<S>,
     options?: CallOptions,
   ): Promise<AnalyzeResult<[T] extends [never] ? DataOf<S> : T>> {
