@@ -52,7 +52,7 @@ export interface Connection {
 
 /**
  * Where to connect: flags first, then `SPS_URL` / `SPS_API_KEY`, then the profile (`--profile`,
- * `SPS_PROFILE`, the file's current one, or `default`), then http://localhost:3000.
+ * `SPS_PROFILE`, the file's current one, or `default`), then http://127.0.0.1:8000.
  */
 export function resolveConnection(
   flags: { url?: string; apiKey?: string; profile?: string },
@@ -63,7 +63,7 @@ export function resolveConnection(
   const stored = settings.profiles[profile];
   if ((flags.profile || env.SPS_PROFILE) && !stored) throw new UsageError(`no profile named "${profile}"`);
   return {
-    url: flags.url ?? env.SPS_URL ?? stored?.url ?? 'http://localhost:3000',
+    url: flags.url ?? env.SPS_URL ?? stored?.url ?? 'http://127.0.0.1:8000',
     apiKey: flags.apiKey ?? env.SPS_API_KEY ?? stored?.api_key,
     profile,
   };

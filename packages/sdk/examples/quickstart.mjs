@@ -1,8 +1,8 @@
-// Runs against a Structured Prompt Service: SPS_URL (default http://localhost:3000) and SPS_API_KEY.
+// Runs against a Structured Prompt Service: SPS_URL (default http://127.0.0.1:8000) and SPS_API_KEY.
 import { StructuredPromptClient, ValidationFailedError } from '@structured-prompt/sdk';
 
 const client = new StructuredPromptClient({
-  baseUrl: process.env.SPS_URL ?? 'http://localhost:3000',
+  baseUrl: process.env.SPS_URL ?? 'http://127.0.0.1:8000',
   apiKey: process.env.SPS_API_KEY,
 });
 

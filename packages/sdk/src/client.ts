@@ -10,7 +10,7 @@ import { type RequestSpec, Transport } from './transport.ts';
 import type { AuditLogList, AuditLogQuery } from './types.ts';
 
 export interface ClientOptions {
-  /** Where the service listens, e.g. `http://localhost:3000`. */
+  /** Where the service listens, e.g. `http://127.0.0.1:8000`. */
   baseUrl: string;
   /** An API key (`sp_…`), sent as `X-API-Key`. Health checks work without one. */
   apiKey?: string;
