@@ -22,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => live?.stop());
 
-describe('sps against the running service', () => {
+// Every check starts the sps binary, a Node process of its own; on a busy machine that takes seconds.
+describe('sps against the running service', { timeout: 180_000 }, () => {
   it('analyzes a prompt from the argument or standard input, with a schema file', async () => {
     live.answer(JSON.stringify({ number: 'INV-1' }));
     const schema = file('invoice.json', JSON.stringify(invoiceSchema));

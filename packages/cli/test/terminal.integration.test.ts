@@ -42,7 +42,8 @@ async function screenShows(session: string, text: string): Promise<string> {
   throw new Error(`the screen never showed "${text}":\n${screen}`);
 }
 
-describe('sps on a terminal', () => {
+// Each step starts a Node process; on a busy machine that takes seconds.
+describe('sps on a terminal', { timeout: 180_000 }, () => {
   it('draws a progress bar for a batch', async () => {
     const input = join(work, 'batch.jsonl');
     writeFileSync(input, ['"Translate tty one"', '"Translate tty two"', '"Translate tty three"'].join('\n'));
@@ -62,7 +63,8 @@ describe('sps on a terminal', () => {
   it('runs the interactive prompt and answer loop when started without arguments', async () => {
     const session = `sps-test-${process.pid}`;
     const variables = Object.entries(env).map(([name, value]) => `${name}='${value}'`);
-    const command = `env ${variables.join(' ')} NO_COLOR=1 '${process.execPath}' '${spsBin}'`;
+    // The trailing sleep keeps the pane (and whatever sps printed last) until the test kills it.
+    const command = `env ${variables.join(' ')} NO_COLOR=1 '${process.execPath}' '${spsBin}'; sleep 120`;
     await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', command);
     try {
       await screenShows(session, 'Answer with which schema?');
@@ -82,7 +84,7 @@ describe('sps on a terminal', () => {
   });
 });
 
-describe('sps reference and processes', () => {
+describe('sps reference and processes', { timeout: 180_000 }, () => {
   it('prints a man page and a completion script covering every command', async () => {
     const program = buildProgram('0.0.0');
     const man = (await sps(['man'])).stdout;
