@@ -4,7 +4,7 @@
 # same commands as the `sps` CLI (`sps serve`, `sps worker`, `sps migrate up`). `exec` makes Node
 # PID 1, so SIGTERM from the runtime reaches the graceful shutdown directly.
 set -eu
-server=/app/packages/server/src
+server="${SPS_HOME:-/app}/packages/server/src"
 command="${1:-serve}"
 [ "$#" -gt 0 ] && shift
 case "$command" in
