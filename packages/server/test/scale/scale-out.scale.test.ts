@@ -144,6 +144,14 @@ describe('scale-out: two API replicas, two workers, shared PostgreSQL and Redis'
     await cluster.postgres.restart();
     const afterPostgres = await recoveredReplicas();
     await cluster.redis.stop();
+    // While Redis is away, each replica keeps answering (local limits, L1 cache), and stays up.
+    for (const name of ['a', 'b'] as const) {
+      const answer = await send(cluster.replicaUrl(name), '/v1/analyze', {
+        key: adminKey,
+        body: analyzeBody('no-redis'),
+      });
+      expect(answer.status).toBe(200);
+    }
     await cluster.redis.start();
     const afterRedis = await recoveredReplicas();
     // The shared cache works again: computed on B, a hit on A.
@@ -154,6 +162,8 @@ describe('scale-out: two API replicas, two workers, shared PostgreSQL and Redis'
     expect((await send(cluster.replicaUrl('a'), '/v1/analyze', { key: adminKey, body })).body.cached).toBe(
       true,
     );
+    // The worker that was not killed lived through both restarts as well.
+    expect(cluster.workers[1]?.child.exitCode).toBeNull();
     figures.restarts = {
       afterPostgres,
       afterRedis,
@@ -165,17 +175,21 @@ describe('scale-out: two API replicas, two workers, shared PostgreSQL and Redis'
 /** Both replicas report healthy again and serve a key created after the restart (read from the database). */
 async function recoveredReplicas(): Promise<Record<string, number>> {
   const polls: Record<string, number> = {};
+  let last = '';
   await eventually(
     async () => {
       const created = await send(cluster.balancerUrl, '/v1/api-keys', {
         key: adminKey,
         body: { name: 'after-restart' },
-      });
+      }).catch((error: Error) => ({ status: 0, replica: '', body: { error: error.message } }));
+      last = `${created.status} from ${created.replica}: ${JSON.stringify(created.body)}`;
       return created.status === 201;
     },
     'a key can be created again',
     800,
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last answer ${last}`);
+  });
   const { key } = await createKey({});
   for (const name of ['a', 'b'] as const) {
     polls[name] = 0;
