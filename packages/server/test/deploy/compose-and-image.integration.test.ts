@@ -12,6 +12,10 @@ const composeFile = join(root, 'deploy/docker-compose.yml');
 const dockerfile = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8');
 // The Docker CLI on CI machines has no compose plugin (and no engine); when one has it, it runs too.
 const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' }).status === 0;
+// CI installs promtool before the tests (and haproxy only before the scale-out test).
+const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
+const ci = process.env.CI === 'true';
 
 interface ComposeService {
   image?: string;
@@ -91,6 +95,30 @@ describe('docker compose stack (deploy/docker-compose.yml)', () => {
     expect(proxy).toContain('server api-1 api-1:8000');
     expect(proxy).toContain('server api-2 api-2:8000');
   });
+
+  it.skipIf(!haproxy)('its load balancer configuration passes `haproxy -c` (skipped without haproxy)', () => {
+    const result = spawnSync('haproxy', ['-c', '-f', join(root, 'deploy/compose/haproxy.cfg')], {
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it.skipIf(!promtool && !ci)(
+    'its Prometheus configuration, with the alert rules beside it, passes promtool',
+    () => {
+      const directory = mkdtempSync(join(tmpdir(), 'sps-compose-prometheus-'));
+      try {
+        copyFileSync(join(root, 'deploy/compose/prometheus.yml'), join(directory, 'prometheus.yml'));
+        copyFileSync(join(root, 'deploy/prometheus/alerts.yml'), join(directory, 'alerts.yml'));
+        const result = spawnSync('promtool', ['check', 'config', join(directory, 'prometheus.yml')], {
+          encoding: 'utf8',
+        });
+        expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('every host path the stack mounts exists', () => {
     const mounts = Object.values(compose().services).flatMap((service) => service.volumes ?? []);
