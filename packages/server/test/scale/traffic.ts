@@ -43,6 +43,8 @@ export interface LoadOutcome {
   /** Requests sent while the mark was set, e.g. after a replica was killed. */
   sentAfterMark: number;
   servedAfterMark: Record<string, number>;
+  /** Requests sent after the mark that got no 200: a replica killed before the mark must not cause any. */
+  failedAfterMark: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export function steadyLoad(url: string, key: string, concurrency: number) {
     byReplica: {},
     sentAfterMark: 0,
     servedAfterMark: {},
+    failedAfterMark: 0,
   };
   let open = 0;
   let stopped = false;
@@ -81,6 +84,7 @@ export function steadyLoad(url: string, key: string, concurrency: number) {
           outcome.servedAfterMark[answer.replica] = (outcome.servedAfterMark[answer.replica] ?? 0) + 1;
       } else {
         outcome.failed += 1;
+        if (afterMark) outcome.failedAfterMark += 1;
         tally.errors += 1;
       }
     }
