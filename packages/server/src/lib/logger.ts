@@ -56,10 +56,13 @@ const urlFields = new Set(['url', 'uri', 'href', 'baseUrl', 'baseURL', 'proxy'])
  * serialized object is new and changed in place; nested objects belong to the error and are copied.
  */
 function errorSerializer(error: Error) {
-  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
-  for (const [field, value] of Object.entries(serialized))
-    serialized[field] = withoutCredentials(field, value, 0);
-  return serialized;
+  const serialized = pino.stdSerializers.err(error) as unknown;
+  // `err` also carries plain messages (`{ err: error.message }`): only an object is walked, as
+  // writing into a string throws, and a throw inside a client's 'error' listener ends the process.
+  if (typeof serialized !== 'object' || serialized === null) return serialized;
+  const fields = serialized as Record<string, unknown>;
+  for (const [field, value] of Object.entries(fields)) fields[field] = withoutCredentials(field, value, 0);
+  return fields;
 }
 
 function withoutCredentials(field: string, value: unknown, depth: number): unknown {
