@@ -8,6 +8,7 @@ export * from './error-codes.ts';
 export * from './health.ts';
 export * from './history.ts';
 export * from './jobs.ts';
+export * from './openai-compatible.ts';
 export * from './problem.ts';
 export * from './providers.ts';
 export * from './schemas.ts';
