@@ -1,4 +1,5 @@
 export * from './analyze.ts';
+export * from './analyze-route.ts';
 export * from './api-keys.ts';
 export * from './audit-logs.ts';
 export * from './batch.ts';
