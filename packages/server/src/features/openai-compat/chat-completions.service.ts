@@ -32,6 +32,11 @@ export class ChatCompletionsService {
     this.#deps = deps;
   }
 
+  /** The analyze service a streamed completion goes through. */
+  get analyze(): Pick<AnalyzeService, 'analyze'> {
+    return this.#deps.analyze;
+  }
+
   /** The chat request as an analyze request; throws the 404 of an unknown model. */
   translate(request: ChatCompletionRequest): ChatAsAnalyze {
     return chatAsAnalyze(request, this.catalog());

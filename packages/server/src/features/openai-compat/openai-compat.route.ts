@@ -1,8 +1,10 @@
 import { ChatCompletion, ChatCompletionRequest, ModelList, OpenAiError } from '@structured-prompt/contracts';
 import type { AppInstance } from '../../http/app-instance.ts';
+import { EventStream } from '../../http/event-stream.ts';
 import { requireAuth } from '../../http/plugins/auth.ts';
 import { apiKeySecurity } from '../../http/route-schema.ts';
 import { type ChatCompletionsService, extraHeaders } from './chat-completions.service.ts';
+import { streamChatCompletion } from './chat-stream.ts';
 import { answerInOpenAiShape } from './openai-errors.ts';
 
 const errorStatuses = [400, 401, 402, 404, 413, 415, 422, 429, 500, 502, 503, 504] as const;
@@ -56,7 +58,8 @@ function registerChatCompletions(scope: AppInstance, service: ChatCompletionsSer
           'through the analyze pipeline (per-target compilation, lenient parse, validation, re-ask) and ' +
           '`message.content` is JSON that validates, or the request fails with 422. `json_object` answers ' +
           'are parseable JSON objects. Provider, cache status and cost are in `x-provider`, `x-cache` and ' +
-          '`x-cost-usd`.',
+          "`x-cost-usd`. With `stream: true` the answer is OpenAI's chunk stream ending in `data: [DONE]`; JSON " +
+          'replies are sent only after they validated, and a failure ends the stream with an error chunk.',
         tags: ['openai-compatible'],
         security: apiKeySecurity,
         body: ChatCompletionRequest,
@@ -66,6 +69,20 @@ function registerChatCompletions(scope: AppInstance, service: ChatCompletionsSer
     async (request, reply) => {
       const { key } = requireAuth(request);
       const context = { key, requestId: request.id, ip: request.ip };
+      if (request.body.stream === true) {
+        // Translated first: an unknown model is still a plain 404, before any stream starts.
+        const chat = service.translate(request.body);
+        const events = new EventStream(reply);
+        await streamChatCompletion({
+          analyze: service.analyze,
+          chat,
+          body: request.body,
+          context,
+          request,
+          events,
+        });
+        return reply;
+      }
       const { completion, response } = await service.complete(request.body, context);
       reply.headers(extraHeaders(response));
       return completion;
