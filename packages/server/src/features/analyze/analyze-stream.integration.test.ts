@@ -83,4 +83,17 @@ describe('POST /v1/analyze as server-sent events', () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
+
+  it('answers whole when the body says "stream": false, whatever the Accept header', async () => {
+    const { app, key } = await appWithFakeOpenAi();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/analyze',
+      headers: { 'x-api-key': key, accept: 'text/event-stream, application/json' },
+      payload: { prompt: 'Translate Hello World to French', stream: false },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json().validation.status).toBe('passed');
+  });
 });

@@ -51,8 +51,8 @@ export function analyzeRoutes(app: AppInstance, service: AnalyzeService): void {
       const { key } = requireAuth(request);
       const { stream, ...body } = request.body;
       const context = { key, requestId: request.id, ip: request.ip };
-      if (stream !== true && !acceptsEventStream(request))
-        return service.analyze(withOptionAliases(body), context);
+      // An explicit `stream` in the body wins over the Accept header.
+      if (!(stream ?? acceptsEventStream(request))) return service.analyze(withOptionAliases(body), context);
       await streamAnalyze(service, withOptionAliases(body), context, request, new EventStream(reply));
       return reply;
     },
