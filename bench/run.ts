@@ -4,7 +4,7 @@
  * autocannon in a separate process, prints one table and writes bench/results/latest.json.
  *
  *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
- *                     [--only baseline,floors,hit,miss,slow,batch] [--pairs 6] [--pair-seconds 3]
+ *                     [--only baseline,floors,hit,miss,slow,batch,stream] [--pairs 6] [--pair-seconds 3]
  *                     [--latency-pairs 3]
  *
  * Everything runs on the same machine: the load generator and the fake provider compete with the
@@ -48,6 +48,7 @@ import {
   proxyFloorScenario,
   type Timing,
 } from './lib/scenarios.ts';
+import { formatStreaming, streamingScenario } from './streaming.ts';
 import { formatProfileSummary, loadProfile, summarizeProfile } from './summarize-profile.ts';
 
 const slowProviderMs = 200;
@@ -68,7 +69,7 @@ const { values: flags } = parseArgs({
     'latency-pairs': { type: 'string', default: '3' },
   },
 });
-const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch'] as const;
+const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch', 'stream'] as const;
 // `--only hit,miss`: a quick loop while working on one path; a full run is the reference.
 const only = new Set(flags.only?.split(',').map((name) => name.trim()) ?? scenarioNames);
 const unknownScenarios = [...only].filter((name) => !(scenarioNames as readonly string[]).includes(name));
@@ -275,6 +276,8 @@ async function main(): Promise<void> {
     await stopChild(service.child, 30_000);
     // Proof that the L2 was really used: the private Redis holds the service's cache entries.
     const redisKeys = redis ? Number(redisCli(redis.port, 'dbsize')) : undefined;
+    // A service of its own in front of a streaming fake provider (bench/streaming.ts).
+    const streaming = only.has('stream') ? await streamingScenario(join(dataDir, 'stream')) : undefined;
 
     mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
     const profile = flags.profile
@@ -320,6 +323,7 @@ async function main(): Promise<void> {
       ...stealWarnings(rows, pairedSlow),
       `memory: idle RSS ${idleRssMb.toFixed(1)} MB (JS heap used ${idleMemory?.heapUsedMb ?? '?'} MB of ${idleMemory?.heapTotalMb ?? '?'} MB), peak during cache miss ${miss?.peakRssMb?.toFixed(1) ?? '(not run)'} MB${soak ? `, soak RSS ${soak.rssAtOneMinuteMb.toFixed(1)} MB at 1 min → ${soak.rssAtEndMb.toFixed(1)} MB at ${soakMinutes} min (JS heap after full GC ${soak.heapAtOneMinute?.heapUsedMb ?? '?'} → ${soak.heapAtEnd?.heapUsedMb ?? '?'} MB)` : ''}`,
       ...(batch ? [formatBatch(batch)] : []),
+      ...(streaming ? [formatStreaming(streaming)] : []),
       'Floors (and the batch and soak checks):',
       formatFloors(results.floors),
     ];

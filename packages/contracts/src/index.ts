@@ -1,4 +1,5 @@
 export * from './analyze.ts';
+export * from './analyze-route.ts';
 export * from './api-keys.ts';
 export * from './audit-logs.ts';
 export * from './batch.ts';
@@ -8,6 +9,7 @@ export * from './error-codes.ts';
 export * from './health.ts';
 export * from './history.ts';
 export * from './jobs.ts';
+export * from './openai-compatible.ts';
 export * from './problem.ts';
 export * from './providers.ts';
 export * from './schemas.ts';

@@ -23,6 +23,7 @@ export type {
   GenerateResult,
   Provider,
   ProviderKind,
+  TextSink,
 } from './spec/provider.ts';
 export { ProviderError, type ProviderFailureKind } from './spec/provider-error.ts';
 export type { ProviderSettings } from './spec/provider-settings.ts';

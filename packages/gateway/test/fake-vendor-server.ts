@@ -14,6 +14,10 @@ export interface FakeReply {
   hang?: boolean;
   /** Answer only once this settles: a test holds the request in flight as long as it needs to. */
   until?: Promise<unknown>;
+  /** Stream these server-sent events (each a complete `event:`/`data:` block) instead of a body. */
+  events?: string[];
+  /** Pause between two streamed events. */
+  eventIntervalMs?: number;
 }
 
 /** Everything the fake received, so tests assert on the request the adapter really sent. */
@@ -22,8 +26,10 @@ export interface CapturedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
-  /** Set when the client closed the connection before the fake answered. */
+  /** Set when the client closed the connection before the fake answered (or finished streaming). */
   abortedByClient: boolean;
+  /** Events of a streamed reply written before it ended or the client went away. */
+  eventsSent: number;
 }
 
 export type ReplyFactory = (request: CapturedRequest) => FakeReply;
@@ -123,6 +129,7 @@ export class FakeVendorServer {
       headers: request.headers,
       body,
       abortedByClient: false,
+      eventsSent: 0,
     };
     this.requests.push(captured);
     this.#inFlight += 1;
@@ -141,9 +148,30 @@ export class FakeVendorServer {
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (reply.until) await reply.until.catch(() => undefined);
     if (response.destroyed) return;
+    if (reply.events) {
+      await streamEvents(response, reply, captured);
+      answered = !response.destroyed;
+      return;
+    }
     answered = true;
     const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
     response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
     response.end(payload);
   }
+}
+
+/** Writes a reply's events one at a time, paced, stopping when the client goes away. */
+async function streamEvents(
+  response: ServerResponse,
+  reply: FakeReply,
+  captured: CapturedRequest,
+): Promise<void> {
+  response.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', ...reply.headers });
+  for (const event of reply.events ?? []) {
+    if (response.destroyed) return;
+    response.write(event.endsWith('\n\n') ? event : `${event}\n\n`);
+    captured.eventsSent += 1;
+    if (reply.eventIntervalMs) await new Promise((resolve) => setTimeout(resolve, reply.eventIntervalMs));
+  }
+  if (!response.destroyed) response.end();
 }

@@ -16,6 +16,8 @@ import { requestsRoutes } from './features/history/requests.route.ts';
 import { deadLettersRoutes } from './features/jobs/dead-letters.route.ts';
 import { jobsRoutes } from './features/jobs/jobs.route.ts';
 import { metricsRoutes } from './features/metrics/metrics.route.ts';
+import { ChatCompletionsService } from './features/openai-compat/chat-completions.service.ts';
+import { openAiCompatRoutes } from './features/openai-compat/openai-compat.route.ts';
 import { providersRoutes } from './features/providers/providers.route.ts';
 import { rootRoute } from './features/root/root.route.ts';
 import { schemasRoutes } from './features/schemas/schemas.route.ts';
@@ -158,6 +160,10 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   rootRoute(app, deps.version);
   healthRoutes(app, health);
   analyzeRoutes(app, services.analyze);
+  openAiCompatRoutes(
+    app,
+    new ChatCompletionsService({ analyze: services.analyze, gateway: services.gateway }),
+  );
   batchRoutes(app, { service: services.batch, maxItems: config.limits.maxBatchItems });
   schemasRoutes(app, services.schemas);
   providersRoutes(app, services.gateway, config.router.strategy);

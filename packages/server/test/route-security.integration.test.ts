@@ -8,6 +8,8 @@ import { buildTestApp, type TestApp } from './support/build-app.ts';
 const publicRoutes = [/^\/$/, /^\/v1\/health(\/|$)/, /^\/docs(\/|$)/, /^\/redoc(\/|$)/, /^\/openapi\.json$/];
 const isPublic = (url: string) => publicRoutes.some((pattern) => pattern.test(url));
 const sampleId = '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f';
+/** Routes that answer errors in OpenAI's shape (`{error: {message, …}}`) instead of problem+json. */
+const openAiShaped = new Set(['/v1/chat/completions', '/v1/models']);
 const concrete = (url: string) => url.replace(/:[A-Za-z_]+/g, sampleId).replace(/\*$/, 'x');
 
 async function protectedRoutes(testApp: TestApp) {
@@ -26,6 +28,10 @@ async function expectRejected(
 ) {
   const response = await testApp.app.inject({ method: method as 'GET', url: concrete(url), headers });
   expect(response.statusCode, `${method} ${url} with ${JSON.stringify(Object.keys(headers))}`).toBe(status);
+  if (openAiShaped.has(url)) {
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    return { headers: response.headers, json: () => ({ detail: response.json().error.message }) };
+  }
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   return response;
 }

@@ -101,12 +101,7 @@ export class ProviderRouter implements ProviderGateway {
     const progress: RouteProgress = { failedAttempts: [], llmMs: 0 };
     for (const [index, member] of plan.entries()) {
       const modelId = model ?? member.provider.defaultModel;
-      const answer = await this.#tryProvider(
-        member,
-        { ...request, model: modelId },
-        options.signal,
-        progress,
-      );
+      const answer = await this.#tryProvider(member, { ...request, model: modelId }, options, progress);
       if (answer) return this.#routed(member, answer, progress);
       this.#fallBack(member, plan[index + 1], progress);
     }
@@ -139,13 +134,14 @@ export class ProviderRouter implements ProviderGateway {
   async #tryProvider(
     member: RouterMember,
     request: GenerateRequest,
-    signal: AbortSignal,
+    options: Pick<RouteOptions, 'signal' | 'sink'>,
     progress: RouteProgress,
   ): Promise<Answer | undefined> {
+    const { signal } = options;
     const schedule = new RetrySchedule(this.#config, this.#backoffGenerator);
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) throw new AllProvidersFailedError(progress.failedAttempts, true);
-      const outcome = await this.#attempt(member, request, signal, attempt, progress);
+      const outcome = await this.#attempt(member, request, options, attempt, progress);
       if (!(outcome instanceof ProviderError)) return outcome;
       if (outcome.kind === 'aborted' || signal.aborted)
         throw new AllProvidersFailedError(progress.failedAttempts, true);
@@ -169,12 +165,12 @@ export class ProviderRouter implements ProviderGateway {
   async #attempt(
     member: RouterMember,
     request: GenerateRequest,
-    signal: AbortSignal,
+    options: Pick<RouteOptions, 'signal' | 'sink'>,
     attempt: number,
     progress: RouteProgress,
   ): Promise<Answer | ProviderError> {
     const started = performance.now();
-    const outcome = await this.#call(member, request, signal);
+    const outcome = await this.#call(member, request, options);
     const durationMs = performance.now() - started;
     progress.llmMs += durationMs;
     const provider = member.settings.name;
@@ -206,14 +202,20 @@ export class ProviderRouter implements ProviderGateway {
   }
 
   /** One call through the breaker with the provider's timeout; a failure comes back as a value. */
-  async #call(member: RouterMember, request: GenerateRequest, callerSignal: AbortSignal) {
+  async #call(
+    member: RouterMember,
+    request: GenerateRequest,
+    options: Pick<RouteOptions, 'signal' | 'sink'>,
+  ) {
+    const { signal: callerSignal, sink } = options;
     member.inFlight += 1;
     const deadline = new Deadline(member.settings.timeoutMs, callerSignal);
     const started = performance.now();
     try {
-      const result = await member.circuit.execute(() =>
-        member.provider.generate(request, { signal: deadline.signal }),
-      );
+      const result = await member.circuit.execute(() => {
+        sink?.start();
+        return member.provider.generate(request, { signal: deadline.signal, ...(sink ? { sink } : {}) });
+      });
       member.health.record(true, performance.now() - started);
       return result;
     } catch (caught) {

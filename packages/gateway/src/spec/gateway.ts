@@ -1,4 +1,4 @@
-import type { GenerateRequest, GenerateResult } from './provider.ts';
+import type { GenerateRequest, GenerateResult, TextSink } from './provider.ts';
 import type { ProviderFailureKind } from './provider-error.ts';
 
 /** Per-call choices of the caller: the deadline signal and an optional pinned provider/model. */
@@ -8,6 +8,8 @@ export interface RouteOptions {
   /** Provider name to use (`auto` or undefined: the router's strategy decides). */
   provider?: string;
   model?: string;
+  /** Streams the answer's text from providers that can; told when a retry or fallback starts over. */
+  sink?: TextSink;
 }
 
 /** One provider call that failed before the answer, as recorded in the response and the log. */

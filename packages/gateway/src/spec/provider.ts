@@ -48,9 +48,22 @@ export interface GenerateResult {
   warnings: string[];
 }
 
+/** Receives an answer's text while the provider streams it. */
+export interface TextSink {
+  /** A provider call starts (the first, a retry or a fallback): text received before it is void. */
+  start(): void;
+  /** Awaited before more is read from the provider, so a slow consumer slows the read. */
+  text(delta: string): void | Promise<void>;
+}
+
 export interface GenerateOptions {
   /** Aborted on the per-provider timeout or the request's overall deadline. */
   signal: AbortSignal;
+  /**
+   * When given, providers that can stream do, handing the text to the sink as it arrives; the
+   * result is the same as without it. Providers that cannot stream ignore it.
+   */
+  sink?: TextSink;
 }
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible' | 'local' | 'heuristic';

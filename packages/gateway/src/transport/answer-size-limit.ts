@@ -50,3 +50,35 @@ export function oversizedAnswerIn(error: unknown): OversizedAnswerError | undefi
   }
   return undefined;
 }
+
+/**
+ * A streamed answer (server-sent events) as a web stream, read from the vendor only as fast as the
+ * consumer pulls, and failed once it passes `maxBytes`. Cancelling it releases the connection.
+ */
+export function boundedStream(
+  body: Readable,
+  maxBytes: number,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let received = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await chunks.next();
+        if (done) return controller.close();
+        received += value.byteLength;
+        if (received > maxBytes) {
+          body.destroy();
+          return controller.error(new OversizedAnswerError(maxBytes));
+        }
+        controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      } catch (error) {
+        controller.error(signal?.aborted ? signal.reason : error);
+      }
+    },
+    cancel() {
+      body.destroy();
+    },
+  });
+}

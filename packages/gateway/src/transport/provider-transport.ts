@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { loadOnFirstUse } from '../lib/load-on-first-use.ts';
-import { defaultMaxAnswerBytes, OversizedAnswerError, readBoundedBody } from './answer-size-limit.ts';
+import {
+  boundedStream,
+  defaultMaxAnswerBytes,
+  OversizedAnswerError,
+  readBoundedBody,
+} from './answer-size-limit.ts';
 import type { TransportOptions } from './transport-options.ts';
 
 /** The `fetch` signature the AI SDK provider factories accept. */
@@ -38,7 +43,8 @@ const undici = loadOnFirstUse<typeof import('undici')>('undici', import.meta.url
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 
 /**
- * A `fetch` over undici's `request` that reads the whole answer before resolving (ADR 0027). Vendor
+ * A `fetch` over undici's `request` that reads the whole answer before resolving (ADR 0027), except a
+ * streamed one (`text/event-stream`), whose body is passed on as it arrives. Vendor
  * calls need the complete answer anyway, and undici's WHATWG `fetch` costs about twice the CPU per
  * call, which at hundreds of calls in flight shows as added latency. Fetch's contract is kept where
  * the AI SDK relies on it: an aborted signal rejects with its reason, a failure to connect rejects
@@ -63,6 +69,13 @@ async function fetchWhole(
       body: init.body as string | Uint8Array | null | undefined,
       signal,
     });
+    if (isEventStream(answer.statusCode, answer.headers['content-type'])) {
+      // A streamed answer is handed on as it arrives; everything else is read whole.
+      return new Response(boundedStream(answer.body, maxAnswerBytes, signal), {
+        status: answer.statusCode,
+        headers: responseHeaders(answer.headers),
+      });
+    }
     const body = await readBoundedBody(answer.body, answer.headers['content-length'], maxAnswerBytes);
     return new Response(nullBodyStatuses.has(answer.statusCode) ? null : new Uint8Array(body), {
       status: answer.statusCode,
@@ -73,6 +86,15 @@ async function fetchWhole(
     if (error instanceof OversizedAnswerError) throw error;
     throw new TypeError('fetch failed', { cause: error });
   }
+}
+
+function isEventStream(status: number, contentType: string | string[] | undefined): boolean {
+  return (
+    status >= 200 &&
+    status < 300 &&
+    typeof contentType === 'string' &&
+    contentType.startsWith('text/event-stream')
+  );
 }
 
 /** Header names lower-cased; the AI SDK leaves optional headers undefined instead of omitting them. */

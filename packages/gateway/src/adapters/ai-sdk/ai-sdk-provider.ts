@@ -15,6 +15,7 @@ import type {
 import { outputTokenCap, type ProviderSettings } from '../../spec/provider-settings.ts';
 import { mapFinishReason, mapUsage, toPrompt, withSchemaInstructions } from './convert-request.ts';
 import { toProviderError } from './map-api-error.ts';
+import { streamAnswer } from './stream-answer.ts';
 
 /** Call options a dialect adds: response format, tools, provider options. */
 type DialectCallOptions = Pick<
@@ -84,13 +85,17 @@ export class AiSdkProvider implements Provider {
     const temperature = request.temperature ?? this.#settings.temperature;
     const maxOutputTokens = outputTokenCap(request, this.#settings);
     try {
-      const result = await this.#model(modelId).doGenerate({
+      const callOptions: LanguageModelV3CallOptions = {
         prompt: toPrompt(request, system),
         ...(temperature === undefined ? {} : { temperature }),
         maxOutputTokens,
         ...this.#dialect.callOptions(compiled, request),
         abortSignal: options.signal,
-      });
+      };
+      const model = this.#model(modelId);
+      const result = options.sink
+        ? await streamAnswer(model, callOptions, options.sink)
+        : await model.doGenerate(callOptions);
       const answer = this.#dialect.answer(result, compiled, request);
       return {
         text: answer.text,

@@ -1,5 +1,5 @@
-import type { SchemaUsed, TemplateUse, ValidationMode } from '@structured-prompt/contracts';
-import type { JsonSchema } from '@structured-prompt/gateway';
+import type { FieldError, SchemaUsed, TemplateUse, ValidationMode } from '@structured-prompt/contracts';
+import type { JsonSchema, TextSink } from '@structured-prompt/gateway';
 import type { ApiKeyRecord } from '../api-keys/api-keys.repository.ts';
 import type { CacheKey } from '../cache/cache-key.ts';
 import type { PromptRequest } from '../templates/template-expansion.ts';
@@ -10,6 +10,18 @@ export interface AnalyzeContext {
   key: ApiKeyRecord;
   requestId: string;
   ip: string;
+  /** Set when the answer is streamed to the client as it is generated. */
+  stream?: AnalyzeStream;
+}
+
+/** What a streamed request listens with, and how its client cancels it. */
+export interface AnalyzeStream {
+  /** Aborted when the client goes away: the provider call is cancelled. */
+  signal: AbortSignal;
+  /** The answer's text as the provider streams it. */
+  sink: TextSink;
+  /** A re-ask starts (`attempt` 2 is the first), because of these errors in the previous answer. */
+  reask(attempt: number, errors: FieldError[]): void;
 }
 
 /** One request after screening and schema resolution: what the cache key and the generation read. */

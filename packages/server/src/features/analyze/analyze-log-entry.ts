@@ -194,6 +194,10 @@ export function failedLogEntry(
     completionTokens: usage.completion_tokens ?? 0,
     costUsd: usage.cost_usd ?? 0,
     cached: false,
-    errorMessage: known ? `${known.code}: ${known.message}`.slice(0, 500) : 'internal_error',
+    errorMessage: context.stream?.signal.aborted
+      ? 'cancelled: the client closed the stream before the answer'
+      : known
+        ? `${known.code}: ${known.message}`.slice(0, 500)
+        : 'internal_error',
   };
 }

@@ -1,6 +1,7 @@
 import type { FieldError, ValidationMode, ValidationStatus } from '@structured-prompt/contracts';
 import type { FailedAttempt, JsonSchema, JsonValue, ProviderGateway } from '@structured-prompt/gateway';
 import { AppError } from '../../lib/app-error.ts';
+import type { AnalyzeStream } from './analyze-context.ts';
 import { scoreConfidence } from './confidence.ts';
 import { type Attempt, attemptUntilSettled, optional, type Tally } from './pipeline-attempts.ts';
 import { decideOutcome, type Outcome } from './pipeline-outcome.ts';
@@ -27,6 +28,8 @@ export interface AnalyzePipelineInput {
   maxRepairAttempts: number;
   maxCostUsd?: number;
   signal: AbortSignal;
+  /** Streams each call's text, and hears of re-asks, when the client streams the answer. */
+  stream?: Pick<AnalyzeStream, 'sink' | 'reask'>;
 }
 
 export interface AnalyzePipelineDeps {

@@ -116,11 +116,8 @@ export class AnalyzeService {
   /** A cache miss the caller already looked up: generates (joining identical work in flight) and stores it. */
   generate(prepared: PreparedAnalyze, context: AnalyzeContext): Promise<CacheOutcome<CachedAnswer>> {
     const { request, cacheKey } = prepared;
-    const options = request.body.options ?? {};
-    return this.#options.cache.compute<CachedAnswer>(cacheKey, () => this.#compute(request, context), {
-      ...this.#storeOptions(request),
-      bypass: options.bypass_cache === true,
-    });
+    const compute = () => this.#compute(request, context);
+    return this.#options.cache.compute<CachedAnswer>(cacheKey, compute, this.#storeOptions(request));
   }
 
   /** The response of an answered request, written to the request log and counted. */
@@ -216,7 +213,7 @@ export class AnalyzeService {
     const lookup = () =>
       this.#options.cache.getOrCompute<CachedAnswer>(cacheKey, () => this.#compute(request, context), {
         ...this.#storeOptions(request),
-        bypass: request.body.options?.bypass_cache === true,
+        exclusive: context.stream !== undefined,
       });
     const { tracer } = this.#options;
     return tracer?.enabled ? tracer.cacheLookup(lookup) : lookup();
@@ -227,10 +224,11 @@ export class AnalyzeService {
     return { value, usage: { totalTokens: value.usage.totalTokens, costUsd: value.usage.costUsd } };
   }
 
-  /** How long the answer is kept, and that only validated answers are. */
+  /** How long the answer is kept, that only validated answers are, and whether the lookup is skipped. */
   #storeOptions(request: ResolvedRequest): GetOrComputeOptions<CachedAnswer> {
     return {
       ttlSeconds: request.body.options?.cache_ttl,
+      bypass: request.body.options?.bypass_cache === true,
       cacheable: ({ value }) =>
         value.validation.status === 'passed' || value.validation.status === 'passed_relaxed',
     };

@@ -49,13 +49,18 @@ export class AnswerGenerator {
     const modelLanguage = forced?.detection.language;
     const calls: AttemptUsage[] = [];
     const result = await this.#deps.budget.run(context, this.#estimate(request), (hooks) =>
-      this.#runPipeline(request, modelLanguage === 'und' ? undefined : modelLanguage, {
-        ...hooks,
-        track: (attempt) => {
-          calls.push(attempt);
-          hooks.track(attempt);
+      this.#runPipeline(
+        request,
+        modelLanguage === 'und' ? undefined : modelLanguage,
+        {
+          ...hooks,
+          track: (attempt) => {
+            calls.push(attempt);
+            hooks.track(attempt);
+          },
         },
-      }),
+        context.stream,
+      ),
     );
     const language =
       modelLanguage ??
@@ -74,10 +79,12 @@ export class AnswerGenerator {
     request: ResolvedRequest,
     language: string | undefined,
     hooks: SpendHooks,
+    stream: AnalyzeContext['stream'],
   ): Promise<AnalyzePipelineResult> {
     const { body } = request;
     const options = body.options ?? {};
-    const deadline = new Deadline(this.#deps.analyze.requestDeadlineMs);
+    // A streamed request also ends when its client goes away.
+    const deadline = new Deadline(this.#deps.analyze.requestDeadlineMs, stream?.signal);
     try {
       return await runAnalyzePipeline(
         {
@@ -94,6 +101,7 @@ export class AnswerGenerator {
           maxRepairAttempts: options.max_repair_attempts ?? this.#deps.analyze.maxRepairAttempts,
           maxCostUsd: options.max_cost_usd,
           signal: deadline.signal,
+          ...(stream === undefined ? {} : { stream }),
         },
         {
           gateway: this.#deps.gateway,

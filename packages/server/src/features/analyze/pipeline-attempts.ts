@@ -47,7 +47,10 @@ export async function attemptUntilSettled(
     schemaName: input.schemaName,
     ...optional('language', input.language),
   };
-  const route = definedOnly({ provider: input.provider, model: input.model });
+  const route = {
+    ...definedOnly({ provider: input.provider, model: input.model }),
+    ...optional('sink', input.stream?.sink),
+  };
   let request = firstRequest(input, buildMetaPrompt(metaInput));
   await deps.reserveAttempt?.(deps.gateway.estimateCostUsd(request, route), 1);
   let previous: Attempt | undefined;
@@ -73,6 +76,7 @@ export async function attemptUntilSettled(
     };
     if (overCostCap(input, deps, next, route, tally)) return attempt;
     if (!(await budgetAllows(deps, next, route, tally))) return attempt;
+    input.stream?.reask(tally.attempts + 1, attempt.errors);
     previous = attempt;
     request = next;
   }

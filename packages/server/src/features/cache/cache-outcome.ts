@@ -18,6 +18,11 @@ export interface GetOrComputeOptions<T> {
   bypass?: boolean;
   /** Only validated results may be cached: return false for anything else. Default: cache every result. */
   cacheable?: (result: ComputedResponse<T>) => boolean;
+  /**
+   * Compute alone instead of joining identical work in flight: a streamed request's call can be
+   * cancelled by its client, which must not fail anyone else's request.
+   */
+  exclusive?: boolean;
 }
 
 export interface CacheOutcome<T> extends ComputedResponse<T> {

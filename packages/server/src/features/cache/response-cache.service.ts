@@ -108,11 +108,12 @@ export class ResponseCacheService {
     }
     if (options.bypass) this.#count({ bypassed: 1 });
     const ttlMs = this.#ttlMs(options.ttlSeconds);
-    const run = this.#coalescer.run(key.text, async () => {
+    const task = async () => {
       const result = await compute();
       if (ttlMs > 0 && (options.cacheable?.(result) ?? true)) this.#write(key.text, result, ttlMs);
       return result;
-    });
+    };
+    const run = options.exclusive ? { promise: task(), shared: false } : this.#coalescer.run(key.text, task);
     if (run.shared) this.#count({ coalesced: 1 });
     const result = await run.promise;
     return {

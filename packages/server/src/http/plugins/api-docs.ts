@@ -42,6 +42,10 @@ export const apiDocsPlugin = fp<ApiDocsOptions>(
           { name: 'service', description: 'Service information' },
           { name: 'health', description: 'Liveness, readiness and dependency health' },
           { name: 'analyze', description: 'Prompt in, validated structured JSON out' },
+          {
+            name: 'openai-compatible',
+            description: 'OpenAI chat completions and models, with validated JSON',
+          },
           { name: 'schemas', description: 'The schema registry: versioned schemas and the common library' },
           { name: 'api-keys', description: 'Issue, revoke and rotate API keys (admin)' },
           { name: 'audit-logs', description: 'Security events (admin)' },

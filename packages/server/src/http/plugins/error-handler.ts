@@ -111,6 +111,27 @@ function fromDatabaseOutage(error: unknown): AppError | undefined {
   });
 }
 
+/**
+ * The problem document for an error thrown after an answer started streaming, where the error
+ * handler can no longer answer: the same document it would have sent, logged the same way.
+ */
+export function problemFor(request: FastifyRequest, error: unknown): Problem {
+  const known = toAppError(error) ?? fromDatabaseOutage(error);
+  if (known) {
+    request.log.debug({ err: error, code: known.code, context: known.context }, 'streamed request failed');
+    return buildProblem(request, known.code, known.message, {
+      errors: known.errors,
+      extensions: known.extensions,
+    });
+  }
+  request.log.error({ err: error, api_key_id: request.auth?.key.id }, 'unhandled error in a stream');
+  return buildProblem(
+    request,
+    'internal_error',
+    'An unexpected error occurred. Quote the request id when reporting it.',
+  );
+}
+
 /** One error handler and one 404 handler for the whole app: every failure is problem+json. */
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
