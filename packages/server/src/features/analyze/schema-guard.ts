@@ -1,8 +1,10 @@
 import type { FieldError } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ErrorObject } from 'ajv';
+import { LRUCache } from 'lru-cache';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { smallestAnswer } from './schema-answer-size.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
 import { unsupportedPatterns } from './schema-patterns.ts';
@@ -40,6 +42,9 @@ const maxJsonNesting = 128;
 
 const schemaRoot = '/schema';
 
+/** Canonical hashes of accepted inline schemas remembered (64 hex characters each). */
+const acceptedSchemasKept = 1000;
+
 /**
  * Checks an inline schema before anything is compiled or sent to a model. Every failure is an
  * AppError('invalid_schema') whose `errors[]` point at the offending keyword under `/schema`.
@@ -48,14 +53,50 @@ const schemaRoot = '/schema';
 export class SchemaGuard {
   readonly #limits: SchemaLimits;
   readonly #dialects: SchemaDialects;
+  readonly #accepted = new LRUCache<string, true>({ max: acceptedSchemasKept });
+  #fullChecks = 0;
 
   constructor(limits: SchemaLimits, dialects: SchemaDialects = new SchemaDialects()) {
     this.#limits = limits;
     this.#dialects = dialects;
   }
 
+  /** How many times a schema went through every check (`check`, and `checkInline` on a schema not yet accepted). */
+  get fullChecks(): number {
+    return this.#fullChecks;
+  }
+
+  /**
+   * `check` for a request's inline schema, with its canonical hash. Whether a schema is acceptable
+   * depends on its content alone (the limits are fixed at boot), and clients send the same few
+   * schemas again and again: one accepted before, by hash, is not walked again (ADR 0079). A refused
+   * one is checked every time, so every refusal carries its errors.
+   */
+  checkInline(schema: unknown): { schema: JsonSchema; hash: string } {
+    // Shape and nesting first: hashing walks the schema recursively.
+    this.#checkShape(schema);
+    const hash = schemaHash(schema);
+    if (!this.#accepted.has(hash)) {
+      this.check(schema);
+      this.#accepted.set(hash, true);
+    }
+    return { schema: schema as JsonSchema, hash };
+  }
+
   /** Returns the schema unchanged when it is acceptable; throws AppError('invalid_schema') otherwise. */
   check(schema: unknown): JsonSchema {
+    this.#fullChecks += 1;
+    this.#checkShape(schema);
+    checkSize(schema, this.#limits.maxSchemaBytes);
+    const dialect = this.#dialectOf(schema);
+    const metaErrors = metaSchemaErrors(this.#dialects.metaErrors(schema, dialect));
+    if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
+    this.#checkContent(schema, dialect);
+    return schema;
+  }
+
+  /** A JSON object or boolean, nested no deeper than the walkers can follow. */
+  #checkShape(schema: unknown): asserts schema is JsonSchema {
     if (!isSchemaLike(schema)) {
       fail('The schema must be a JSON object or a boolean', [
         { path: schemaRoot, message: 'must be a JSON Schema object or boolean', keyword: 'type' },
@@ -71,11 +112,10 @@ export class SchemaGuard {
         },
       ]);
     }
-    checkSize(schema, this.#limits.maxSchemaBytes);
-    const dialect = this.#dialectOf(schema);
-    const metaErrors = metaSchemaErrors(this.#dialects.metaErrors(schema, dialect));
-    if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
+  }
 
+  /** Depth, references, regular expressions and the smallest answer's size. */
+  #checkContent(schema: JsonSchema, dialect: SchemaDialect): void {
     const structureErrors = checkStructure(schema, this.#limits.maxSchemaDepth);
     if (structureErrors.length > 0) fail(structureErrors[0]!.message, structureErrors);
 
@@ -95,7 +135,6 @@ export class SchemaGuard {
       );
     }
     checkAnswerSize(schema, dialect, this.#limits.maxAnswerChars ?? defaultMaxAnswerChars);
-    return schema;
   }
 
   /** The dialect the schema is read in (ADR 0040); a `$schema` naming anything else is refused. */
