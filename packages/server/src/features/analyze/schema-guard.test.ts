@@ -237,6 +237,8 @@ describe('SchemaGuard', () => {
         type: 'object',
       });
       expect(first.schema).toBe(ticket);
+      // The schema first accepted stands for every equal one: what is remembered per object holds.
+      expect(reordered.schema).toBe(ticket);
       expect(reordered.hash).toBe(first.hash);
       expect(first.hash).toBe(schemaHash(ticket));
       expect(inline.fullChecks).toBe(1);

@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { LRUCache } from 'lru-cache';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
-import { schemaHash } from '../../lib/canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../../lib/canonical-json.ts';
 import { smallestAnswer } from './schema-answer-size.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
 import { unsupportedPatterns } from './schema-patterns.ts';
@@ -42,8 +42,8 @@ const maxJsonNesting = 128;
 
 const schemaRoot = '/schema';
 
-/** Canonical hashes of accepted inline schemas remembered (64 hex characters each). */
-const acceptedSchemasKept = 1000;
+/** Characters of canonical JSON of the accepted inline schemas remembered, all together. */
+const acceptedSchemasChars = 4_000_000;
 
 /**
  * Checks an inline schema before anything is compiled or sent to a model. Every failure is an
@@ -53,7 +53,10 @@ const acceptedSchemasKept = 1000;
 export class SchemaGuard {
   readonly #limits: SchemaLimits;
   readonly #dialects: SchemaDialects;
-  readonly #accepted = new LRUCache<string, true>({ max: acceptedSchemasKept });
+  readonly #accepted = new LRUCache<string, { schema: JsonSchema; chars: number }>({
+    maxSize: acceptedSchemasChars,
+    sizeCalculation: (entry) => Math.max(1, entry.chars),
+  });
   #fullChecks = 0;
 
   constructor(limits: SchemaLimits, dialects: SchemaDialects = new SchemaDialects()) {
@@ -69,18 +72,21 @@ export class SchemaGuard {
   /**
    * `check` for a request's inline schema, with its canonical hash. Whether a schema is acceptable
    * depends on its content alone (the limits are fixed at boot), and clients send the same few
-   * schemas again and again: one accepted before, by hash, is not walked again (ADR 0079). A refused
-   * one is checked every time, so every refusal carries its errors.
+   * schemas again and again: one accepted before is not walked again, and the object first accepted
+   * stands for every equal one, so work remembered per schema object downstream (the adapters'
+   * compiled schemas) is done once per schema too (ADR 0079). A refused schema is checked every
+   * time, so every refusal carries its errors.
    */
   checkInline(schema: unknown): { schema: JsonSchema; hash: string } {
     // Shape and nesting first: hashing walks the schema recursively.
     this.#checkShape(schema);
-    const hash = schemaHash(schema);
-    if (!this.#accepted.has(hash)) {
-      this.check(schema);
-      this.#accepted.set(hash, true);
-    }
-    return { schema: schema as JsonSchema, hash };
+    const text = canonicalJson(schema);
+    const hash = sha256Hex(text);
+    const known = this.#accepted.get(hash);
+    if (known !== undefined) return { schema: known.schema, hash };
+    this.check(schema);
+    this.#accepted.set(hash, { schema, chars: text.length });
+    return { schema, hash };
   }
 
   /** Returns the schema unchanged when it is acceptable; throws AppError('invalid_schema') otherwise. */
