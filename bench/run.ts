@@ -39,7 +39,7 @@ import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } fro
 import { formatPairedLatency, type PairedLatency, pairedLatency } from './lib/paired-latency.ts';
 import { formatPairedRatio, type PairedRatio, pairedHitRatio } from './lib/paired-ratio.ts';
 import { type Peer, runInPrivateNetwork, startPeer } from './lib/peer.ts';
-import { peerComparison } from './lib/peer-comparison.ts';
+import { peerComparison, realisticMissLoad } from './lib/peer-comparison.ts';
 import { formatCompared, formatRatio, type PeerComparison, peerGoals } from './lib/peer-report.ts';
 import {
   addedLatency,
@@ -177,7 +177,7 @@ function environment(): Record<string, string | number> {
  * run: profiling slows the service down) and summarizes where its CPU time went.
  */
 async function profileScenario(
-  scenario: 'cache-hit' | 'cache-miss',
+  scenario: 'cache-hit' | 'cache-miss' | 'realistic-miss',
   dataDir: string,
   fake: FakeProvider,
   redisUrl?: string,
@@ -203,6 +203,7 @@ async function profileScenario(
   };
   const options = { delayMs: 0, connections: 64, label: scenario, tag: 'prof' };
   if (scenario === 'cache-hit') await cacheHitScenario(service, profiled);
+  else if (scenario === 'realistic-miss') await realisticMissLoad(service, profiled);
   else await cacheMissScenario(service, fake, profiled, options);
   // The profile is written when the process exits, so stop it gracefully first.
   await stopChild(service.child, 30_000);
@@ -331,6 +332,7 @@ async function main(): Promise<void> {
       ? {
           cacheHit: await profileScenario('cache-hit', dataDir, fake, redisUrl),
           cacheMiss: await profileScenario('cache-miss', dataDir, fake, redisUrl),
+          realisticMiss: await profileScenario('realistic-miss', dataDir, fake, redisUrl),
         }
       : undefined;
 

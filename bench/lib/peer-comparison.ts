@@ -229,3 +229,21 @@ export async function peerComparison(
   );
   return { realistic, slow, inFlight, idleRssMb };
 }
+
+/** One load of realistic misses through /v1/analyze (for the `--profile` run), its window reported. */
+export async function realisticMissLoad(
+  service: Service,
+  timing: { durationSeconds: number; warmupSeconds: number; onWindow?: (start: number, end: number) => void },
+): Promise<LoadRow> {
+  const target = analyzeTarget(service, false);
+  const summary = await runLoad({
+    ...target.job,
+    connections: 64,
+    durationSeconds: timing.durationSeconds,
+    warmupSeconds: timing.warmupSeconds,
+    cpuPid: target.cpuPid,
+    distinctPrefix: `${runId}-profile`,
+  });
+  timing.onWindow?.(summary.windowStartEpochMs, summary.windowEndEpochMs);
+  return { scenario: target.target, connections: 64, ...summary, ...cpuFigures(summary) };
+}
