@@ -71,7 +71,7 @@ export function percentile(sorted: Float64Array, fraction: number): number {
 }
 
 /** Rewrites each request's body when its prompt changes from one request to the next. */
-function requestMaker(job: LoadJob): ((request: { body?: string }) => { body?: string }) | undefined {
+export function requestMaker(job: LoadJob): ((request: { body?: string }) => { body?: string }) | undefined {
   let counter = 0;
   const prompts = job.prompts ?? [];
   if (prompts.length > 0 && job.promptSlot) {
