@@ -43,6 +43,16 @@ describe('summarizeTarget', () => {
     expect(summary.addedP50Ms).toBe(2);
     expect(summary.rssPerInFlightKb).toBeCloseTo((200 * 1024) / 2000);
   });
+
+  it('reports no added latency for a window that answered nothing', () => {
+    const direct = windows('direct', 'direct', [0], [205]);
+    const silent = {
+      target: 'peer',
+      side: 'peer' as const,
+      windows: [loadRow('peer', { completed: 0, p50Ms: Number.NaN, p99Ms: Number.NaN })],
+    };
+    expect(summarizeTarget(silent, 2000, direct).addedP99Ms).toBeNaN();
+  });
 });
 
 describe('peerGoals', () => {

@@ -46,7 +46,13 @@ const medianOf = (rows: readonly LoadRow[], pick: (row: LoadRow) => number | und
 
 /** Round by round differences to the direct path; the direct path's windows pair up by index. */
 function addedOver(rows: readonly LoadRow[], direct: readonly LoadRow[], pick: (row: LoadRow) => number) {
-  return median(rows.flatMap((row, round) => (direct[round] ? [pick(row) - pick(direct[round])] : [])));
+  return median(
+    rows.flatMap((row, round) => {
+      const reference = direct[round];
+      // A window that answered nothing has no percentile (NaN, or null once read back from JSON).
+      return reference && known(pick(row)) && known(pick(reference)) ? [pick(row) - pick(reference)] : [];
+    }),
+  );
 }
 
 export function summarizeTarget(
