@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.ts';
+import { findJsonNestingOver } from './json-nesting.ts';
 import { smallestAnswer } from './schema-answer-size.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
 import { unsupportedPatterns } from './schema-patterns.ts';
@@ -194,18 +195,6 @@ function checkAnswerSize(schema: JsonSchema, dialect: SchemaDialect, maxChars: n
 
 function fail(detail: string, errors: FieldError[]): never {
   throw new AppError('invalid_schema', detail, { errors });
-}
-
-/** Path to the first value nested deeper than `limit`, found without recursion. */
-function findJsonNestingOver(value: unknown, limit: number): string[] | undefined {
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
-  while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (path.length >= limit) return path;
-    for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
-  }
-  return undefined;
 }
 
 /** One error per offending location, the most specific Ajv reported, named by the schema keyword there. */
