@@ -7,6 +7,8 @@
  *
  *   node bench/fake-provider.ts [port]
  *
+ * `POST /realistic/v1/chat/completions` answers the peer comparison's ticket extraction instead.
+ *
  * Control endpoints (loopback only, used by the harness):
  *   GET  /bench/stats               → {"calls": n}
  *   POST /bench/reset               → calls = 0
@@ -18,6 +20,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openAiCompletion } from '../packages/gateway/test/vendor-replies.ts';
+import { realisticAnswer } from './lib/realistic-request.ts';
 
 // Valid against the default output schema (packages/contracts/src/default-schema.ts).
 const analysis = {
@@ -34,6 +37,15 @@ const completionBody = JSON.stringify(
     model: 'bench-model',
     promptTokens: 250,
     completionTokens: 40,
+  }).body,
+);
+
+// Under `/realistic/…` (the peer comparison's base URL): an answer valid against its ticket schema.
+const realisticBody = JSON.stringify(
+  openAiCompletion(JSON.stringify(realisticAnswer), {
+    model: 'gpt-4o-mini',
+    promptTokens: 420,
+    completionTokens: 90,
   }).body,
 );
 
@@ -54,12 +66,14 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   // The body is not needed: drain it so the connection can be reused.
   request.resume();
   request.once('end', () => {
-    if (request.method === 'POST' && url.pathname === '/v1/chat/completions') {
+    const realistic = url.pathname === '/realistic/v1/chat/completions';
+    if (request.method === 'POST' && (realistic || url.pathname === '/v1/chat/completions')) {
       calls += 1;
+      const body = realistic ? realisticBody : completionBody;
       const wait = jitterMs > 0 ? delayMs + (Math.random() * 2 - 1) * jitterMs : delayMs;
-      if (wait <= 0) return sendJson(response, 200, completionBody);
+      if (wait <= 0) return sendJson(response, 200, body);
       setTimeout(() => {
-        if (!response.destroyed) sendJson(response, 200, completionBody);
+        if (!response.destroyed) sendJson(response, 200, body);
       }, wait);
       return;
     }

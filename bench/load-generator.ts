@@ -23,9 +23,15 @@ export interface LoadJob {
   cpuPid?: number;
   headers: Record<string, string>;
   /** The request body; with `distinctPrefix`, its prompt is made unique for every request. */
-  body: { prompt: string; [field: string]: unknown };
+  body: { [field: string]: unknown };
   /** Every request gets prompt `<prefix> <counter> <prompt>`: a cache miss each time. */
   distinctPrefix?: string;
+  /**
+   * Prompts taken in turn: each request's body has the string `promptSlot` (wherever it sits, e.g. in
+   * a chat message) replaced by the next one, made unique with `distinctPrefix` when that is set.
+   */
+  prompts?: readonly string[];
+  promptSlot?: string;
 }
 
 export interface LoadSummary {
@@ -64,18 +70,33 @@ export function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? Number.NaN;
 }
 
+/** Rewrites each request's body when its prompt changes from one request to the next. */
+export function requestMaker(job: LoadJob): ((request: { body?: string }) => { body?: string }) | undefined {
+  let counter = 0;
+  const prompts = job.prompts ?? [];
+  if (prompts.length > 0 && job.promptSlot) {
+    // The body is serialized once; only the prompt's JSON string is spliced in per request.
+    const [before = '', after = ''] = JSON.stringify(job.body).split(JSON.stringify(job.promptSlot));
+    return (request) => {
+      counter += 1;
+      const prompt = prompts[counter % prompts.length] ?? '';
+      const unique = job.distinctPrefix ? `${job.distinctPrefix} ${counter} ${prompt}` : prompt;
+      return { ...request, body: `${before}${JSON.stringify(unique)}${after}` };
+    };
+  }
+  if (!job.distinctPrefix) return undefined;
+  return (request) => {
+    counter += 1;
+    const prompt = `${job.distinctPrefix} ${counter} ${String(job.body.prompt)}`;
+    return { ...request, body: JSON.stringify({ ...job.body, prompt }) };
+  };
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as LoadJob;
   const warmupMs = (job.warmupSeconds ?? 0) * 1000;
   const fixedBody = JSON.stringify(job.body);
-  let counter = 0;
-  const setupRequest = job.distinctPrefix
-    ? (request: { body?: string }) => {
-        counter += 1;
-        const prompt = `${job.distinctPrefix} ${counter} ${job.body.prompt}`;
-        return { ...request, body: JSON.stringify({ ...job.body, prompt }) };
-      }
-    : undefined;
+  const setupRequest = requestMaker(job);
 
   // Latencies of the window in a growable typed array: exact percentiles, sub-millisecond resolution
   // (autocannon's own histogram keeps whole milliseconds, too coarse for a few-millisecond floor).

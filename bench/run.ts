@@ -4,14 +4,22 @@
  * autocannon in a separate process, prints one table and writes bench/results/latest.json.
  *
  *   node bench/run.ts [--duration 10] [--warmup 3] [--redis] [--profile] [--soak [--soak-minutes 5]]
- *                     [--only baseline,floors,hit,miss,slow,batch,stream] [--pairs 6] [--pair-seconds 3]
- *                     [--latency-pairs 3]
+ *                     [--only baseline,floors,hit,miss,slow,batch,stream,peer] [--pairs 6]
+ *                     [--pair-seconds 3] [--latency-pairs 3] [--peer-rounds 3] [--peer-seconds 5]
  *
  * Everything runs on the same machine: the load generator and the fake provider compete with the
  * service for the CPU cores, and the figures include that contention.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +38,9 @@ import {
 import { killAllChildrenNow, residentMegabytes, stopAllChildren, stopChild } from './lib/child-processes.ts';
 import { formatPairedLatency, type PairedLatency, pairedLatency } from './lib/paired-latency.ts';
 import { formatPairedRatio, type PairedRatio, pairedHitRatio } from './lib/paired-ratio.ts';
+import { type Peer, runInPrivateNetwork, startPeer } from './lib/peer.ts';
+import { peerComparison, realisticMissLoad } from './lib/peer-comparison.ts';
+import { formatCompared, formatRatio, type PeerComparison, peerGoals } from './lib/peer-report.ts';
 import {
   addedLatency,
   type BenchResults,
@@ -67,9 +78,12 @@ const { values: flags } = parseArgs({
     'pair-seconds': { type: 'string', default: '3' },
     // The 200 ms floors' alternating windows (ADR 0022); 1 is the table's pair alone.
     'latency-pairs': { type: 'string', default: '3' },
+    // The realistic scenarios beside the peer, in interleaved rounds of windows.
+    'peer-rounds': { type: 'string', default: '3' },
+    'peer-seconds': { type: 'string', default: '5' },
   },
 });
-const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch', 'stream'] as const;
+const scenarioNames = ['baseline', 'floors', 'hit', 'miss', 'slow', 'batch', 'stream', 'peer'] as const;
 // `--only hit,miss`: a quick loop while working on one path; a full run is the reference.
 const only = new Set(flags.only?.split(',').map((name) => name.trim()) ?? scenarioNames);
 const unknownScenarios = [...only].filter((name) => !(scenarioNames as readonly string[]).includes(name));
@@ -94,6 +108,19 @@ if (
     '--duration, --warmup, --soak-minutes and --pair-seconds must be positive numbers; --pairs a whole number; --latency-pairs a whole number from 1\n',
   );
   process.exit(2);
+}
+
+const peerTiming = {
+  rounds: Number(flags['peer-rounds']),
+  windowSeconds: Number(flags['peer-seconds']),
+  warmupSeconds: 2,
+};
+// The peer listens on every interface: the run moves into a network namespace of its own first.
+let peerUnavailable: string | undefined;
+if (only.has('peer')) {
+  const outcome = runInPrivateNetwork(process.argv.slice(1));
+  if (outcome.kind === 'ran') process.exit(outcome.exitCode);
+  if (outcome.kind === 'unavailable') peerUnavailable = `no private network namespace (${outcome.reason})`;
 }
 
 // SQLite files of the services started by this run; removed at the end, also after Ctrl-C.
@@ -151,7 +178,7 @@ function environment(): Record<string, string | number> {
  * run: profiling slows the service down) and summarizes where its CPU time went.
  */
 async function profileScenario(
-  scenario: 'cache-hit' | 'cache-miss',
+  scenario: 'cache-hit' | 'cache-miss' | 'realistic-miss',
   dataDir: string,
   fake: FakeProvider,
   redisUrl?: string,
@@ -177,6 +204,7 @@ async function profileScenario(
   };
   const options = { delayMs: 0, connections: 64, label: scenario, tag: 'prof' };
   if (scenario === 'cache-hit') await cacheHitScenario(service, profiled);
+  else if (scenario === 'realistic-miss') await realisticMissLoad(service, profiled);
   else await cacheMissScenario(service, fake, profiled, options);
   // The profile is written when the process exits, so stop it gracefully first.
   await stopChild(service.child, 30_000);
@@ -200,6 +228,11 @@ function redisCli(port: number, command: string): string {
 
 const loadAtStart = loadavg()[0] ?? 0;
 
+function peerVersion(): string {
+  const manifest = join(repoRoot, 'node_modules', '@portkey-ai', 'gateway', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '?';
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
@@ -213,6 +246,14 @@ async function main(): Promise<void> {
     const idleRssMb = residentMegabytes(service.child.pid);
     const idleMemory = await memorySplit(service);
     log(`service on ${service.baseUrl} (pid ${service.child.pid}), idle RSS ${idleRssMb.toFixed(1)} MB`);
+    let peer: Peer | undefined;
+    let peerIdleRssMb = Number.NaN;
+    if (only.has('peer') && !peerUnavailable) {
+      peer = await startPeer(fake.baseUrl);
+      await sleep(2000);
+      peerIdleRssMb = residentMegabytes(peer.child.pid);
+      log(`peer on ${peer.baseUrl} (pid ${peer.child.pid}), idle RSS ${peerIdleRssMb.toFixed(1)} MB`);
+    }
 
     const rows: LoadRow[] = [];
     if (only.has('baseline')) {
@@ -271,6 +312,16 @@ async function main(): Promise<void> {
       log('5/5 one batch request vs one by one…');
       batch = await batchScenario(service, fake, slowProviderMs);
     }
+    const compared: PeerComparison | undefined = peer
+      ? await peerComparison(
+          { service, peer, fake },
+          peerTiming,
+          { ours: idleRssMb, peer: peerIdleRssMb },
+          log,
+        )
+      : undefined;
+    if (peer) await stopChild(peer.child);
+    const peerChecks = compared ? peerGoals(compared) : undefined;
     if (flags.soak) log(`soak: ${soakMinutes} min of scenario 3…`);
     const soak = flags.soak ? await soakScenario(service, fake, soakMinutes) : undefined;
     await stopChild(service.child, 30_000);
@@ -284,6 +335,7 @@ async function main(): Promise<void> {
       ? {
           cacheHit: await profileScenario('cache-hit', dataDir, fake, redisUrl),
           cacheMiss: await profileScenario('cache-miss', dataDir, fake, redisUrl),
+          realisticMiss: await profileScenario('realistic-miss', dataDir, fake, redisUrl),
         }
       : undefined;
 
@@ -326,12 +378,30 @@ async function main(): Promise<void> {
       ...(streaming ? [formatStreaming(streaming)] : []),
       'Floors (and the batch and soak checks):',
       formatFloors(results.floors),
+      ...(compared && peerChecks
+        ? [
+            '',
+            `Beside the peer (Portkey gateway ${peerVersion()}), same fake provider, windows interleaved:`,
+            formatCompared(compared.realistic),
+            formatCompared(compared.slow),
+            formatCompared(compared.inFlight),
+            `idle RSS: ours ${compared.idleRssMb.ours.toFixed(1)} MB, peer ${compared.idleRssMb.peer.toFixed(1)} MB`,
+            ...Object.entries(peerChecks.ratios).map(
+              ([name, ratio]) => `ratio ${name}: ${formatRatio(ratio)}`,
+            ),
+            'Goals beside the peer:',
+            formatFloors(peerChecks.checks),
+          ]
+        : only.has('peer')
+          ? [`peer comparison not run: ${peerUnavailable ?? 'unknown reason'}`]
+          : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     // A partial run must not replace the full reference run's file.
     const complete = scenarioNames.every((name) => only.has(name));
     const file = join(repoRoot, 'bench', 'results', complete ? 'latest.json' : 'partial.json');
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    const written = compared ? { ...results, peer: { ...compared, goals: peerChecks } } : results;
+    writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
     log(`\nwrote ${file}`);
   } finally {
     await stopAllChildren();

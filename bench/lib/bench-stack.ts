@@ -97,6 +97,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     IP_REQUESTS_PER_MINUTE: '100000000',
     OPENAI_COMPATIBLE_BASE_URL: `${options.providerBaseUrl}/v1`,
     OPENAI_COMPATIBLE_MODEL: fakeModel,
+    // The `openai` provider of the realistic scenarios, on the fake's ticket-extraction path.
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: `${options.providerBaseUrl}/realistic/v1`,
   };
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   const profileArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];

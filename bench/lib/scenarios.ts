@@ -68,7 +68,7 @@ export async function waitForQuiet(fake: FakeProvider, timeoutMs = 30_000): Prom
 }
 
 /** Samples the service's RSS while `work` runs; returns the work's result and the highest sample. */
-async function withRssSampling<T>(
+export async function withRssSampling<T>(
   pid: number,
   work: () => Promise<T>,
 ): Promise<{ result: T; peakMb: number }> {
@@ -112,7 +112,7 @@ function measured(timing: Timing, pid: number) {
  * after a delay drawn from [N/2, 3N/2], which spreads the connections over the cycle; from then on,
  * and through the whole measured window, every answer takes exactly N ms again.
  */
-async function withSpreadPhases<T>(
+export async function withSpreadPhases<T>(
   fake: FakeProvider,
   delayMs: number,
   timing: Timing,
@@ -227,7 +227,7 @@ export async function cacheHitScenario(service: Service, timing: Timing): Promis
   return { scenario: 'cache hit', connections: 64, ...summary, ...cpuFigures(summary) };
 }
 
-function cpuFigures(summary: LoadSummary) {
+export function cpuFigures(summary: LoadSummary) {
   const cpuMs = summary.cpuMs ?? Number.NaN;
   return {
     cpuMsPerRequest: summary.completed > 0 ? cpuMs / summary.completed : Number.NaN,

@@ -185,14 +185,33 @@ function chooseMember(group: ConfusableGroup, present: string[], scores: Map<str
   return shortlist.reduce((best, member) => (weighted(member) > weighted(best) ? member : best));
 }
 
-/** Replaces each group's members by the one the text points to, holding the group's whole probability. */
-export function resolveConfusableLanguages(scores: Map<string, number>, text: string): void {
+/**
+ * Merges each group's members into one entry holding the group's whole probability, keyed by the
+ * group's first member, and returns how to name the language an entry stands for. Which member the
+ * text points to is worked out only for the entry asked about, the detector's winner: choosing for
+ * every group present would run each group's spelling markers over the text on every call, though
+ * only the winning group's choice is ever read.
+ */
+export function mergeConfusableLanguages(
+  scores: Map<string, number>,
+  text: string,
+): (language: string) => string {
+  const merged = new Map<
+    string,
+    { group: ConfusableGroup; present: string[]; memberScores: Map<string, number> }
+  >();
   for (const group of groups) {
     const present = group.members.filter((member) => scores.has(member));
     if (present.length === 0) continue;
-    const total = present.reduce((sum, member) => sum + (scores.get(member) ?? 0), 0);
-    const chosen = chooseMember(group, present, scores, text);
+    const memberScores = new Map(present.map((member) => [member, scores.get(member) ?? 0]));
+    const total = present.reduce((sum, member) => sum + (memberScores.get(member) ?? 0), 0);
     for (const member of present) scores.delete(member);
-    scores.set(chosen, total);
+    const key = group.members[0]!;
+    scores.set(key, total);
+    merged.set(key, { group, present, memberScores });
   }
+  return (language) => {
+    const entry = merged.get(language);
+    return entry ? chooseMember(entry.group, entry.present, entry.memberScores, text) : language;
+  };
 }

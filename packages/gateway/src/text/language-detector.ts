@@ -14,7 +14,7 @@
  * Confidence = the chosen language's share of the remaining probability (at most 0.99) × a length
  * factor that reaches 1 at 20 letters (a Han character weighs three); a script rule gives 0.95.
  */
-import { resolveConfusableLanguages } from './confusable-languages.ts';
+import { mergeConfusableLanguages } from './confusable-languages.ts';
 import { type LanguageModel, loadFastTextModel } from './fasttext-model.ts';
 import { applyAlphabetEvidence } from './language-alphabets.ts';
 import { candidateScores } from './language-candidates.ts';
@@ -87,7 +87,7 @@ function detectText(model: LanguageModel, text: string): LanguageDetection {
   const scores = candidateScores(model.predict(text));
   applyNounCapitalization(scores, text);
   applyAlphabetEvidence(scores, text);
-  resolveConfusableLanguages(scores, text);
+  const languageOf = mergeConfusableLanguages(scores, text);
   let best: string | undefined;
   let total = 0;
   for (const [language, score] of scores) {
@@ -97,7 +97,8 @@ function detectText(model: LanguageModel, text: string): LanguageDetection {
   if (best === undefined || total === 0) return undetermined;
   const lengthFactor = Math.min(1, weightedLetters(text, letterCount) / fullLengthLetters);
   const share = Math.min(maximumConfidence, scores.get(best)! / total);
-  return { language: best, confidence: round(share * lengthFactor), source: 'model', candidate: best };
+  const language = languageOf(best);
+  return { language, confidence: round(share * lengthFactor), source: 'model', candidate: language };
 }
 
 function round(value: number): number {

@@ -192,16 +192,12 @@ export class AnalyzeService {
         registered: { id: record.id, name: record.name, version: version.version },
       };
     }
-    const inline = body.schema !== undefined;
-    const schema = inline
-      ? this.#options.schemaGuard.check(body.schema)
-      : (defaultOutputSchema as JsonSchema);
-    return {
-      ...common,
-      schema,
-      schemaHash: inline ? schemaHash(schema) : this.#defaultSchemaHash,
-      schemaName: inline ? schemaNameOf(body.schema) : 'default',
-    };
+    if (body.schema === undefined) {
+      const schema = defaultOutputSchema as JsonSchema;
+      return { ...common, schema, schemaHash: this.#defaultSchemaHash, schemaName: 'default' };
+    }
+    const { schema, hash } = this.#options.schemaGuard.checkInline(body.schema);
+    return { ...common, schema, schemaHash: hash, schemaName: schemaNameOf(body.schema) };
   }
 
   /** The cached answer, or one generated now and cached when it validated; traced when tracing is on. */

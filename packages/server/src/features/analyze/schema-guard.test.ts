@@ -1,6 +1,7 @@
 import { defaultOutputSchema } from '@structured-prompt/contracts';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/app-error.ts';
+import { schemaHash } from '../../lib/canonical-json.ts';
 import { SchemaGuard } from './schema-guard.ts';
 
 const guard = new SchemaGuard({ maxSchemaBytes: 51_200, maxSchemaDepth: 10 });
@@ -218,5 +219,47 @@ describe('SchemaGuard', () => {
       keyword: 'pattern',
     });
     expect(rejection({ patternProperties: { '[': {} } }).errors?.[0]?.keyword).toBe('patternProperties');
+  });
+
+  describe('checkInline', () => {
+    const ticket = {
+      type: 'object',
+      required: ['priority'],
+      properties: { priority: { enum: ['low', 'high'] }, note: { type: 'string' } },
+    };
+
+    it('checks a schema once, however often and in whatever key order it is sent again', () => {
+      const inline = new SchemaGuard({ maxSchemaBytes: 51_200, maxSchemaDepth: 10 });
+      const first = inline.checkInline(ticket);
+      const reordered = inline.checkInline({
+        properties: { note: { type: 'string' }, priority: { enum: ['low', 'high'] } },
+        required: ['priority'],
+        type: 'object',
+      });
+      expect(first.schema).toBe(ticket);
+      // The schema first accepted stands for every equal one: what is remembered per object holds.
+      expect(reordered.schema).toBe(ticket);
+      expect(reordered.hash).toBe(first.hash);
+      expect(first.hash).toBe(schemaHash(ticket));
+      expect(inline.fullChecks).toBe(1);
+      // Any change to the content is a schema of its own, checked in full.
+      inline.checkInline({ ...ticket, required: ['note'] });
+      expect(inline.fullChecks).toBe(2);
+    });
+
+    it('refuses an invalid schema every time it is sent, with its errors', () => {
+      const inline = new SchemaGuard({ maxSchemaBytes: 51_200, maxSchemaDepth: 2 });
+      const tooDeep = nested(3);
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        expect(() => inline.checkInline(tooDeep)).toThrow(/depth must not exceed 2 levels/);
+      }
+      expect(inline.fullChecks).toBe(2);
+    });
+
+    it('refuses absurd nesting before hashing it', () => {
+      let deep: unknown = 1;
+      for (let index = 0; index < 5000; index += 1) deep = [deep];
+      expect(() => guard.checkInline({ const: deep })).toThrow(/nests JSON deeper than 128 levels/);
+    });
   });
 });

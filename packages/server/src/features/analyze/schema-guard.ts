@@ -1,8 +1,11 @@
 import type { FieldError } from '@structured-prompt/contracts';
 import type { JsonSchema } from '@structured-prompt/gateway';
 import type { ErrorObject } from 'ajv';
+import { LRUCache } from 'lru-cache';
 import { settingName } from '../../config/env-mapping.ts';
 import { AppError } from '../../lib/app-error.ts';
+import { canonicalJson, sha256Hex } from '../../lib/canonical-json.ts';
+import { findJsonNestingOver } from './json-nesting.ts';
 import { smallestAnswer } from './schema-answer-size.ts';
 import { type SchemaDialect, SchemaDialects, supportedMetaSchemas } from './schema-dialects.ts';
 import { unsupportedPatterns } from './schema-patterns.ts';
@@ -40,6 +43,9 @@ const maxJsonNesting = 128;
 
 const schemaRoot = '/schema';
 
+/** Characters of canonical JSON of the accepted inline schemas remembered, all together. */
+const acceptedSchemasChars = 4_000_000;
+
 /**
  * Checks an inline schema before anything is compiled or sent to a model. Every failure is an
  * AppError('invalid_schema') whose `errors[]` point at the offending keyword under `/schema`.
@@ -48,14 +54,56 @@ const schemaRoot = '/schema';
 export class SchemaGuard {
   readonly #limits: SchemaLimits;
   readonly #dialects: SchemaDialects;
+  readonly #accepted = new LRUCache<string, { schema: JsonSchema; chars: number }>({
+    maxSize: acceptedSchemasChars,
+    sizeCalculation: (entry) => Math.max(1, entry.chars),
+  });
+  #fullChecks = 0;
 
   constructor(limits: SchemaLimits, dialects: SchemaDialects = new SchemaDialects()) {
     this.#limits = limits;
     this.#dialects = dialects;
   }
 
+  /** How many times a schema went through every check (`check`, and `checkInline` on a schema not yet accepted). */
+  get fullChecks(): number {
+    return this.#fullChecks;
+  }
+
+  /**
+   * `check` for a request's inline schema, with its canonical hash. Whether a schema is acceptable
+   * depends on its content alone (the limits are fixed at boot), and clients send the same few
+   * schemas again and again: one accepted before is not walked again, and the object first accepted
+   * stands for every equal one, so work remembered per schema object downstream (the adapters'
+   * compiled schemas) is done once per schema too (ADR 0079). A refused schema is checked every
+   * time, so every refusal carries its errors.
+   */
+  checkInline(schema: unknown): { schema: JsonSchema; hash: string } {
+    // Shape and nesting first: hashing walks the schema recursively.
+    this.#checkShape(schema);
+    const text = canonicalJson(schema);
+    const hash = sha256Hex(text);
+    const known = this.#accepted.get(hash);
+    if (known !== undefined) return { schema: known.schema, hash };
+    this.check(schema);
+    this.#accepted.set(hash, { schema, chars: text.length });
+    return { schema, hash };
+  }
+
   /** Returns the schema unchanged when it is acceptable; throws AppError('invalid_schema') otherwise. */
   check(schema: unknown): JsonSchema {
+    this.#fullChecks += 1;
+    this.#checkShape(schema);
+    checkSize(schema, this.#limits.maxSchemaBytes);
+    const dialect = this.#dialectOf(schema);
+    const metaErrors = metaSchemaErrors(this.#dialects.metaErrors(schema, dialect));
+    if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
+    this.#checkContent(schema, dialect);
+    return schema;
+  }
+
+  /** A JSON object or boolean, nested no deeper than the walkers can follow. */
+  #checkShape(schema: unknown): asserts schema is JsonSchema {
     if (!isSchemaLike(schema)) {
       fail('The schema must be a JSON object or a boolean', [
         { path: schemaRoot, message: 'must be a JSON Schema object or boolean', keyword: 'type' },
@@ -71,11 +119,10 @@ export class SchemaGuard {
         },
       ]);
     }
-    checkSize(schema, this.#limits.maxSchemaBytes);
-    const dialect = this.#dialectOf(schema);
-    const metaErrors = metaSchemaErrors(this.#dialects.metaErrors(schema, dialect));
-    if (metaErrors.length > 0) fail(`The schema is not a valid ${dialect} JSON Schema`, metaErrors);
+  }
 
+  /** Depth, references, regular expressions and the smallest answer's size. */
+  #checkContent(schema: JsonSchema, dialect: SchemaDialect): void {
     const structureErrors = checkStructure(schema, this.#limits.maxSchemaDepth);
     if (structureErrors.length > 0) fail(structureErrors[0]!.message, structureErrors);
 
@@ -95,7 +142,6 @@ export class SchemaGuard {
       );
     }
     checkAnswerSize(schema, dialect, this.#limits.maxAnswerChars ?? defaultMaxAnswerChars);
-    return schema;
   }
 
   /** The dialect the schema is read in (ADR 0040); a `$schema` naming anything else is refused. */
@@ -149,18 +195,6 @@ function checkAnswerSize(schema: JsonSchema, dialect: SchemaDialect, maxChars: n
 
 function fail(detail: string, errors: FieldError[]): never {
   throw new AppError('invalid_schema', detail, { errors });
-}
-
-/** Path to the first value nested deeper than `limit`, found without recursion. */
-function findJsonNestingOver(value: unknown, limit: number): string[] | undefined {
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
-  while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (path.length >= limit) return path;
-    for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
-  }
-  return undefined;
 }
 
 /** One error per offending location, the most specific Ajv reported, named by the schema keyword there. */
