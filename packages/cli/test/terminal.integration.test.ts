@@ -84,6 +84,23 @@ describe('sps on a terminal', { timeout: 180_000 }, () => {
   });
 });
 
+/** Starts `sps args…` and resolves once its standard output shows `text`. */
+async function startUntil(args: string[], extraEnv: Record<string, string>, text: string) {
+  const child = spawn(process.execPath, [spsBin, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...extraEnv },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  for (let tries = 0; tries < 2400 && !output.includes(text) && child.exitCode === null; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(output).toContain(text);
+  return { exited, output: () => output, kill: (signal: NodeJS.Signals) => child.kill(signal) };
+}
+
 describe('sps reference and processes', { timeout: 180_000 }, () => {
   it('prints a man page and a completion script covering every command', async () => {
     const program = buildProgram('0.0.0');
@@ -110,19 +127,20 @@ describe('sps reference and processes', { timeout: 180_000 }, () => {
     expect(up).toMatchObject({ code: 0 });
     expect((await sps(['migrate', 'status'], database)).stdout).not.toMatch(/pending/);
 
-    const server = spawn(process.execPath, [spsBin, 'serve'], {
-      env: { PATH: process.env.PATH ?? '', ...database, PORT: '0', HOST: '127.0.0.1' },
-    });
-    let output = '';
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-    for (let tries = 0; tries < 1200 && !output.includes('is listening on'); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(output).toContain('is listening on');
+    const server = await startUntil(
+      ['serve'],
+      { ...database, PORT: '0', HOST: '127.0.0.1' },
+      'is listening on',
+    );
     server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
+  });
+
+  it('starts a job worker with the given concurrency and stops it on SIGTERM', async () => {
+    const database = { DATABASE_URL: `sqlite:${join(work, 'worker.db')}`, LOG_LEVEL: 'warn' };
+    const worker = await startUntil(['worker', '--concurrency', '3'], database, 'Job worker running');
+    expect(worker.output()).toMatch(/Job worker running: queue \w+, 3 items at a time/);
+    worker.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
   });
 });

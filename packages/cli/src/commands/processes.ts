@@ -33,7 +33,13 @@ export function registerProcesses(program: Command): void {
   program
     .command('worker')
     .description('Start a job worker process (for the BullMQ or RabbitMQ queues)')
-    .action(() => runEntry('features/jobs/worker-main.ts'));
+    .option('--concurrency <n>', 'items at a time (default: JOB_WORKER_CONCURRENCY)')
+    .action((options: { concurrency?: string }) =>
+      runEntry(
+        'features/jobs/worker-main.ts',
+        options.concurrency ? ['--concurrency', options.concurrency] : [],
+      ),
+    );
   const migrate = program
     .command('migrate')
     .description('Database migrations of the configured DATABASE_URL');
