@@ -35,7 +35,8 @@ export class Cluster {
   readonly replicas = new Map<'a' | 'b', ServerProcess>();
   readonly workers: WorkerProcess[] = [];
   readonly replicaPorts: { a: number; b: number };
-  apiProvider!: FakeVendorServer;
+  /** One fake OpenAI per replica, so the calls a replica had open when it died can be counted. */
+  readonly apiProviders = {} as Record<'a' | 'b', FakeVendorServer>;
   jobProvider!: HoldingProvider;
   postgres!: PrivatePostgres;
   redis!: RedisTestServer;
@@ -52,10 +53,12 @@ export class Cluster {
     const cluster = new Cluster({ a: await freePort(), b: await freePort(), balancer: await freePort() });
     cluster.postgres = await PrivatePostgres.start(await freePort());
     cluster.redis = await RedisTestServer.start();
-    cluster.apiProvider = await FakeVendorServer.start(() => ({
-      ...openAiCompletion(validAnswer),
-      until: sleep(40),
-    }));
+    for (const name of ['a', 'b'] as const) {
+      cluster.apiProviders[name] = await FakeVendorServer.start(() => ({
+        ...openAiCompletion(validAnswer),
+        until: sleep(40),
+      }));
+    }
     cluster.jobProvider = await HoldingProvider.start();
     await cluster.migrate();
     await cluster.startReplica('a');
@@ -67,7 +70,7 @@ export class Cluster {
     ];
     cluster.#haproxy = await Haproxy.start(
       cluster.#directory,
-      haproxyConfig(cluster.#balancerPort, replicas),
+      haproxyConfig(cluster.#balancerPort, replicas, cluster.#statsSocket),
     );
     await cluster.#balancerReachesBoth();
     return cluster;
@@ -85,6 +88,15 @@ export class Cluster {
     if (seen.size < 2) throw new Error(`haproxy reached only ${[...seen].join(', ') || 'no replica'}`);
   }
 
+  get #statsSocket(): string {
+    return join(this.#directory, 'haproxy.sock');
+  }
+
+  /** Requests haproxy has open with each replica right now. */
+  inFlightPerReplica(): Promise<Record<string, number>> {
+    return Haproxy.currentSessions(this.#statsSocket);
+  }
+
   get balancerUrl(): string {
     return `http://127.0.0.1:${this.#balancerPort}`;
   }
@@ -93,14 +105,13 @@ export class Cluster {
     return `http://127.0.0.1:${this.replicaPorts[name]}`;
   }
 
-  /** Settings every process shares; `OPENAI_BASE_URL` differs between API replicas and workers. */
+  /** Settings every process shares; each process gets its own `OPENAI_BASE_URL`. */
   sharedEnv(): Record<string, string> {
     return {
       DATABASE_URL: this.postgres.url,
       REDIS_URL: this.redis.url,
       SPS_ADMIN_KEY: adminKey,
       OPENAI_API_KEY: 'sk-test-not-a-real-key',
-      OPENAI_BASE_URL: `${this.apiProvider.url}/v1`,
       MIGRATE_ON_BOOT: 'false',
       DEFAULT_RATE_LIMIT_PER_HOUR: '1000000',
       IP_REQUESTS_PER_MINUTE: '1000000',
@@ -124,7 +135,11 @@ export class Cluster {
 
   /** Starts replica `name` on its fixed port, so haproxy finds a replacement where the old one was. */
   async startReplica(name: 'a' | 'b'): Promise<ServerProcess> {
-    const server = await spawnServer({ ...this.sharedEnv(), PORT: String(this.replicaPorts[name]) });
+    const server = await spawnServer({
+      ...this.sharedEnv(),
+      OPENAI_BASE_URL: `${this.apiProviders[name].url}/v1`,
+      PORT: String(this.replicaPorts[name]),
+    });
     this.replicas.set(name, server);
     return server;
   }
@@ -138,6 +153,11 @@ export class Cluster {
     return worker;
   }
 
+  /** Provider calls the API replicas made, both together. */
+  apiCalls(): number {
+    return Object.values(this.apiProviders).reduce((sum, provider) => sum + provider.requests.length, 0);
+  }
+
   replica(name: 'a' | 'b'): ServerProcess {
     const server = this.replicas.get(name);
     if (!server) throw new Error(`replica ${name} is not running`);
@@ -148,7 +168,7 @@ export class Cluster {
     await this.#haproxy?.stop();
     for (const server of this.replicas.values()) await killHard(server.child);
     for (const worker of this.workers) await killHard(worker.child);
-    await this.apiProvider?.close();
+    for (const provider of Object.values(this.apiProviders)) await provider.close();
     await this.jobProvider?.fake.close();
     await this.redis?.stop();
     await this.postgres?.stop();

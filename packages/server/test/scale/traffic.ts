@@ -45,6 +45,8 @@ export interface LoadOutcome {
   servedAfterMark: Record<string, number>;
   /** Requests sent after the mark that got no 200: a replica killed before the mark must not cause any. */
   failedAfterMark: number;
+  /** The first failures: status, replica ('-' when the load balancer answered itself), body. */
+  failureSamples: string[];
 }
 
 /**
@@ -62,6 +64,7 @@ export function steadyLoad(url: string, key: string, concurrency: number) {
     sentAfterMark: 0,
     servedAfterMark: {},
     failedAfterMark: 0,
+    failureSamples: [],
   };
   let open = 0;
   let stopped = false;
@@ -73,7 +76,10 @@ export function steadyLoad(url: string, key: string, concurrency: number) {
       if (afterMark) outcome.sentAfterMark += 1;
       open += 1;
       const body = { prompt: uniquePrompt('load'), provider: 'openai' };
-      const answer = await send(url, '/v1/analyze', { key, body }).catch(() => undefined);
+      const answer = await send(url, '/v1/analyze', { key, body }).catch((error: Error) => {
+        if (outcome.failureSamples.length < 5) outcome.failureSamples.push(`no answer: ${error.message}`);
+        return undefined;
+      });
       open -= 1;
       const status = String(answer?.status ?? 0);
       outcome.byStatus[status] = (outcome.byStatus[status] ?? 0) + 1;
@@ -85,6 +91,11 @@ export function steadyLoad(url: string, key: string, concurrency: number) {
       } else {
         outcome.failed += 1;
         if (afterMark) outcome.failedAfterMark += 1;
+        if (answer && outcome.failureSamples.length < 5) {
+          outcome.failureSamples.push(
+            `${answer.status} ${answer.replica || '-'} ${JSON.stringify(answer.body).slice(0, 160)}`,
+          );
+        }
         tally.errors += 1;
       }
     }
