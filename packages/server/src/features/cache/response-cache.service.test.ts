@@ -161,6 +161,29 @@ describe('ResponseCacheService', () => {
     expect((await service.stats()).coalesced).toBe(19);
   });
 
+  it('computes an exclusive request alone: it neither joins nor is joined, and its result is stored', async () => {
+    const service = createService();
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const compute = async () => {
+      calls += 1;
+      await gate;
+      return { value: `call ${calls}`, usage: { totalTokens: 10, costUsd: 0.01 } };
+    };
+    const exclusive = service.getOrCompute(invoiceKey, compute, { exclusive: true });
+    const shared = [service.getOrCompute(invoiceKey, compute), service.getOrCompute(invoiceKey, compute)];
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const [alone, ...others] = await Promise.all([exclusive, ...shared]);
+    expect(calls).toBe(2);
+    expect(alone!.coalesced).toBe(false);
+    expect(others.filter((outcome) => outcome.coalesced)).toHaveLength(1);
+    expect((await service.getOrCompute(invoiceKey, compute)).cached).toBe(true);
+  });
+
   it('propagates a failure to every waiter and never caches it', async () => {
     const service = createService();
     let calls = 0;
