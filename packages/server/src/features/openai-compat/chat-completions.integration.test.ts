@@ -121,4 +121,21 @@ describe('errors in OpenAI’s shape', () => {
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect((refused as InstanceType<typeof OpenAI.APIError>).param).toBe('tools');
   });
+
+  it('429 over the key’s hourly limit, read by the client as a RateLimitError with Retry-After', async () => {
+    const { baseURL, createKey } = await listeningAppWithFakeOpenAi();
+    const { key } = await createKey({ rate_limit_per_hour: 1 });
+    const limited = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
+    const request = {
+      model: 'auto',
+      messages: [{ role: 'user' as const, content: 'Ada Lovelace was 36.' }],
+      response_format: personFormat,
+    };
+    await limited.chat.completions.create(request);
+    const refused = await limited.chat.completions.create(request).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    const { headers, error } = refused as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+  });
 });
