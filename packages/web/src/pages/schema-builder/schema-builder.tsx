@@ -1,0 +1,3 @@
+export default function Page() {
+  return <h1>schema-builder</h1>;
+}

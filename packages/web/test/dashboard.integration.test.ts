@@ -1,0 +1,122 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, spawnServer } from '../../server/test/support/spawn-server.ts';
+import {
+  buildDashboard,
+  launchChromium,
+  screenshots,
+  seriousViolations,
+  viewports,
+} from './support/browser.ts';
+
+const adminKey = `sp_${'d1'.repeat(32)}`;
+
+let server: ServerProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const policyViolations: string[] = [];
+
+beforeAll(async () => {
+  await buildDashboard();
+  server = await spawnServer({ SPS_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' }, { startTimeoutMs: 60_000 });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: viewports.desktop, baseURL: server.baseUrl });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+  await server?.exited;
+});
+
+/** Signs in on the sign-in page with the given key. */
+async function signIn(target: Page, apiKey: string): Promise<void> {
+  await target.goto('/dashboard/');
+  await target.getByLabel('API key').fill(apiKey);
+  await target.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('dashboard in Chromium', () => {
+  it('refuses a wrong key with a clear message, and signs in with a valid one', async () => {
+    await signIn(page, `sp_${'0'.repeat(64)}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not accepted');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'sign-in');
+
+    await signIn(page, adminKey);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.getByRole('link', { name: 'API keys' }).count()).toBe(1);
+    // The key stays in this tab only unless "remember me" was ticked.
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.getItem('sps.apiKey')])).toEqual([
+      1,
+      null,
+    ]);
+  });
+
+  it('runs a prompt against a library schema and shows the validated answer', async () => {
+    await page
+      .getByLabel('Prompt', { exact: true })
+      .fill('Contact Jane Doe at jane@example.com or +1 555 123 4567');
+    await page.getByLabel('From the registry').check();
+    await page.getByLabel('Schema', { exact: true }).selectOption('contact-extraction');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const answer = page.getByRole('region', { name: /^Answer (passed|failed|skipped)/ });
+    await answer.waitFor({ timeout: 30_000 });
+    expect(await answer.getByText('passed').count()).toBeGreaterThan(0);
+    const data = JSON.parse((await page.getByLabel('Answer JSON').textContent()) ?? '{}');
+    expect(data.email).toBe('jane@example.com');
+    expect(await answer.getByText('heuristic / heuristic-v1').count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'prompt-tester');
+  });
+
+  it('lists the request in history, opens it and replays it', async () => {
+    await page.getByRole('link', { name: 'History' }).click();
+    const row = page.getByRole('row', { name: /Contact Jane Doe/ });
+    // The request log is written in batches, shortly after the answer: refresh until it is there.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return row.count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'history');
+
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: /Request/ }).waitFor();
+    expect(await page.getByLabel('Prompt', { exact: true }).textContent()).toContain('jane@example.com');
+    await page.getByLabel('Provider').selectOption('heuristic');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('status').filter({ hasText: 'New request' }).waitFor({ timeout: 30_000 });
+    const compared = page.getByRole('table', { name: 'Original and replay compared' });
+    expect(await compared.getByRole('row', { name: /Provider heuristic heuristic/ }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'request-replay');
+  });
+
+  it('counts the requests in analytics', async () => {
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    const totals = page.getByRole('list', { name: 'Totals' }).or(page.getByLabel('Totals'));
+    await totals.waitFor();
+    // The prompt and its replay: two requests, both answered by the heuristic provider.
+    await expect
+      .poll(async () => totals.getByText('Requests').locator('xpath=..').textContent())
+      .toContain('2');
+    expect(await page.getByRole('row', { name: /heuristic \/ heuristic-v1 2/ }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'analytics');
+  });
+
+  it('serves every page under a CSP that nothing on them violated', () => {
+    expect(policyViolations).toEqual([]);
+  });
+});
