@@ -15,6 +15,7 @@ let server: ServerProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let userKey = '';
 const policyViolations: string[] = [];
 
 beforeAll(async () => {
@@ -114,6 +115,49 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByRole('row', { name: /heuristic \/ heuristic-v1 2/ }).count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'analytics');
+  });
+
+  /** Creates a key on the API keys page and returns the secret shown once. */
+  async function createKey(name: string): Promise<string> {
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Requests per hour').fill('120');
+    await page.getByLabel('Monthly budget (USD)').fill('5');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByLabel(`Secret of ${name}`);
+    await secret.waitFor();
+    const text = (await secret.textContent()) ?? '';
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    return text;
+  }
+
+  it('creates and revokes keys as an admin; a revoked key cannot sign in', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    const revoked = await createKey('contractor');
+    expect(revoked).toMatch(/^sp_[0-9a-f]{64}$/);
+    userKey = await createKey('support-lead');
+    const row = page.getByRole('row', { name: /contractor/ });
+    expect(await row.getByText('120/h, $5.0000/month').count()).toBe(1);
+    await page.getByRole('button', { name: 'Revoke contractor' }).click();
+    await row.getByText('revoked').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'api-keys');
+
+    const other = await context.browser()!.newPage({ baseURL: server.baseUrl });
+    await signIn(other, revoked);
+    await expect.poll(() => other.getByRole('alert').textContent()).toContain('revoked');
+    await other.close();
+  });
+
+  it('hides the admin pages from a user key, and refuses them when opened directly', async () => {
+    const userContext = await browser.newContext({ viewport: viewports.desktop, baseURL: server.baseUrl });
+    const userPage = await userContext.newPage();
+    await signIn(userPage, userKey);
+    await userPage.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await userPage.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    await userPage.goto('/dashboard/keys');
+    await userPage.getByRole('heading', { name: 'Admins only' }).waitFor();
+    expect(await userPage.getByRole('table').count()).toBe(0);
+    await userContext.close();
   });
 
   it('serves every page under a CSP that nothing on them violated', () => {
