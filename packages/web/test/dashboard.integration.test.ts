@@ -125,7 +125,7 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = page.getByLabel(`Secret of ${name}`);
     await secret.waitFor();
-    const text = (await secret.textContent()) ?? '';
+    const text = await secret.inputValue();
     await page.getByRole('button', { name: 'I have stored it' }).click();
     return text;
   }

@@ -7,9 +7,13 @@ export function SecretOnce({ secret, name, onDone }: { secret: string; name: str
       <p>
         <strong>Secret of {name}</strong>: copy it now. It is not shown again.
       </p>
-      <p className="secret">
-        <code aria-label={`Secret of ${name}`}>{secret}</code>
-      </p>
+      <input
+        className="secret"
+        readOnly
+        value={secret}
+        aria-label={`Secret of ${name}`}
+        onFocus={(event) => event.target.select()}
+      />
       <div className="actions">
         <CopyButton text={secret} label="Copy secret" />
         <button type="button" className="secondary" onClick={onDone}>
