@@ -117,6 +117,49 @@ describe('dashboard in Chromium', () => {
     await screenshots(page, 'analytics');
   });
 
+  it('builds a schema in the form and as JSON, saves it and a second version, and compares them', async () => {
+    await page.getByRole('link', { name: 'Schema builder' }).click();
+    await page.getByLabel('Schema name').fill('support-ticket');
+    await page.getByLabel('Field name').fill('subject');
+    await page.getByLabel('Required').check();
+    await page.getByRole('button', { name: 'Add field', exact: true }).click();
+    await page.getByLabel('Field name').nth(1).fill('priority');
+    await page.getByLabel('Type').nth(1).selectOption('enum');
+    await page.getByLabel('Values (comma-separated)').fill('low, high');
+    const preview = page.getByRole('textbox', { name: 'JSON Schema preview' });
+    await expect.poll(() => preview.textContent()).toContain('"enum": [        "low",        "high"      ]');
+
+    // Edited as JSON, the form follows.
+    const edited = {
+      type: 'object',
+      properties: {
+        subject: { type: 'string', minLength: 3 },
+        customer: { type: 'string', format: 'email' },
+      },
+      required: ['subject'],
+    };
+    await preview.fill(JSON.stringify(edited, null, 2));
+    await expect.poll(() => page.getByLabel('Field name').nth(1).inputValue()).toBe('customer');
+    expect(await page.getByLabel('Format').nth(1).inputValue()).toBe('email');
+    expect(await page.getByLabel('Min length').first().inputValue()).toBe('3');
+
+    await page.getByRole('button', { name: 'Save as new version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved support-ticket@1.0.0' }).waitFor();
+    await page.getByRole('button', { name: 'Remove customer' }).click();
+    await page.getByRole('button', { name: 'Check against the registry' }).click();
+    await page.getByText('Proposed version').waitFor();
+    await page.getByRole('button', { name: 'Save as new version' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Saved support-ticket@2\.0\.0/ })
+      .waitFor();
+    const differences = page.getByRole('list', { name: 'Differences' });
+    await differences.waitFor();
+    expect(await differences.textContent()).toContain('/properties/customer');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'schema-builder');
+  });
+
   /** Creates a key on the API keys page and returns the secret shown once. */
   async function createKey(name: string): Promise<string> {
     await page.getByLabel('Name', { exact: true }).fill(name);

@@ -8,7 +8,7 @@ import { ErrorState } from '../../components/states.tsx';
  * Saves a schema to the registry under a name: a new version when the name exists (the service proposes
  * the semver bump from what changed), otherwise a new schema at 1.0.0.
  */
-function useSaveSchema() {
+export function useSaveSchema() {
   const { client } = useSession();
   const queries = useQueryClient();
   return useMutation({
