@@ -160,6 +160,23 @@ describe('dashboard in Chromium', () => {
     await screenshots(page, 'schema-builder');
   });
 
+  it('submits a batch job, follows its progress and reads its results', async () => {
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    await page.getByText('No dead letters').waitFor();
+    await page
+      .getByLabel('Prompts, one per line')
+      .fill('Meet Ada on 2026-12-24 in Paris\nRefund order 4411 for 20 EUR');
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    const row = page.getByRole('row', { name: /completed/ });
+    await row.waitFor({ timeout: 40_000 });
+    expect(await row.getByText('2/2').count()).toBe(1);
+    await row.getByRole('button', { name: /Results of job/ }).click();
+    await page.getByRole('heading', { name: /Item 2: succeeded/ }).waitFor();
+    expect(await page.getByLabel('Result of item 2').textContent()).toContain('4411');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'jobs');
+  });
+
   /** Creates a key on the API keys page and returns the secret shown once. */
   async function createKey(name: string): Promise<string> {
     await page.getByLabel('Name', { exact: true }).fill(name);
