@@ -112,7 +112,7 @@ describe('dashboard in Chromium', () => {
     await expect
       .poll(async () => totals.getByText('Requests').locator('xpath=..').textContent())
       .toContain('2');
-    expect(await page.getByRole('row', { name: /heuristic \/ heuristic-v1 2/ }).count()).toBe(1);
+    await page.getByRole('row', { name: /heuristic \/ heuristic-v1 2/ }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'analytics');
   });
@@ -218,6 +218,27 @@ describe('dashboard in Chromium', () => {
     await userPage.getByRole('heading', { name: 'Admins only' }).waitFor();
     expect(await userPage.getByRole('table').count()).toBe(0);
     await userContext.close();
+  });
+
+  it('switches to the dark theme, remembers it, and stays accessible there and at tablet width', async () => {
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.setViewportSize(viewports.tablet);
+    for (const name of ['Prompt tester', 'History', 'Analytics', 'Jobs', 'API keys']) {
+      await page.getByRole('link', { name }).click();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      expect(await seriousViolations(page), name).toEqual([]);
+    }
+    await screenshots(page, 'api-keys-dark');
+    // Keyboard users reach the skip link first.
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.setViewportSize(viewports.desktop);
   });
 
   it('serves every page under a CSP that nothing on them violated', () => {

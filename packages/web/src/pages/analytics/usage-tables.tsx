@@ -1,5 +1,6 @@
 import type { ProviderUsageReport, UsageMetrics, UsageReport } from '@structured-prompt/contracts';
 import type { Static } from 'typebox';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { ms, percent, usd } from '../../lib/format.ts';
 import { rate, sumBy } from './usage-math.ts';
 
@@ -32,7 +33,7 @@ export function Totals({ totals }: { totals: UsageMetrics }) {
 export function GroupTable({ report }: { report: UsageReport }) {
   const groups = sumBy(report.series, (point) => point.group ?? '(none)');
   return (
-    <div className="table-wrap">
+    <TableWrap label="Per group">
       <table>
         <caption>Per {report.group_by}</caption>
         <thead>
@@ -58,7 +59,7 @@ export function GroupTable({ report }: { report: UsageReport }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -66,7 +67,7 @@ export function GroupTable({ report }: { report: UsageReport }) {
 export function ProviderTable({ report }: { report: Static<typeof ProviderUsageReport> }) {
   if (report.items.length === 0) return null;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Per provider and model">
       <table>
         <caption>Per provider and model</caption>
         <thead>
@@ -96,6 +97,6 @@ export function ProviderTable({ report }: { report: Static<typeof ProviderUsageR
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

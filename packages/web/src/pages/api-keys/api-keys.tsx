@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSession } from '../../auth/session-context.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { dateTime, usd } from '../../lib/format.ts';
 import { CreateKey } from './create-key.tsx';
 import { SecretOnce } from './secret-once.tsx';
@@ -102,7 +103,7 @@ export default function ApiKeys() {
       )}
       {keys.data?.items.length === 0 && <Empty>No keys yet.</Empty>}
       {keys.data && keys.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="API keys">
           <table>
             <caption className="visually-hidden">API keys</caption>
             <thead>
@@ -130,7 +131,7 @@ export default function ApiKeys() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { useSession } from '../../auth/session-context.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { dateTime, ms, usd } from '../../lib/format.ts';
 import { ValidationBadge } from '../prompt-tester/result-panel.tsx';
 import { HistoryFilters } from './history-filters.tsx';
@@ -33,7 +34,7 @@ export default function History() {
       {list.error && <ErrorState error={list.error} />}
       {list.isSuccess && items.length === 0 && <Empty>No requests match these filters.</Empty>}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Requests">
           <table>
             <caption className="visually-hidden">Requests, newest first</caption>
             <thead>
@@ -67,7 +68,7 @@ export default function History() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {list.hasNextPage && (
         <div className="actions">

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../../auth/session-context.tsx';
 import { ErrorState } from '../../components/states.tsx';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { ms, usd } from '../../lib/format.ts';
 
 const show = (value: unknown) => (value === undefined ? '—' : JSON.stringify(value));
@@ -22,7 +23,7 @@ function DiffTable({ diff }: { diff: ReplayDiff }) {
     ]),
   ];
   return (
-    <div className="table-wrap">
+    <TableWrap label="Replay comparison">
       <table>
         <caption className="visually-hidden">Original and replay compared</caption>
         <thead>
@@ -42,7 +43,7 @@ function DiffTable({ diff }: { diff: ReplayDiff }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

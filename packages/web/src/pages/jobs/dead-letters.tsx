@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../../auth/session-context.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { dateTime } from '../../lib/format.ts';
 
 /** Items that failed every attempt (admin): why, and a retry. */
@@ -22,7 +23,7 @@ export function DeadLetters() {
         <Empty>No dead letters: every item finished or is still being tried.</Empty>
       )}
       {letters.data && letters.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Dead letters">
           <table>
             <caption className="visually-hidden">Dead letters</caption>
             <thead>
@@ -58,7 +59,7 @@ export function DeadLetters() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

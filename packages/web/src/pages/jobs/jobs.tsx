@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSession } from '../../auth/session-context.tsx';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
+import { TableWrap } from '../../components/table-wrap.tsx';
 import { dateTime, usd } from '../../lib/format.ts';
 import { DeadLetters } from './dead-letters.tsx';
 import { JobResultsView } from './job-results.tsx';
@@ -68,7 +69,7 @@ export default function Jobs() {
       {cancel.error && <ErrorState error={cancel.error} />}
       {jobs.data?.items.length === 0 && <Empty>No jobs yet. Submit one above, or through the API.</Empty>}
       {jobs.data && jobs.data.items.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="Jobs">
           <table>
             <caption className="visually-hidden">Jobs, newest first</caption>
             <thead>
@@ -91,7 +92,7 @@ export default function Jobs() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {open && <JobResultsView id={open} />}
       {isAdmin && <DeadLetters />}
