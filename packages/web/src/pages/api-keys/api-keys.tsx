@@ -49,36 +49,38 @@ function KeyRow({ apiKey, act, isSelf }: { apiKey: ApiKey; act: (action: Action)
       </td>
       <td>{usage ? `${usage.requests_this_month} requests, ${usd(usage.cost_this_month_usd)}` : '—'}</td>
       <td>{dateTime(apiKey.last_used_at)}</td>
-      <td className="actions">
-        {apiKey.is_active ? (
-          <button
-            type="button"
-            className="danger"
-            disabled={isSelf}
-            onClick={() => act('revoke')}
-            aria-label={`Revoke ${apiKey.name}`}
-          >
-            Revoke
-          </button>
-        ) : (
+      <td>
+        <div className="actions">
+          {apiKey.is_active ? (
+            <button
+              type="button"
+              className="danger"
+              disabled={isSelf}
+              onClick={() => act('revoke')}
+              aria-label={`Revoke ${apiKey.name}`}
+            >
+              Revoke
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => act('activate')}
+              aria-label={`Activate ${apiKey.name}`}
+            >
+              Activate
+            </button>
+          )}
           <button
             type="button"
             className="secondary"
-            onClick={() => act('activate')}
-            aria-label={`Activate ${apiKey.name}`}
+            disabled={isSelf}
+            onClick={() => act('rotate')}
+            aria-label={`Rotate ${apiKey.name}`}
           >
-            Activate
+            Rotate
           </button>
-        )}
-        <button
-          type="button"
-          className="secondary"
-          disabled={isSelf}
-          onClick={() => act('rotate')}
-          aria-label={`Rotate ${apiKey.name}`}
-        >
-          Rotate
-        </button>
+        </div>
       </td>
     </tr>
   );
