@@ -197,6 +197,11 @@ describe('dashboard in Chromium', () => {
     userKey = await createKey('support-lead');
     const row = page.getByRole('row', { name: /contractor/ });
     expect(await row.getByText('120/h, $5.0000/month').count()).toBe(1);
+    // Usage per key: the admin key ran the prompt, its replay and the batch.
+    await page
+      .getByRole('row', { name: /bootstrap-admin/ })
+      .getByText(/^[1-9]\d* requests/)
+      .waitFor();
     await page.getByRole('button', { name: 'Revoke contractor' }).click();
     await row.getByText('revoked').waitFor();
     expect(await seriousViolations(page)).toEqual([]);

@@ -24,8 +24,24 @@ function useKeyAction() {
   });
 }
 
+/** This hour's and this month's use of one key, read from the key's own record. */
+function KeyUsage({ id }: { id: string }) {
+  const { client } = useSession();
+  const detail = useQuery({ queryKey: ['key', id], queryFn: () => client.key(id), staleTime: 30_000 });
+  const usage = detail.data?.usage;
+  if (detail.error) return <span className="error">unavailable</span>;
+  if (!usage) return <span className="muted">…</span>;
+  return (
+    <>
+      {usage.requests_this_month} requests, {usd(usage.cost_this_month_usd)}
+      <div className="muted">
+        {usage.tokens_this_month} tokens; {usage.requests_this_hour} this hour
+      </div>
+    </>
+  );
+}
+
 function KeyRow({ apiKey, act, isSelf }: { apiKey: ApiKey; act: (action: Action) => void; isSelf: boolean }) {
-  const usage = apiKey.usage;
   return (
     <tr>
       <th scope="row">
@@ -47,7 +63,9 @@ function KeyRow({ apiKey, act, isSelf }: { apiKey: ApiKey; act: (action: Action)
         {apiKey.tokens_per_minute ? `, ${apiKey.tokens_per_minute} tokens/min` : ''}
         {apiKey.monthly_budget_usd !== null ? `, ${usd(apiKey.monthly_budget_usd)}/month` : ''}
       </td>
-      <td>{usage ? `${usage.requests_this_month} requests, ${usd(usage.cost_this_month_usd)}` : '—'}</td>
+      <td>
+        <KeyUsage id={apiKey.id} />
+      </td>
       <td>{dateTime(apiKey.last_used_at)}</td>
       <td>
         <div className="actions">
