@@ -1,0 +1,128 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer } from '../../sdk/test/support/live-server.ts';
+import { buildProgram } from '../src/program.ts';
+import { sps, spsBin } from './cli-process.ts';
+
+const run = promisify(execFile);
+let live: LiveServer;
+let env: Record<string, string>;
+const work = mkdtempSync(join(tmpdir(), 'sps-tty-'));
+
+beforeAll(async () => {
+  live = await startLiveServer();
+  env = { SPS_URL: live.baseUrl, SPS_API_KEY: live.userKey.key, SPS_CONFIG: join(work, 'config.yaml') };
+});
+afterAll(() => live?.stop());
+
+/** Runs sps in a pseudo-terminal through script(1) and returns what the terminal showed. */
+async function inTerminal(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+  const command = [process.execPath, spsBin, ...args].map((part) => `'${part}'`).join(' ');
+  const { stdout } = await run('script', ['-qfec', command, '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', TERM: 'xterm', COLUMNS: '100', ...env, ...extraEnv },
+  });
+  return stdout;
+}
+
+async function tmux(...args: string[]): Promise<string> {
+  return (await run('tmux', args)).stdout;
+}
+
+async function screenShows(session: string, text: string): Promise<string> {
+  let screen = '';
+  for (let tries = 0; tries < 600; tries++) {
+    screen = await tmux('capture-pane', '-p', '-t', session);
+    if (screen.includes(text)) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the screen never showed "${text}":\n${screen}`);
+}
+
+// Each step starts a Node process; on a busy machine that takes seconds.
+describe('sps on a terminal', { timeout: 180_000 }, () => {
+  it('draws a progress bar for a batch', async () => {
+    const input = join(work, 'batch.jsonl');
+    writeFileSync(input, ['"Translate tty one"', '"Translate tty two"', '"Translate tty three"'].join('\n'));
+    const screen = await inTerminal(['batch', input, '--out', join(work, 'out.jsonl')]);
+    expect(screen).toContain('100%');
+    expect(screen).toContain('3/3');
+    expect(screen).toContain('3 succeeded, 0 failed');
+  });
+
+  it('colours tables on a terminal, and not with NO_COLOR', async () => {
+    expect(await inTerminal(['keys', 'me'])).toContain('\u001b[1m');
+    const plain = await inTerminal(['keys', 'me'], { NO_COLOR: '1' });
+    expect(plain).toContain('sdk tests');
+    expect(plain).not.toContain('\u001b[1m');
+  });
+
+  it('runs the interactive prompt and answer loop when started without arguments', async () => {
+    const session = `sps-test-${process.pid}`;
+    const variables = Object.entries(env).map(([name, value]) => `${name}='${value}'`);
+    // The trailing sleep keeps the pane (and whatever sps printed last) until the test kills it.
+    const command = `env ${variables.join(' ')} NO_COLOR=1 '${process.execPath}' '${spsBin}'; sleep 120`;
+    await tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '50', command);
+    try {
+      await screenShows(session, 'Answer with which schema?');
+      await tmux('send-keys', '-t', session, 'Enter');
+      await screenShows(session, 'Prompt (empty to quit)');
+      await tmux('send-keys', '-t', session, '-l', 'Translate Hello World to French');
+      await tmux('send-keys', '-t', session, 'Enter');
+      const screen = await screenShows(session, 'original_language');
+      expect(screen).toContain('validation passed');
+      expect(screen).toContain('translate');
+      await screenShows(session, 'Prompt (empty to quit)');
+      await tmux('send-keys', '-t', session, 'Enter');
+      await screenShows(session, 'bye');
+    } finally {
+      await tmux('kill-session', '-t', session).catch(() => '');
+    }
+  });
+});
+
+describe('sps reference and processes', { timeout: 180_000 }, () => {
+  it('prints a man page and a completion script covering every command', async () => {
+    const program = buildProgram('0.0.0');
+    const man = (await sps(['man'])).stdout;
+    const completion = (await sps(['completion'])).stdout;
+    for (const command of program.commands) {
+      expect(man).toContain(`.SS "sps ${command.name()}`);
+      expect(completion).toContain(`"${command.name()}") words=`);
+      for (const sub of command.commands) expect(man).toContain(`.SS "sps ${command.name()} ${sub.name()}`);
+    }
+    expect(man).toContain('.SH EXIT STATUS');
+    const { stdout } = await run('bash', [
+      '-c',
+      `${completion}\nCOMP_WORDS=(sps jobs w); COMP_CWORD=2; _sps; echo "\${COMPREPLY[*]}"`,
+    ]);
+    expect(stdout.trim()).toBe('wait');
+  });
+
+  it('migrates a database and serves it until SIGTERM', async () => {
+    const database = { DATABASE_URL: `sqlite:${join(work, 'served.db')}`, LOG_LEVEL: 'warn' };
+    const pending = await sps(['migrate', 'status'], database);
+    expect(pending.stdout).toMatch(/pending/);
+    const up = await sps(['migrate', 'up'], database);
+    expect(up).toMatchObject({ code: 0 });
+    expect((await sps(['migrate', 'status'], database)).stdout).not.toMatch(/pending/);
+
+    const server = spawn(process.execPath, [spsBin, 'serve'], {
+      env: { PATH: process.env.PATH ?? '', ...database, PORT: '0', HOST: '127.0.0.1' },
+    });
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    for (let tries = 0; tries < 1200 && !output.includes('is listening on'); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(output).toContain('is listening on');
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
