@@ -10,7 +10,6 @@ import type {
   Job,
   JobList,
   JobResults,
-  Problem,
   ProviderStatusList,
   ProviderUsageReport,
   PublishedSchemaVersion,
@@ -29,70 +28,33 @@ import type {
   UsageQuery,
   UsageReport,
 } from '@structured-prompt/contracts';
+import { StructuredPromptClient } from '@structured-prompt/sdk';
 import type { Static } from 'typebox';
 
 /**
- * The one place the dashboard talks to the service: every page calls these methods, so the transport
- * can be swapped (for the SDK, say) without touching a page.
+ * The one place the dashboard talks to the service: every page calls these methods, which go through
+ * the TypeScript SDK (auth header, typed errors, retries of what is safe to repeat). Pages never see
+ * the SDK, so its use stays in this file.
  */
 
-/** A failed call: the service's problem document when it sent one. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly problem: Partial<Problem> | undefined;
-  constructor(status: number, problem: Partial<Problem> | undefined) {
-    super(problem?.detail ?? problem?.title ?? `The service answered ${status}.`);
-    this.name = 'ApiError';
-    this.status = status;
-    this.problem = problem;
-  }
-}
+export { ApiError } from '@structured-prompt/sdk';
 
 type Query = Record<string, string | number | boolean | undefined | null>;
-
-function queryString(query: Query | undefined): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-interface CallOptions {
-  query?: Query;
-  body?: unknown;
-  accept?: string;
-}
-
-async function call(apiKey: string, method: string, path: string, options: CallOptions = {}) {
-  const headers: Record<string, string> = {
-    'x-api-key': apiKey,
-    accept: options.accept ?? 'application/json',
-  };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${path}${queryString(options.query)}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  if (!response.ok) {
-    const problem = await response.json().catch(() => undefined);
-    throw new ApiError(response.status, problem as Partial<Problem> | undefined);
-  }
-  return response;
-}
-
-async function json<T>(apiKey: string, method: string, path: string, options?: CallOptions): Promise<T> {
-  const response = await call(apiKey, method, path, options);
-  return (await response.json()) as T;
-}
 
 const id = encodeURIComponent;
 
 export function createApiClient(apiKey: string) {
-  const get = <T>(path: string, query?: Query) => json<T>(apiKey, 'GET', path, { query });
-  const post = <T>(path: string, body?: unknown) => json<T>(apiKey, 'POST', path, { body: body ?? {} });
+  // A person is waiting: one retry at most, and a UI-sized timeout.
+  const sdk = new StructuredPromptClient({
+    baseUrl: window.location.origin,
+    apiKey,
+    timeoutMs: 120_000,
+    retry: { maxRetries: 1 },
+  });
+  const get = <T>(path: string, query?: Query) =>
+    sdk.request<T>({ method: 'GET', path, ...(query ? { query } : {}) });
+  const post = <T>(path: string, body?: unknown) =>
+    sdk.request<T>({ method: 'POST', path, body: body ?? {} });
   return {
     me: () => get<ApiKey>('/v1/api-keys/me'),
     analyze: (request: AnalyzeRequest) => post<AnalyzeResponse>('/v1/analyze', request),
@@ -114,7 +76,12 @@ export function createApiClient(apiKey: string) {
     usage: (query: UsageQuery) => get<UsageReport>('/v1/usage', query),
     usageCsv: async (query: UsageQuery) =>
       (
-        await call(apiKey, 'GET', '/v1/usage', { query: { ...query, format: 'csv' }, accept: 'text/csv' })
+        await sdk.raw({
+          method: 'GET',
+          path: '/v1/usage',
+          query: { ...query, format: 'csv' },
+          options: { headers: { accept: 'text/csv' } },
+        })
       ).text(),
     usageByProvider: (query: { from?: string; to?: string }) =>
       get<Static<typeof ProviderUsageReport>>('/v1/usage/providers', query),
@@ -129,7 +96,8 @@ export function createApiClient(apiKey: string) {
     key: (keyId: string) => get<ApiKey>(`/v1/api-keys/${id(keyId)}`),
     createKey: (request: CreateApiKeyRequest) =>
       post<Static<typeof ApiKeyWithSecret>>('/v1/api-keys', request),
-    revokeKey: (keyId: string) => json<unknown>(apiKey, 'DELETE', `/v1/api-keys/${id(keyId)}`),
+    revokeKey: (keyId: string) =>
+      sdk.request<unknown>({ method: 'DELETE', path: `/v1/api-keys/${id(keyId)}` }),
     activateKey: (keyId: string) => post<ApiKey>(`/v1/api-keys/${id(keyId)}/activate`),
     rotateKey: (keyId: string) => post<Static<typeof ApiKeyWithSecret>>(`/v1/api-keys/${id(keyId)}/rotate`),
   };

@@ -12,7 +12,8 @@ interface SignInProps {
 export function signInError(error: unknown): string {
   if (error instanceof ApiError && error.status === 401)
     return 'This key was not accepted: it is wrong, revoked or expired.';
-  if (error instanceof ApiError) return `The service refused the key: ${error.message}`;
+  if (error instanceof ApiError)
+    return `The service refused the key: ${error.problem.detail ?? error.message}`;
   return 'The service could not be reached. Check that it is running and try again.';
 }
 

@@ -11,8 +11,9 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 /** A failed call, with the service's explanation and request id when it gave them. */
 export function ErrorState({ error }: { error: unknown }) {
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
-  const requestId = error instanceof ApiError ? error.problem?.request_id : undefined;
+  const detail = error instanceof ApiError ? error.problem.detail : undefined;
+  const message = detail ?? (error instanceof Error ? error.message : 'Something went wrong.');
+  const requestId = error instanceof ApiError ? error.requestId : undefined;
   return (
     <div role="alert" className="error-box">
       <strong>Could not load this.</strong> {message}
