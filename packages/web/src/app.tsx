@@ -1,8 +1,8 @@
 import type { ApiKey } from '@structured-prompt/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Router } from 'wouter';
-import { type ApiClient, createApiClient } from './api/client.ts';
+import { type ApiClient, ApiError, createApiClient } from './api/client.ts';
 import { forgetKey, storedKey } from './auth/session.ts';
 import { type Session, SessionContext } from './auth/session-context.tsx';
 import { SignIn, signInError } from './auth/sign-in.tsx';
@@ -41,7 +41,32 @@ function useSessionGate() {
       (error: unknown) => signOut(signInError(error)),
     );
   }, []);
+  useSignOutOnRevokedKey(gate.state === 'in', signOut);
   return { gate, signIn };
+}
+
+/** A key revoked or expired while signed in: any call answered 401 returns to the sign-in page. */
+function useSignOutOnRevokedKey(signedIn: boolean, signOut: (notice: string) => void) {
+  const queries = useQueryClient();
+  const latest = useRef(signOut);
+  latest.current = signOut;
+  useEffect(() => {
+    if (!signedIn) return;
+    const check = (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401)
+        queueMicrotask(() => latest.current(signInError(error)));
+    };
+    const unsubscribeQueries = queries.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') check(event.action.error);
+    });
+    const unsubscribeMutations = queries.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') check(event.action.error);
+    });
+    return () => {
+      unsubscribeQueries();
+      unsubscribeMutations();
+    };
+  }, [signedIn, queries]);
 }
 
 export function App() {

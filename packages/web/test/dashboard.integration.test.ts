@@ -222,6 +222,27 @@ describe('dashboard in Chromium', () => {
     await userPage.goto('/dashboard/keys');
     await userPage.getByRole('heading', { name: 'Admins only' }).waitFor();
     expect(await userPage.getByRole('table').count()).toBe(0);
+
+    // Revoked while signed in: the next call answered 401 returns to the sign-in page and says why.
+    const asUser = { headers: { 'x-api-key': userKey } };
+    const { id } = (await (await fetch(`${server.baseUrl}/v1/api-keys/me`, asUser)).json()) as { id: string };
+    const revoke = await fetch(`${server.baseUrl}/v1/api-keys/${id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': adminKey },
+    });
+    expect(revoke.ok).toBe(true);
+    await userPage.getByRole('link', { name: 'History' }).click();
+    await expect
+      .poll(
+        async () => {
+          const refresh = userPage.getByRole('button', { name: 'Refresh' });
+          if (await refresh.isVisible()) await refresh.click();
+          return userPage.getByLabel('API key').count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(1);
+    expect(await userPage.getByText(/revoked/).count()).toBe(1);
     await userContext.close();
   });
 
