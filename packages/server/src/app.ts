@@ -9,6 +9,7 @@ import { usageResetRoute } from './features/api-keys/usage-reset.ts';
 import { auditLogsRoutes } from './features/audit-logs/audit-logs.route.ts';
 import { batchRoutes } from './features/batch/batch.route.ts';
 import { cacheRoutes } from './features/cache/cache.route.ts';
+import { dashboardRoutes, defaultDashboardDir } from './features/dashboard/dashboard.route.ts';
 import { healthRoutes } from './features/health/health.route.ts';
 import { HealthService } from './features/health/health.service.ts';
 import { erasureRoutes } from './features/history/erasure.route.ts';
@@ -189,4 +190,5 @@ function registerFeatures(app: AppInstance, deps: AppContext): void {
   usageRoutes(app, services.usage);
   erasureRoutes(app, services.erasure);
   metricsRoutes(app, deps.metrics);
+  app.register(dashboardRoutes, { dir: defaultDashboardDir() });
 }

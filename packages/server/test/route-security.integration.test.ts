@@ -5,7 +5,14 @@ import { buildTestApp, type TestApp } from './support/build-app.ts';
  * The shared security suite: walks the app's whole route table, so a new route is covered the moment
  * it exists. Public routes are only the ones the design lists.
  */
-const publicRoutes = [/^\/$/, /^\/v1\/health(\/|$)/, /^\/docs(\/|$)/, /^\/redoc(\/|$)/, /^\/openapi\.json$/];
+const publicRoutes = [
+  /^\/$/,
+  /^\/dashboard(\/|$)/,
+  /^\/v1\/health(\/|$)/,
+  /^\/docs(\/|$)/,
+  /^\/redoc(\/|$)/,
+  /^\/openapi\.json$/,
+];
 const isPublic = (url: string) => publicRoutes.some((pattern) => pattern.test(url));
 const sampleId = '0190a5c4-7b1e-7c3d-9f00-5a1b2c3d4e5f';
 /** Routes that answer errors in OpenAI's shape (`{error: {message, …}}`) instead of problem+json. */
