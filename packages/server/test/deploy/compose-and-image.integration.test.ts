@@ -129,7 +129,9 @@ describe('docker compose stack (deploy/docker-compose.yml)', () => {
 
 describe('container image (deploy/Dockerfile; no image build: no container engine on CI machines)', () => {
   it('is multi-stage on Node 24 slim, production dependencies only, non-root, with a health check and OCI labels', () => {
-    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    // Production dependencies, the dashboard's static build, and the runtime.
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(3);
+    expect(dockerfile).toMatch(/^COPY --from=dashboard .*packages\/web\/dist packages\/web\/dist$/m);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-[a-z]+-slim$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node:node$/m);
