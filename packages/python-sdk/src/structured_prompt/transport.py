@@ -191,11 +191,20 @@ class _ThreadedStream:
         self.status = stream.status
         self.headers = stream.headers
         self._stream = stream
+        self._reading = False
 
     async def read_chunk(self) -> bytes:
-        return await asyncio.to_thread(self._stream.read_chunk)
+        self._reading = True
+        chunk = await asyncio.to_thread(self._stream.read_chunk)
+        self._reading = False
+        return chunk
 
     async def aclose(self) -> None:
+        if self._reading:
+            # The task was cancelled during a read that still runs in its thread: the connection
+            # closes as soon as that read returns, and the cancelled task does not wait for it.
+            asyncio.get_running_loop().run_in_executor(None, self._stream.close)
+            return
         await asyncio.to_thread(self._stream.close)
 
 
