@@ -101,6 +101,11 @@ class StreamTest(unittest.TestCase):
         models = self.client.list_models()
         self.assertIn("auto", [m["id"] for m in models])
         self.assertTrue(any(m.get("owned_by") == "openai" for m in models))
+        # The route answers errors in OpenAI's shape; they raise the same typed exceptions.
+        with self.assertRaises(AuthenticationError) as caught:
+            StructuredPromptClient(BASE_URL, "sp_" + "0" * 64).list_models()
+        self.assertNotEqual(caught.exception.code, "http_error")
+        self.assertTrue(caught.exception.detail)
 
 
 @needs_server
