@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type CapturedRequest, FakeVendorServer, openAiCompletion } from '@structured-prompt/gateway/testing';
+import {
+  type CapturedRequest,
+  FakeVendorServer,
+  openAiCompletion,
+  openAiStream,
+} from '@structured-prompt/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from '../../server/test/support/spawn-server.ts';
 
@@ -46,10 +51,23 @@ function reply(request: CapturedRequest) {
   if (sent.includes('FAILHARD'))
     return { status: 400, body: { error: { message: 'refused', type: 'invalid_request_error' } } };
   const answer = JSON.stringify(sent.includes('invoice') ? invoiceAnswer : defaultAnswer);
+  if ((request.body as { stream?: boolean }).stream) return streamedReply(sent, answer);
   return {
     ...openAiCompletion(answer, { promptTokens: 30, completionTokens: 20 }),
     delayMs: sent.includes('SLOW') ? 1500 : 0,
   };
+}
+
+/**
+ * Streamed answers (the service streams from the provider when its client streams): REASK answers
+ * invalid JSON until the service re-asks (a re-ask carries the previous answer as an assistant
+ * message), LONGSTREAM trickles in for minutes, so only a client that goes away ends it early.
+ */
+function streamedReply(sent: string, answer: string) {
+  if (sent.includes('REASK') && !sent.includes('"role":"assistant"'))
+    return openAiStream('{"intent": "translate", "subject": 42}', { pieces: 4 });
+  if (sent.includes('LONGSTREAM')) return openAiStream(answer, { pieces: answer.length, intervalMs: 1000 });
+  return { ...openAiStream(answer, { pieces: 8 }), delayMs: sent.includes('SLOW') ? 1500 : 0 };
 }
 
 function run(command: string, args: string[], env: Record<string, string>, cwd = sdkRoot) {
@@ -105,6 +123,12 @@ describe.skipIf(!python)(`Python SDK against the service${unless(python, 'no pyt
     // Every server test ran: a skipped one would mean the server settings did not reach Python.
     expect(output).not.toMatch(/skipped/);
     expect(code, output).toBe(0);
+    // The stream the Python client left early: the service cancelled its provider call.
+    const longStreams = fake.requests.filter((request) =>
+      JSON.stringify(request.body).includes('LONGSTREAM'),
+    );
+    expect(longStreams.length).toBeGreaterThan(0);
+    expect(longStreams.every((request) => request.abortedByClient)).toBe(true);
   }, 240_000);
 
   it.skipIf(!buildPython)(

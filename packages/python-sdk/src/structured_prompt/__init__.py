@@ -29,11 +29,17 @@ from .errors import (
 from .models import AnalyzeResult, BatchResult, Job, JobItemResult, JobProgress, Page, Usage, Validation
 from .retry import RetryPolicy
 from .schema import parse_as, to_json_schema
+from .sse import ServerSentEvent, SseParser
+from .streaming import AnalyzeEvent, AnalyzeStream, AsyncAnalyzeStream, AttemptEvent, FinalEvent, PartialEvent
 from .templates import template_parameter
 from .transport import (
+    AsyncStreamingTransport,
+    AsyncStreamResponse,
     AsyncTransport,
     HttpRequest,
     HttpResponse,
+    StreamingTransport,
+    StreamResponse,
     ThreadedTransport,
     Transport,
     TransportError,
@@ -43,10 +49,16 @@ from .webhooks import WebhookVerificationError, sign_webhook, verify_webhook
 
 __all__ = [
     "__version__",
+    "AnalyzeEvent",
     "AnalyzeResult",
+    "AnalyzeStream",
     "ApiError",
+    "AsyncAnalyzeStream",
+    "AsyncStreamResponse",
+    "AsyncStreamingTransport",
     "AsyncStructuredPromptClient",
     "AsyncTransport",
+    "AttemptEvent",
     "AuthenticationError",
     "BadRequestError",
     "BatchResult",
@@ -54,6 +66,7 @@ __all__ = [
     "Call",
     "ConflictError",
     "ConnectionFailedError",
+    "FinalEvent",
     "HttpRequest",
     "HttpResponse",
     "Job",
@@ -61,10 +74,15 @@ __all__ = [
     "JobProgress",
     "NotFoundError",
     "Page",
+    "PartialEvent",
     "PermissionDeniedError",
     "RateLimitedError",
     "RetryPolicy",
     "ServerError",
+    "ServerSentEvent",
+    "SseParser",
+    "StreamResponse",
+    "StreamingTransport",
     "StructuredPromptClient",
     "StructuredPromptError",
     "ThreadedTransport",

@@ -6,6 +6,7 @@ import inspect
 import json
 import os
 import platform
+from dataclasses import replace
 from typing import Any, Callable, Mapping, TypeVar
 from urllib.parse import urlencode
 
@@ -56,6 +57,11 @@ class ClientCore:
             headers["content-type"] = "application/json"
         return HttpRequest(call.method, url, headers, body, self.timeout)
 
+    def _stream_request(self, call: Call[Any]) -> HttpRequest:
+        """The request of a call answered as server-sent events (`"stream": true` in its JSON body)."""
+        request = self._request(replace(call, body={**call.body, "stream": True}))
+        return replace(request, headers={**request.headers, "accept": "text/event-stream"})
+
     def _error(self, response: HttpResponse) -> ApiError:
         problem: Any = None
         if response.is_json:
@@ -63,6 +69,9 @@ class ClientCore:
                 problem = response.json()
             except ValueError:
                 problem = None
+        if isinstance(problem, dict) and isinstance(problem.get("error"), dict) and "code" not in problem:
+            # The OpenAI-compatible routes answer errors in OpenAI's shape.
+            problem = {"status": response.status, "detail": problem["error"].get("message"), **problem["error"]}
         if not isinstance(problem, dict):
             problem = {"status": response.status, "title": response.text()[:500] or f"HTTP {response.status}"}
         retry_after = parse_retry_after(response.headers.get("retry-after"))

@@ -15,9 +15,10 @@ from . import registry_calls as registry
 from ._core import ClientCore, as_method, next_page_call
 from .calls import Call
 from .errors import ConnectionFailedError, WaitTimeoutError
-from .models import Job, JobItemResult, JsonObject, Page
+from .streaming import AsyncAnalyzeStream
+from .models import AnalyzeResult, Job, JobItemResult, JsonObject, Page
 from .retry import RetryPolicy
-from .transport import AsyncTransport, ThreadedTransport, TransportError
+from .transport import AsyncStreamResponse, AsyncTransport, HttpResponse, ThreadedTransport, TransportError
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -32,6 +33,21 @@ def _endpoint(
     as_method(method, build)
     return method
 
+
+
+def _stream_endpoint(
+    build: Callable[P, Call[AnalyzeResult]],
+) -> Callable[Concatenate[AsyncStructuredPromptClient, P], Awaitable[AsyncAnalyzeStream]]:
+    async def method(self: AsyncStructuredPromptClient, /, *args: P.args, **kwargs: P.kwargs) -> AsyncAnalyzeStream:
+        return await self.stream(build(*args, **kwargs))
+
+    as_method(method, build)
+    method.__name__ = method.__qualname__ = f"{build.__name__}_stream"
+    method.__doc__ = (
+        f"`{build.__name__}` answered as server-sent events: an iterator of typed events "
+        "(`PartialEvent`, `AttemptEvent`, then `FinalEvent`); an `error` event raises its `ApiError`."
+    )
+    return method
 
 class AsyncStructuredPromptClient(ClientCore):
     """Async client of the Structured Prompt Service; see `StructuredPromptClient` for the settings."""
@@ -84,6 +100,33 @@ class AsyncStructuredPromptClient(ClientCore):
                     raise error
             await asyncio.sleep(delay)
 
+    async def stream(self, call: Call[AnalyzeResult]) -> AsyncAnalyzeStream:
+        """Open a call as server-sent events, with the retry rules until the stream starts (none after)."""
+        request = self._stream_request(call)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                opened: AsyncStreamResponse = await self._transport.stream(request)  # type: ignore[attr-defined]
+            except TransportError as failure:
+                delay = self._delay_after_network(call, attempt, failure)
+                if delay is None:
+                    raise ConnectionFailedError(str(failure)) from failure
+            else:
+                if opened.status < 400:
+                    return AsyncAnalyzeStream(opened)
+                try:
+                    body = b""
+                    while chunk := await opened.read_chunk():
+                        body += chunk
+                finally:
+                    await opened.aclose()
+                error = self._error(HttpResponse(opened.status, opened.headers, body))
+                delay = self._delay_after_error(call, attempt, error)
+                if delay is None:
+                    raise error
+            await asyncio.sleep(delay)
+
     async def paginate(self, make: Callable[[str | None], Call[Page[T]]]) -> AsyncIterator[T]:
         """Every item of a list, fetching the next page only when the previous one is used up."""
         call: Call[Page[T]] | None = make(None)
@@ -130,6 +173,7 @@ class AsyncStructuredPromptClient(ClientCore):
         return self.paginate(lambda cursor: registry.list_webhooks(**query, cursor=cursor))
 
     analyze = _endpoint(calls.analyze)
+    analyze_stream = _stream_endpoint(calls.analyze)
     analyze_batch = _endpoint(calls.analyze_batch)
     submit_job = _endpoint(calls.submit_job)
     get_job = _endpoint(calls.get_job)
@@ -184,3 +228,4 @@ class AsyncStructuredPromptClient(ClientCore):
     get_cache_warming = _endpoint(registry.get_cache_warming)
     providers = _endpoint(registry.providers)
     health = _endpoint(registry.health)
+    list_models = _endpoint(calls.list_models)

@@ -188,3 +188,8 @@ def list_dead_letters(*, limit: int | None = None, cursor: str | None = None) ->
 def retry_dead_letter(dead_letter_id: str) -> Call[JsonObject]:
     """Queue a dead-lettered item again with fresh retries (admin)."""
     return Call("POST", f"/v1/jobs/dead-letters/{_segment(dead_letter_id)}/retry", _json)
+
+
+def list_models() -> Call[list[JsonObject]]:
+    """The models a request may name (`GET /v1/models`, OpenAI's list format): `auto` and every enabled model."""
+    return _get("/v1/models", lambda r: list(r.json().get("data") or []))

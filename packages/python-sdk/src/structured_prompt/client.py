@@ -10,9 +10,10 @@ from . import registry_calls as registry
 from ._core import ClientCore, as_method, next_page_call
 from .calls import Call
 from .errors import ConnectionFailedError, WaitTimeoutError
-from .models import Job, JobItemResult, JsonObject, Page
+from .streaming import AnalyzeStream
+from .models import AnalyzeResult, Job, JobItemResult, JsonObject, Page
 from .retry import RetryPolicy
-from .transport import Transport, TransportError, UrllibTransport
+from .transport import HttpResponse, StreamResponse, Transport, TransportError, UrllibTransport
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -25,6 +26,21 @@ def _endpoint(build: Callable[P, Call[T]]) -> Callable[Concatenate[StructuredPro
     as_method(method, build)
     return method
 
+
+
+def _stream_endpoint(
+    build: Callable[P, Call[AnalyzeResult]],
+) -> Callable[Concatenate[StructuredPromptClient, P], AnalyzeStream]:
+    def method(self: StructuredPromptClient, /, *args: P.args, **kwargs: P.kwargs) -> AnalyzeStream:
+        return self.stream(build(*args, **kwargs))
+
+    as_method(method, build)
+    method.__name__ = method.__qualname__ = f"{build.__name__}_stream"
+    method.__doc__ = (
+        f"`{build.__name__}` answered as server-sent events: an iterator of typed events "
+        "(`PartialEvent`, `AttemptEvent`, then `FinalEvent`); an `error` event raises its `ApiError`."
+    )
+    return method
 
 class StructuredPromptClient(ClientCore):
     """Client of the Structured Prompt Service.
@@ -83,6 +99,33 @@ class StructuredPromptClient(ClientCore):
                     raise error
             time.sleep(delay)
 
+    def stream(self, call: Call[AnalyzeResult]) -> AnalyzeStream:
+        """Open a call as server-sent events, with the retry rules until the stream starts (none after)."""
+        request = self._stream_request(call)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                opened: StreamResponse = self._transport.stream(request)  # type: ignore[attr-defined]
+            except TransportError as failure:
+                delay = self._delay_after_network(call, attempt, failure)
+                if delay is None:
+                    raise ConnectionFailedError(str(failure)) from failure
+            else:
+                if opened.status < 400:
+                    return AnalyzeStream(opened)
+                try:
+                    body = b""
+                    while chunk := opened.read_chunk():
+                        body += chunk
+                finally:
+                    opened.close()
+                error = self._error(HttpResponse(opened.status, opened.headers, body))
+                delay = self._delay_after_error(call, attempt, error)
+                if delay is None:
+                    raise error
+            time.sleep(delay)
+
     def paginate(self, make: Callable[[str | None], Call[Page[T]]]) -> Iterator[T]:
         """Every item of a list, fetching the next page only when the previous one is used up."""
         call: Call[Page[T]] | None = make(None)
@@ -128,6 +171,7 @@ class StructuredPromptClient(ClientCore):
         return self.paginate(lambda cursor: registry.list_webhooks(**query, cursor=cursor))
 
     analyze = _endpoint(calls.analyze)
+    analyze_stream = _stream_endpoint(calls.analyze)
     analyze_batch = _endpoint(calls.analyze_batch)
     submit_job = _endpoint(calls.submit_job)
     get_job = _endpoint(calls.get_job)
@@ -182,3 +226,4 @@ class StructuredPromptClient(ClientCore):
     get_cache_warming = _endpoint(registry.get_cache_warming)
     providers = _endpoint(registry.providers)
     health = _endpoint(registry.health)
+    list_models = _endpoint(calls.list_models)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import http.client
 import json
 import socket
 import ssl
@@ -67,6 +68,36 @@ class AsyncTransport(Protocol):
     async def send(self, request: HttpRequest) -> HttpResponse: ...
 
 
+class StreamResponse(Protocol):
+    """An answer read as it arrives (server-sent events): `read_chunk` returns b"" at its end."""
+
+    status: int
+    headers: Mapping[str, str]
+
+    def read_chunk(self) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class StreamingTransport(Transport, Protocol):
+    """A transport that can also hand over an answer before it is complete."""
+
+    def stream(self, request: HttpRequest) -> StreamResponse: ...
+
+
+class AsyncStreamResponse(Protocol):
+    status: int
+    headers: Mapping[str, str]
+
+    async def read_chunk(self) -> bytes: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AsyncStreamingTransport(AsyncTransport, Protocol):
+    async def stream(self, request: HttpRequest) -> AsyncStreamResponse: ...
+
+
 class UrllibTransport:
     """`urllib.request` from the standard library: honours HTTP(S)_PROXY, NO_PROXY and system CA certificates."""
 
@@ -93,6 +124,48 @@ class UrllibTransport:
         except (TimeoutError, OSError) as error:
             raise TransportError(f"{request.method} {request.url}: {error}", sent=True) from error
 
+    def stream(self, request: HttpRequest) -> StreamResponse:
+        """Opens the request and returns once the headers arrived; `request.timeout` bounds each read."""
+        outgoing = urllib.request.Request(
+            request.url, data=request.body, headers=dict(request.headers), method=request.method
+        )
+        try:
+            answer = self._opener.open(outgoing, timeout=request.timeout)
+        except urllib.error.HTTPError as error:
+            with error:
+                return _ReadStream(error.code, _lower(error.headers.items()), error, f"{request.method} {request.url}")
+        except urllib.error.URLError as error:
+            never_sent = isinstance(error.reason, (ConnectionRefusedError, socket.gaierror))
+            raise TransportError(f"{request.method} {request.url}: {error.reason}", sent=not never_sent) from error
+        except (TimeoutError, OSError) as error:
+            raise TransportError(f"{request.method} {request.url}: {error}", sent=True) from error
+        return _ReadStream(answer.status, _lower(answer.headers.items()), answer, f"{request.method} {request.url}")
+
+
+class _ReadStream:
+    """A urllib answer read in the pieces the network delivers; closing it closes the connection."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], answer: Any, label: str):
+        self.status = status
+        self.headers = headers
+        self._answer = answer
+        self._label = label
+        # An error answer is read whole at once, before urllib's HTTPError is closed.
+        self._body: bytes | None = answer.read() if status >= 400 else None
+
+    def read_chunk(self) -> bytes:
+        if self._body is not None:
+            body, self._body = self._body, b""
+            return body
+        try:
+            chunk: bytes = self._answer.read1(65536)
+            return chunk
+        except (TimeoutError, OSError, http.client.HTTPException, ValueError) as error:
+            raise TransportError(f"{self._label}: {error or type(error).__name__}", sent=True) from error
+
+    def close(self) -> None:
+        self._answer.close()
+
 
 class ThreadedTransport:
     """Runs a blocking transport in a worker thread, so the event loop never blocks on the network."""
@@ -102,6 +175,37 @@ class ThreadedTransport:
 
     async def send(self, request: HttpRequest) -> HttpResponse:
         return await asyncio.to_thread(self._transport.send, request)
+
+    async def stream(self, request: HttpRequest) -> AsyncStreamResponse:
+        stream = getattr(self._transport, "stream", None)
+        if stream is None:
+            raise TypeError(f"{type(self._transport).__name__} cannot stream: it has no stream() method")
+        opened: StreamResponse = await asyncio.to_thread(stream, request)
+        return _ThreadedStream(opened)
+
+
+class _ThreadedStream:
+    """Reads a blocking stream in worker threads."""
+
+    def __init__(self, stream: StreamResponse):
+        self.status = stream.status
+        self.headers = stream.headers
+        self._stream = stream
+        self._reading = False
+
+    async def read_chunk(self) -> bytes:
+        self._reading = True
+        chunk = await asyncio.to_thread(self._stream.read_chunk)
+        self._reading = False
+        return chunk
+
+    async def aclose(self) -> None:
+        if self._reading:
+            # The task was cancelled during a read that still runs in its thread: the connection
+            # closes as soon as that read returns, and the cancelled task does not wait for it.
+            asyncio.get_running_loop().run_in_executor(None, self._stream.close)
+            return
+        await asyncio.to_thread(self._stream.close)
 
 
 def _lower(items: Any) -> dict[str, str]:
