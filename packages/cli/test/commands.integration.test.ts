@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openAiStream } from '@structured-prompt/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAnswer, type LiveServer, startLiveServer } from '../../sdk/test/support/live-server.ts';
 import { sps } from './cli-process.ts';
@@ -36,6 +37,22 @@ describe('sps against the running service', { timeout: 180_000 }, () => {
       'Invoice INV-1 from stdin',
     );
     expect(fromStdin.stdout.trim()).toBe('number: INV-1');
+  });
+
+  it('streams with --stream: only the validated answer on stdout when piped, re-asks noted on stderr', async () => {
+    live.answer(JSON.stringify({ number: 'INV-2' }));
+    live.fake.script(openAiStream('{"total": 2}', { pieces: 3 }));
+    const schema = file('invoice-stream.json', JSON.stringify(invoiceSchema));
+    const result = await sps(
+      ['analyze', 'Invoice INV-2 streamed', '--stream', '--full', '--schema', schema],
+      env,
+    );
+    expect(result).toMatchObject({ code: 0 });
+    const answer = JSON.parse(result.stdout) as { data: unknown; validation: { attempts: number } };
+    expect(answer.data).toEqual({ number: 'INV-2' });
+    expect(answer.validation.attempts).toBe(2);
+    expect(result.stderr).toContain('re-asking (attempt 2): /number is required but missing');
+    expect(result.stderr).not.toContain('\u001b[2K');
   });
 
   it('exits 1 on a usage error, 2 on an API error and 3 when the answer does not validate', async () => {

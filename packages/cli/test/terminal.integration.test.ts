@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { openAiStream } from '@structured-prompt/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../../sdk/test/support/live-server.ts';
 import { buildProgram } from '../src/program.ts';
@@ -51,6 +52,29 @@ describe('sps on a terminal', { timeout: 180_000 }, () => {
     expect(screen).toContain('100%');
     expect(screen).toContain('3/3');
     expect(screen).toContain('3 succeeded, 0 failed');
+  });
+
+  it('redraws the partial answer live with --stream, then prints the validated answer', async () => {
+    const answer = '{"number": "INV-7", "total": 120.5}';
+    // Seven pieces of five characters: partials stop inside "INV-7" and "120.5", as the answer never does.
+    live.fake.script(openAiStream(answer, { pieces: 7, intervalMs: 30 }));
+    const schema = join(work, 'invoice.json');
+    const properties = { number: { type: 'string' }, total: { type: 'number' } };
+    writeFileSync(schema, JSON.stringify({ type: 'object', required: ['number'], properties }));
+    const screen = await inTerminal([
+      'analyze',
+      'Invoice on a terminal',
+      '--stream',
+      '-o',
+      'json',
+      '-s',
+      schema,
+    ]);
+    expect(screen).toContain('{"number":"INV"}');
+    expect(screen).toContain('{"number":"INV-7","total":1}');
+    expect(screen).toContain('\r\u001b[2K');
+    const printed = screen.slice(screen.lastIndexOf('\u001b[2K') + '\u001b[2K'.length);
+    expect(JSON.parse(printed)).toEqual({ number: 'INV-7', total: 120.5 });
   });
 
   it('colours tables on a terminal, and not with NO_COLOR', async () => {

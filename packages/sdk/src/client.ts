@@ -6,8 +6,8 @@ import { auditLogs, Requests, Usage } from './resources/requests.ts';
 import { Schemas } from './resources/schemas.ts';
 import { Templates } from './resources/templates.ts';
 import type { RetryPolicy } from './retry.ts';
-import { type RequestSpec, Transport } from './transport.ts';
-import type { AuditLogList, AuditLogQuery } from './types.ts';
+import { type CallOptions, type RequestSpec, Transport } from './transport.ts';
+import type { AuditLogList, AuditLogQuery, ModelList } from './types.ts';
 
 export interface ClientOptions {
   /** Where the service listens, e.g. `http://127.0.0.1:8000`. */
@@ -61,6 +61,11 @@ export class StructuredPromptClient extends AnalyzeCalls {
     options?: PageOptions,
   ): PagedList<AuditLogList['items'][number]> {
     return auditLogs<AuditLogList['items'][number]>(this.transport, filters, options);
+  }
+
+  /** `GET /v1/models`: `auto` and every model of every enabled provider, in OpenAI's list format. */
+  models(options?: CallOptions): Promise<ModelList> {
+    return this.transport.json<ModelList>({ method: 'GET', path: '/v1/models', idempotent: true, options });
   }
 
   /**

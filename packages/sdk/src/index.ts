@@ -22,6 +22,7 @@ export {
 export { type Page, PagedList, type PageOptions } from './pagination.ts';
 export type { ApiKeys, Cache, Health, Webhooks } from './resources/admin.ts';
 export type { AnalyzeInput, AnalyzeResult, SubmitOptions } from './resources/analyze.ts';
+export type { AnalyzeStreamEvent, DeepPartial } from './resources/analyze-stream.ts';
 export { finishedJobStatuses, type Jobs, type WaitOptions } from './resources/jobs.ts';
 export type { Requests, Usage } from './resources/requests.ts';
 export type { Schemas } from './resources/schemas.ts';

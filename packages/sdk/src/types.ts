@@ -77,3 +77,4 @@ export type ProbeReport = C.ProbeReport;
 export type ProviderStatusList = Static<typeof C.ProviderStatusList>;
 export type Problem = C.Problem;
 export type FieldError = C.FieldError;
+export type ModelList = C.ModelList;

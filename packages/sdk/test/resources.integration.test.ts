@@ -134,6 +134,9 @@ describe('every area of the API through the SDK', () => {
     expect((await client.health.check()).status).toBeTruthy();
     expect(await client.health.ready()).toMatchObject({ status: expect.any(String) });
     expect((await client.health.providers()).providers.length).toBeGreaterThan(0);
+    const models = await client.models();
+    expect(models.object).toBe('list');
+    expect(models.data.map((model) => model.id)).toContain('auto');
   });
 });
 

@@ -3,6 +3,7 @@ import type { AnalyzeInput } from '@structured-prompt/sdk';
 import type { Command } from 'commander';
 import { collect, contextOf, parameters, readDataFile } from '../context.ts';
 import { exitCodes, UsageError } from '../exit-codes.ts';
+import { streamAnalyze } from './analyze-stream.ts';
 
 interface AnalyzeOptions {
   file?: string;
@@ -13,6 +14,7 @@ interface AnalyzeOptions {
   provider?: string;
   model?: string;
   full?: boolean;
+  stream?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -28,10 +30,13 @@ export function registerAnalyze(program: Command): void {
     .option('--provider <name>', 'provider to ask (default: the router chooses)')
     .option('--model <name>', 'model to ask')
     .option('--full', 'print the whole answer envelope, not only data')
+    .option('--stream', 'show the partial answer live on a terminal while the model writes it')
     .action(async (prompt: string | undefined, options: AnalyzeOptions, command: Command) => {
       const { client, printer } = contextOf(command);
       const request = await requestOf(prompt, options);
-      const answer = await client.analyze(request);
+      const answer = options.stream
+        ? await streamAnalyze(client, request, printer)
+        : await client.analyze(request);
       printer.debug(
         `request ${answer.request_id}: ${answer.provider}/${answer.model}, ${answer.timing.total_ms} ms`,
       );

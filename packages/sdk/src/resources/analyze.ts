@@ -2,6 +2,7 @@ import { randomKey } from '../retry.ts';
 import type { CallOptions, Transport } from '../transport.ts';
 import { type DataOf, type SchemaLike, toJsonSchema } from '../typed-schema.ts';
 import type { AnalyzeRequest, AnalyzeResponse, BatchRequest, BatchResponse, Job } from '../types.ts';
+import { type AnalyzeStreamEvent, analyzeEvents } from './analyze-stream.ts';
 
 /** An analyze request whose `schema` may also be a TypeBox or Standard JSON Schema (Zod 4, …). */
 export type AnalyzeInput<S extends SchemaLike = SchemaLike> = Omit<AnalyzeRequest, 'schema'> & { schema?: S };
@@ -46,6 +47,19 @@ export class AnalyzeCalls {
       idempotent: false,
       options,
     });
+  }
+
+  /**
+   * `POST /v1/analyze` as server-sent events: partial objects while the model writes, `attempt` when
+   * a re-ask starts, then the validated `final` answer. Iterate with `for await`; leaving the loop or
+   * aborting `options.signal` closes the connection. `timeoutMs` bounds the whole stream. An `error`
+   * event, or a refusal before the stream starts, is thrown as the typed error `analyze()` throws.
+   */
+  analyzeStream<T = never, S extends SchemaLike = Record<string, unknown>>(
+    input: AnalyzeInput<S>,
+    options?: CallOptions,
+  ): AsyncGenerator<AnalyzeStreamEvent<[T] extends [never] ? DataOf<S> : T>> {
+    return analyzeEvents(this.#transport, toAnalyzeRequest(input as AnalyzeInput), options);
   }
 
   /** `POST /v1/analyze/async`: the request becomes a job; wait for it with `jobs.wait`. */

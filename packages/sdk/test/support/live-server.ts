@@ -1,4 +1,9 @@
-import { FakeVendorServer, openAiCompletion } from '@structured-prompt/gateway/testing';
+import {
+  type CapturedRequest,
+  FakeVendorServer,
+  openAiCompletion,
+  openAiStream,
+} from '@structured-prompt/gateway/testing';
 import { spawnServer } from '../../../server/test/support/spawn-server.ts';
 import { StructuredPromptClient } from '../../src/index.ts';
 
@@ -15,12 +20,17 @@ const adminKey = `sp_${'5d'.repeat(32)}`;
 
 /**
  * The real server process on a free loopback port (fresh SQLite data, embedded job queue), with OpenAI
- * configured against a fake OpenAI server whose answer `answer(text)` sets. Webhooks may reach
+ * configured against a fake OpenAI server (streaming when asked) whose answer `answer(text)` sets. Webhooks may reach
  * loopback receivers. One per test file: starting the process is the slow part.
  */
 export async function startLiveServer(env: Record<string, string> = {}) {
   let next = defaultAnswer;
-  const fake = await FakeVendorServer.start(() => openAiCompletion(next));
+  // Streamed when the service asks for it (a streamed analyze call), as OpenAI does.
+  const fake = await FakeVendorServer.start((request: CapturedRequest) =>
+    (request.body as { stream?: boolean }).stream
+      ? openAiStream(next, { pieces: 6 })
+      : openAiCompletion(next),
+  );
   const server = await spawnServer(
     {
       OPENAI_API_KEY: 'sk-test-not-a-real-key',

@@ -28,7 +28,7 @@ import type {
   UsageQuery,
   UsageReport,
 } from '@structured-prompt/contracts';
-import { StructuredPromptClient } from '@structured-prompt/sdk';
+import { type AnalyzeInput, StructuredPromptClient } from '@structured-prompt/sdk';
 import type { Static } from 'typebox';
 
 /**
@@ -58,6 +58,11 @@ export function createApiClient(apiKey: string) {
   return {
     me: () => get<ApiKey>('/v1/api-keys/me'),
     analyze: (request: AnalyzeRequest) => post<AnalyzeResponse>('/v1/analyze', request),
+    /** The same call as server-sent events: partial objects, re-asks, then the validated answer. */
+    analyzeStream: (request: AnalyzeRequest, signal: AbortSignal) =>
+      sdk.analyzeStream<AnalyzeResponse['data']>(request as AnalyzeInput<Record<string, unknown>>, {
+        signal,
+      }),
     providers: () => get<Static<typeof ProviderStatusList>>('/v1/analyze/providers'),
     schemas: (query: SchemaListQuery = {}) =>
       get<Static<typeof SchemaList>>('/v1/schemas', { limit: 200, ...query }),

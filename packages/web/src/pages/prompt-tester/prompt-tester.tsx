@@ -1,12 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../../auth/session-context.tsx';
-import { ErrorState } from '../../components/states.tsx';
 import { parseJson } from '../../lib/format.ts';
 import { ProviderOptions } from './provider-options.tsx';
-import { ResultPanel } from './result-panel.tsx';
+import { RunOutput } from './run-output.tsx';
 import { SaveSchema } from './save-schema.tsx';
 import { SchemaChoice } from './schema-choice.tsx';
+import { useStreamRun } from './stream-run.ts';
 import { TemplateChoice, useTemplateParameters } from './template-choice.tsx';
 import { buildRequest, initialState, type TesterState } from './tester-state.ts';
 
@@ -17,11 +17,21 @@ export default function PromptTester() {
   const update = (change: Partial<TesterState>) => setState((current) => ({ ...current, ...change }));
   const parameters = useTemplateParameters(state.templateRef);
   const run = useMutation({ mutationFn: () => client.analyze(buildRequest(state, parameters)) });
+  const streamed = useStreamRun(client);
+  const [lastStreamed, setLastStreamed] = useState(false);
   const inlineSchema = parseJson(state.schemaText);
+  const running = run.isPending || streamed.run.running;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    run.mutate();
+    setLastStreamed(state.stream);
+    if (state.stream) {
+      run.reset();
+      void streamed.start(() => buildRequest(state, parameters));
+    } else {
+      streamed.clear();
+      run.mutate();
+    }
   };
   return (
     <section aria-labelledby="tester-title">
@@ -40,17 +50,26 @@ export default function PromptTester() {
           <TemplateChoice state={state} update={update} />
           <SchemaChoice state={state} update={update} />
           <ProviderOptions state={state} update={update} />
-          <button type="submit" disabled={run.isPending}>
-            {run.isPending ? 'Running…' : 'Run'}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={state.stream}
+              onChange={(event) => update({ stream: event.target.checked })}
+            />
+            Stream: show the answer while it is written
+          </label>
+          <button type="submit" disabled={running}>
+            {running ? 'Running…' : 'Run'}
           </button>
         </form>
         <div>
-          {run.isPending && <p role="status">Waiting for the provider…</p>}
-          {run.error && <ErrorState error={run.error} />}
-          {run.data && <ResultPanel result={run.data} />}
-          {!run.data && !run.error && !run.isPending && (
-            <p className="empty">Run a prompt to see the structured answer here.</p>
-          )}
+          <RunOutput
+            view={
+              lastStreamed
+                ? streamed.run
+                : { running: run.isPending, error: run.error ?? undefined, result: run.data }
+            }
+          />
           {state.schemaMode === 'inline' && 'value' in inlineSchema && (
             <SaveSchema schema={() => inlineSchema.value as object} />
           )}

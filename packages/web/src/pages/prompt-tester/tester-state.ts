@@ -15,6 +15,8 @@ export interface TesterState {
   temperature: string;
   validation: '' | 'strict' | 'relaxed' | 'off';
   bypassCache: boolean;
+  /** Ask for server-sent events and show the partial answer while it is written. */
+  stream: boolean;
 }
 
 export const initialState: TesterState = {
@@ -29,6 +31,7 @@ export const initialState: TesterState = {
   temperature: '',
   validation: '',
   bypassCache: false,
+  stream: false,
 };
 
 /** A form field's text as the value its declared parameter type expects. */
