@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,34 @@ const run = (command: string, args: string[], cwd: string, env: Record<string, s
 
 let live: LiveServer;
 let consumer: string;
+let installed: string;
+
+/**
+ * The other runtimes the SDK promises to work in. Bun and Deno come from their official npm packages
+ * (optional dependencies of the repository, Linux x64 only); the system Node.js is the oldest one
+ * supported (20) where the machine has it. Each is skipped, with the reason in its title, when absent.
+ */
+const repoModules = resolve(packageDir, '../../node_modules');
+const runtimes = [
+  {
+    name: 'Node.js 20 (the system node)',
+    command: '/usr/bin/node',
+    args: (file: string) => [file],
+    present:
+      existsSync('/usr/bin/node') &&
+      /^v2\d\./.test(execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' })),
+  },
+  {
+    name: 'Bun',
+    command: join(repoModules, '@oven/bun-linux-x64/bin/bun'),
+    args: (file: string) => [file],
+  },
+  {
+    name: 'Deno',
+    command: join(repoModules, '@deno/linux-x64-glibc/deno'),
+    args: (file: string) => ['run', '--allow-net', '--allow-env', '--allow-read', file],
+  },
+].map((runtime) => ({ ...runtime, present: runtime.present ?? existsSync(runtime.command) }));
 beforeAll(async () => {
   live = await startLiveServer();
   consumer = mkdtempSync(join(tmpdir(), 'sps-sdk-consumer-'));
@@ -52,7 +80,7 @@ describe('the packed SDK', () => {
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
     );
     run('npm', ['install', `./${tarball}`, '--no-audit', '--no-fund', '--ignore-scripts'], consumer);
-    const installed = join(consumer, 'node_modules/@structured-prompt/sdk');
+    installed = join(consumer, 'node_modules/@structured-prompt/sdk');
     expect(readdirSync(join(consumer, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual([
       '@structured-prompt',
     ]);
@@ -72,4 +100,26 @@ describe('the packed SDK', () => {
     });
     expect(JSON.parse(stdout)).toMatchObject({ data: { number: 'INV-7', total: 120.5 } });
   });
+});
+
+describe('the packed SDK in other runtimes', () => {
+  for (const runtime of runtimes) {
+    const title = runtime.present
+      ? `runs its example in ${runtime.name}`
+      : `runs its example in ${runtime.name} (skipped: ${runtime.command} is not installed)`;
+    it.skipIf(!runtime.present)(title, async () => {
+      expect(installed, 'the package test above installs the tarball first').toBeTruthy();
+      const { stdout } = await promisify(execFile)(
+        runtime.command,
+        runtime.args(join(installed, 'example.mjs')),
+        {
+          cwd: consumer,
+          env: { ...process.env, SPS_URL: live.baseUrl, SPS_API_KEY: live.userKey.key, NO_COLOR: '1' },
+        },
+      );
+      // The example's prompt is fixed, so the service answers it from its cache after the first run:
+      // the same validated object, fetched and decoded by this runtime.
+      expect(JSON.parse(stdout)).toMatchObject({ data: { number: 'INV-7', total: 120.5 } });
+    });
+  }
 });
